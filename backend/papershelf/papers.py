@@ -1,0 +1,330 @@
+"""The Paper record, canonical keys and the merge rules.
+
+A paper's identity is its key: ``arxiv:<id>`` (no version), else ``doi:<doi>``, else
+``title:<normalised title>``.  Parsers produce ``Paper`` records holding only what the page
+said; the store merges them into the library with :func:`merge_metadata`, which is
+order-independent ("better wins", ties broken deterministically) so that seeing the same
+paper on several pages in any order gives the same record.  User data (saved, tags, note,
+read) is never touched by a merge of captured metadata.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+# --- arXiv ids ------------------------------------------------------------------------------
+
+# New style: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015-), optional version.
+_NEW_ID = r"(?P<new>\d{4}\.\d{4,5})(?:v\d+)?"
+# Old style: archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
+_OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
+_ARXIV_ID_RE = re.compile(rf"^(?:arxiv:\s*)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE)
+# Inside URLs: arxiv.org/abs/<id>, /pdf/<id>(.pdf), huggingface.co/papers/<id>
+_ARXIV_URL_RE = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf|html|format)/|huggingface\.co/papers/|alphaxiv\.org/abs/)"
+    rf"(?:{_NEW_ID}|{_OLD_ID})(?![\d])",
+    re.IGNORECASE,
+)
+_DOI_RE = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+
+
+def normalize_arxiv_id(value: str | None) -> str | None:
+    """Return the versionless arXiv id in ``value`` (an id, ``arXiv:`` id or URL), or None.
+
+    >>> normalize_arxiv_id("arXiv:2401.12345v3")
+    '2401.12345'
+    >>> normalize_arxiv_id("https://arxiv.org/abs/hep-th/9901001v2")
+    'hep-th/9901001'
+    """
+    if not value:
+        return None
+    text = str(value).strip()
+    m = _ARXIV_ID_RE.match(text)
+    if not m:
+        m = _ARXIV_URL_RE.search(text)
+    if not m:
+        doi = _ARXIV_DOI_RE.match(text)
+        return normalize_arxiv_id(doi.group(1)) if doi else None
+    if m.group("new"):
+        return m.group("new")
+    archive, number = m.group("old").split("/")
+    # The archive name is lower case; a subject class keeps its case (math.GT).
+    if "." in archive:
+        name, subject = archive.split(".", 1)
+        archive = f"{name.lower()}.{subject.upper()}"
+    else:
+        archive = archive.lower()
+    return f"{archive}/{number}"
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """Lower-cased bare DOI (``10.x/y``) from a DOI, ``doi:`` string or doi.org URL, or None."""
+    if not value:
+        return None
+    m = _DOI_RE.search(str(value).strip())
+    if not m:
+        return None
+    doi = m.group(1).rstrip(".,;)]}>\"'")
+    return doi.lower()
+
+
+_PUNCT_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalize_title(title: str | None) -> str:
+    """NFKC, casefold, every run of punctuation/space collapsed to one space, trimmed."""
+    if not title:
+        return ""
+    text = unicodedata.normalize("NFKC", str(title)).casefold()
+    return _PUNCT_OR_SPACE.sub(" ", text).strip()
+
+
+def clean_text(value: Any) -> str:
+    """Collapse whitespace in a scraped string; None becomes ''."""
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def paper_key(arxiv_id: str | None = None, doi: str | None = None, title: str | None = None) -> str | None:
+    """The canonical key for a paper, or None when nothing identifies it."""
+    aid = normalize_arxiv_id(arxiv_id)
+    if aid:
+        return f"arxiv:{aid}"
+    d = normalize_doi(doi)
+    if d:
+        aid = normalize_arxiv_id(d)  # arXiv's own DOIs (10.48550/arXiv.2401.12345)
+        return f"arxiv:{aid}" if aid else f"doi:{d}"
+    t = normalize_title(title)
+    return f"title:{t}" if t else None
+
+
+def normalize_key(value: str) -> str | None:
+    """Canonical form of a key or identifier a user typed (key, arXiv id/URL, DOI)."""
+    text = (value or "").strip()
+    if text.startswith("title:"):
+        t = normalize_title(text[6:])
+        return f"title:{t}" if t else None
+    if text.lower().startswith("doi:"):
+        return paper_key(doi=text[4:])
+    if text.lower().startswith("arxiv:"):
+        return paper_key(arxiv_id=text[6:])
+    return paper_key(arxiv_id=text) or paper_key(doi=text if _DOI_RE.search(text) else None)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# --- the record -----------------------------------------------------------------------------
+
+URL_KINDS = ("abs", "pdf", "hf", "code", "project")
+USER_FIELDS = ("saved", "saved_at", "tags", "note", "read")
+# Fields that record where/when a paper was seen; kept by the store, not by merge rules.
+SEEN_FIELDS = ("sources", "seen_count", "first_seen", "last_seen")
+
+
+@dataclass
+class Source:
+    """One page a paper was seen on."""
+
+    site: str  # "huggingface", "arxiv", "web", "text", "import"
+    url: str = ""
+    first_seen: str = ""
+    last_seen: str = ""
+
+
+@dataclass
+class Paper:
+    title: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    authors: list[str] = field(default_factory=list)
+    author_count: int | None = None  # when only a count is known ("5 authors")
+    abstract: str = ""
+    abstract_truncated: bool = False  # the page showed a cut-off abstract
+    published: str = ""  # ISO date: YYYY-MM-DD, YYYY-MM or YYYY
+    categories: list[str] = field(default_factory=list)  # primary first
+    venue: str = ""
+    comments: str = ""
+    journal_ref: str = ""
+    urls: dict[str, str] = field(default_factory=dict)  # kinds in URL_KINDS
+    upvotes: int | None = None
+    github_stars: int | None = None
+    organization: str = ""
+    keywords: list[str] = field(default_factory=list)
+    # where it was seen
+    sources: list[Source] = field(default_factory=list)
+    seen_count: int = 0
+    first_seen: str = ""
+    last_seen: str = ""
+    # user data
+    saved: bool = False
+    saved_at: str | None = None
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+    read: bool = False
+    # set by the store
+    key: str = ""
+    added_at: str = ""
+    updated_at: str = ""
+
+    def __post_init__(self) -> None:
+        self.title = clean_text(self.title)
+        self.arxiv_id = normalize_arxiv_id(self.arxiv_id) or None
+        self.doi = normalize_doi(self.doi)
+        if not self.arxiv_id and self.doi:
+            self.arxiv_id = normalize_arxiv_id(self.doi)
+        self.authors = [clean_text(a) for a in self.authors if clean_text(a)]
+        self.abstract = clean_text(self.abstract)
+        if not self.key:
+            self.key = self.compute_key() or ""
+
+    def compute_key(self) -> str | None:
+        return paper_key(self.arxiv_id, self.doi, self.title)
+
+    @property
+    def n_authors(self) -> int:
+        return max(len(self.authors), self.author_count or 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Paper":
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["sources"] = [
+            s if isinstance(s, Source) else Source(**{k: v for k, v in s.items() if k in Source.__dataclass_fields__})
+            for s in values.get("sources") or []
+        ]
+        return cls(**values)
+
+
+# --- merging --------------------------------------------------------------------------------
+#
+# Every rule below is a commutative, associative choice ("better wins", ties broken by a total
+# order on the values), so merging the same captures in any order gives the same metadata.
+
+
+def _pick(a: Any, b: Any, rank) -> Any:
+    """The better of a and b by rank(x); ties go to the smaller repr, so order never matters."""
+    ra, rb = rank(a), rank(b)
+    if ra != rb:
+        return a if ra > rb else b
+    return a if _tiebreak(a) <= _tiebreak(b) else b
+
+
+def _tiebreak(x: Any) -> str:
+    if isinstance(x, Paper):  # abstracts: compare the text that is being chosen
+        return repr((x.abstract, x.abstract_truncated))
+    return repr(x)
+
+
+def _text_rank(s: str) -> tuple:
+    return (bool(s), len(s or ""))
+
+
+def _date_rank(d: str) -> tuple:
+    # A full date beats a month beats a year; among equal precision the earlier one is the
+    # publication date (later ones are revisions or "featured on" dates).
+    return (len(d or ""), tuple(-ord(c) for c in (d or "")))
+
+
+def _abstract_rank(p: Paper) -> tuple:
+    return (bool(p.abstract), not p.abstract_truncated, len(p.abstract))
+
+
+def _union(a: list[str], b: list[str]) -> list[str]:
+    return sorted(set(a) | set(b))
+
+
+def merge_metadata(a: Paper, b: Paper) -> Paper:
+    """The metadata of a and b combined; user data and seen data are taken from ``a``.
+
+    The key of the result follows the best identifier either side carries, so a title-only
+    record merged with an arXiv capture becomes the arXiv record.
+    """
+    out = dataclasses.replace(a)
+    out.arxiv_id = _pick(a.arxiv_id or "", b.arxiv_id or "", lambda x: bool(x)) or None
+    out.doi = _pick(a.doi or "", b.doi or "", lambda x: bool(x)) or None
+    out.title = _pick(a.title, b.title, _title_rank)
+    best_authors = _pick(a.authors, b.authors, lambda x: len(x))
+    out.authors = list(best_authors)
+    counts = [c for c in (a.author_count, b.author_count) if c]
+    out.author_count = max(counts) if counts else None
+    best = a if _pick(a, b, _abstract_rank) is a else b
+    out.abstract, out.abstract_truncated = best.abstract, best.abstract_truncated
+    out.published = _pick(a.published, b.published, _date_rank)
+    out.categories = _merge_categories(a.categories, b.categories)
+    for name in ("venue", "comments", "journal_ref", "organization"):
+        setattr(out, name, _pick(getattr(a, name), getattr(b, name), _text_rank))
+    out.urls = {
+        k: _pick(a.urls.get(k, ""), b.urls.get(k, ""), _url_rank)
+        for k in sorted(set(a.urls) | set(b.urls))
+    }
+    out.urls = {k: v for k, v in out.urls.items() if v}
+    out.upvotes = _max_opt(a.upvotes, b.upvotes)
+    out.github_stars = _max_opt(a.github_stars, b.github_stars)
+    out.keywords = _union(a.keywords, b.keywords)
+    out.key = out.compute_key() or a.key
+    return out
+
+
+def _title_rank(t: str) -> tuple:
+    # A title that is present, then the longer one: pages truncate titles, never pad them.
+    return (bool(t), len(t or ""))
+
+
+def _url_rank(u: str) -> tuple:
+    return (bool(u), (u or "").startswith("https://"))
+
+
+def _max_opt(a: int | None, b: int | None) -> int | None:
+    vals = [v for v in (a, b) if v is not None]
+    return max(vals) if vals else None
+
+
+def _merge_categories(a: list[str], b: list[str]) -> list[str]:
+    # The primary category is the first one; both sides should agree, else the smaller wins.
+    if not a or not b:
+        primary = (a or b or [None])[0]
+    else:
+        primary = min(a[0], b[0])
+    rest = sorted((set(a) | set(b)) - {primary})
+    return ([primary] if primary else []) + rest
+
+
+def merge_seen(existing: Paper, other: Paper) -> None:
+    """Fold ``other``'s sources and seen data into ``existing`` (in place)."""
+    by_url = {(s.site, s.url): s for s in existing.sources}
+    for s in other.sources:
+        mine = by_url.get((s.site, s.url))
+        if mine is None:
+            mine = Source(s.site, s.url, s.first_seen, s.last_seen)
+            existing.sources.append(mine)
+            by_url[(s.site, s.url)] = mine
+        else:
+            mine.first_seen = min(filter(None, [mine.first_seen, s.first_seen]), default="")
+            mine.last_seen = max(filter(None, [mine.last_seen, s.last_seen]), default="")
+    existing.seen_count += other.seen_count
+    existing.first_seen = min(filter(None, [existing.first_seen, other.first_seen]), default="")
+    existing.last_seen = max(filter(None, [existing.last_seen, other.last_seen]), default="")
+
+
+def merge_user(existing: Paper, other: Paper) -> None:
+    """Fold the user data of a twin record into ``existing`` (in place): nothing is lost."""
+    if other.saved and not existing.saved:
+        existing.saved, existing.saved_at = True, other.saved_at
+    elif existing.saved and other.saved and other.saved_at:
+        existing.saved_at = min(filter(None, [existing.saved_at, other.saved_at]))
+    existing.tags = sorted(set(existing.tags) | set(other.tags))
+    if other.note and other.note not in existing.note:
+        existing.note = f"{existing.note}\n\n{other.note}".strip()
+    existing.read = existing.read or other.read

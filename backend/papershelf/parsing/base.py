@@ -1,0 +1,105 @@
+"""What every site parser takes and returns.
+
+A site parser is a module with ``NAME`` (str), ``detect(page: PageParts) -> bool`` and
+``scrape(page: PageParts) -> ParseResult``, like a Zotero translator: detect cheaply, then
+scrape.  Parsers never raise on bad input; what they could not read goes into ``skipped``
+with a reason, and they never return a paper without a title.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..papers import Paper
+
+
+@dataclass
+class PageParts:
+    """What the extension (or the CLI) hands over about one page.
+
+    ``cards``: the outer HTML of each paper card (an arXiv ``<dt>`` + ``<dd>`` pair counts as
+    one card); ``props``: the HF ``data-props`` JSON (string or already decoded);
+    ``meta``: the page's ``<meta name content>`` pairs in document order (``citation_*`` and
+    friends); ``text``: visible text, for plain-text listings; ``html``: a whole page, only when
+    nothing better is available (the CLI parsing a saved file).
+    """
+
+    url: str = ""
+    cards: list[str] = field(default_factory=list)
+    props: Any = None
+    meta: list[tuple[str, str]] = field(default_factory=list)
+    text: str | None = None
+    html: str | None = None
+
+    @classmethod
+    def from_request(cls, body: dict[str, Any]) -> "PageParts":
+        """Build from the JSON the API receives; raises ValueError with a message on bad shapes."""
+        url = body.get("url") or ""
+        if not isinstance(url, str):
+            raise ValueError("'url' must be a string")
+        cards = body.get("cards") or []
+        if not isinstance(cards, list) or not all(isinstance(c, str) for c in cards):
+            raise ValueError("'cards' must be a list of HTML strings")
+        page = body.get("page") or {}
+        if not isinstance(page, dict):
+            raise ValueError("'page' must be an object")
+        text = body.get("text")
+        if text is not None and not isinstance(text, str):
+            raise ValueError("'text' must be a string")
+        return cls(url=url, cards=cards, props=page.get("props"), meta=_meta_pairs(page.get("meta")), text=text)
+
+    def props_json(self) -> Any:
+        """The decoded props blob, or None when absent or not JSON."""
+        if self.props is None or isinstance(self.props, (dict, list)):
+            return self.props
+        try:
+            return json.loads(self.props)
+        except (TypeError, ValueError):
+            return None
+
+    def meta_values(self, name: str) -> list[str]:
+        name = name.lower()
+        return [v for k, v in self.meta if k.lower() == name]
+
+
+def _meta_pairs(meta: Any) -> list[tuple[str, str]]:
+    """Accept ``[[name, content], ...]``, ``[{name, content}, ...]`` or ``{name: str|[str]}``."""
+    if not meta:
+        return []
+    pairs: list[tuple[str, str]] = []
+    if isinstance(meta, dict):
+        for k, v in meta.items():
+            for item in v if isinstance(v, list) else [v]:
+                pairs.append((str(k), str(item)))
+        return pairs
+    if not isinstance(meta, list):
+        raise ValueError("'page.meta' must be a list of [name, content] pairs or an object")
+    for item in meta:
+        if isinstance(item, dict):
+            pairs.append((str(item.get("name", "")), str(item.get("content", ""))))
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            pairs.append((str(item[0]), str(item[1])))
+        else:
+            raise ValueError("'page.meta' items must be [name, content] pairs")
+    return pairs
+
+
+@dataclass
+class ParsedPaper:
+    index: int  # the card index it came from (page-level papers: 0, text listings: order)
+    paper: Paper
+
+
+@dataclass
+class Skipped:
+    index: int
+    reason: str
+
+
+@dataclass
+class ParseResult:
+    parser: str = ""
+    papers: list[ParsedPaper] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
