@@ -17,8 +17,6 @@ __all__ = ["PageParts", "ParsedPaper", "ParseResult", "Skipped", "parse", "PARSE
 
 def _load_parsers() -> list:
     """Site parsers in the order they are asked; the first whose detect() says yes scrapes."""
-    from . import citation_meta, text_listing  # noqa: F401  (more sites register below)
-
     modules = []
     for name in ("huggingface", "arxiv", "citation_meta", "text_listing"):
         try:
