@@ -1,0 +1,59 @@
+"""The library page, served at ``/`` by the backend.
+
+Only the shell is rendered here (Jinja, autoescaped); every paper, tag and count reaches the
+page through ``fetch('/api/…')`` in ``static/library.js``, which builds the DOM with
+``textContent`` and ``createElement`` so that nothing scraped from a web page can run.
+
+The page response carries a strict Content-Security-Policy as a second line of defence: even if
+a value slipped into the DOM as markup, no inline script or event handler would execute, and
+the page can talk to nothing but its own origin.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template
+
+from .. import __version__
+
+bp = Blueprint(
+    "web",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+# The name the page sends in X-PaperShelf-Client; the API guard requires the header.
+CLIENT_NAME = "library-page"
+
+_CSP = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        # Export downloads are blob: URLs created by the page itself.
+        "frame-src 'none'",
+        "form-action 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ]
+)
+
+
+@bp.get("/")
+def library() -> Response:
+    html = render_template(
+        "library.html",
+        version=__version__,
+        client=f"{CLIENT_NAME}/{__version__}",
+    )
+    resp = Response(html, mimetype="text/html")
+    resp.headers["Content-Security-Policy"] = _CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    # The shell is tiny and versioned through the asset query string; never serve a stale one.
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

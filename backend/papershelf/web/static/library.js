@@ -1,0 +1,718 @@
+// The library page: list, search, filter and curate the papers in the local library.
+//
+// Rules this file keeps:
+// - All data comes from /api/* (see api.js); the server pages the list (limit/offset), so the
+//   page costs the same at 50 papers or 20,000.
+// - Every value that came from a web page is put into the DOM with textContent or as an
+//   attribute of an element we created; links are only followed when they are http(s).
+// - The filter state lives in the address bar, so a reload or a shared link shows the same view.
+
+import { api, ApiError, paperPath, query, downloadName } from "./api.js";
+import { drawWeeks, drawTags } from "./charts.js";
+
+const $ = (sel, root = document) => root.querySelector(sel);
+
+const SEARCH_DEBOUNCE_MS = 250;
+const NOTE_DEBOUNCE_MS = 900;
+const UNDO_MS = 10000;
+const MAX_AUTHORS_SHOWN = 8;
+
+const DEFAULTS = {
+  saved: "1", q: "", tag: "", source: "", read: "", from: "", to: "",
+  sort: "saved", order: "desc", limit: 50, offset: 0,
+};
+// The sort that fits each tab when the user has not chosen one.
+const TAB_SORT = { "1": "saved", all: "seen" };
+
+const state = { ...DEFAULTS };
+const selected = new Set(); // keys, kept across pages and searches
+let shown = []; // the papers on screen, in order
+let loadSeq = 0;
+let loadAbort = null;
+let firstRenderMarked = false;
+
+// --- state <-> address bar -------------------------------------------------------------------
+
+function readLocation() {
+  const params = new URLSearchParams(location.search);
+  for (const name of Object.keys(DEFAULTS)) {
+    if (!params.has(name)) continue;
+    const v = params.get(name);
+    state[name] = typeof DEFAULTS[name] === "number" ? Math.max(0, parseInt(v, 10) || 0) : v;
+  }
+  if (!["1", "all", "0"].includes(state.saved)) state.saved = "1";
+  if (!params.has("sort")) state.sort = TAB_SORT[state.saved] || "saved";
+  if (![25, 50, 100, 200].includes(state.limit)) state.limit = DEFAULTS.limit;
+}
+
+function writeLocation() {
+  const params = {};
+  for (const [k, v] of Object.entries(state)) {
+    if (v !== DEFAULTS[k] && !(k === "sort" && v === TAB_SORT[state.saved])) params[k] = v;
+  }
+  const url = `${location.pathname}${query(params)}`;
+  if (url !== `${location.pathname}${location.search}`) history.replaceState(null, "", url);
+}
+
+function syncControls() {
+  $("#q").value = state.q;
+  ensureOption($("#f-tag"), state.tag);
+  $("#f-tag").value = state.tag;
+  $("#f-source").value = state.source;
+  $("#f-read").value = state.read;
+  $("#f-from").value = state.from;
+  $("#f-to").value = state.to;
+  $("#f-sort").value = state.sort;
+  $("#page-size").value = String(state.limit);
+  for (const tab of document.querySelectorAll('[role="tab"]')) {
+    tab.setAttribute("aria-selected", String(tab.dataset.saved === state.saved));
+  }
+  updateOrderButton();
+}
+
+function updateOrderButton() {
+  const btn = $("#f-order");
+  const asc = state.order === "asc";
+  const words = {
+    title: asc ? "A → Z" : "Z → A",
+    upvotes: asc ? "fewest first" : "most first",
+  };
+  btn.textContent = `${words[state.sort] || (asc ? "oldest first" : "newest first")} ${asc ? "↑" : "↓"}`;
+  btn.dataset.order = state.order;
+}
+
+function ensureOption(select, value) {
+  if (!value) return;
+  for (const o of select.options) if (o.value === value) return;
+  const opt = document.createElement("option");
+  opt.value = value;
+  opt.textContent = value;
+  select.appendChild(opt);
+}
+
+// --- loading the list ------------------------------------------------------------------------
+
+function listParams() {
+  return {
+    q: state.q.trim(), tag: state.tag, source: state.source, read: state.read,
+    from: state.from, to: state.to, sort: state.sort, order: state.order,
+    saved: state.saved, limit: state.limit, offset: state.offset,
+  };
+}
+
+async function load() {
+  writeLocation();
+  const seq = ++loadSeq;
+  if (loadAbort) loadAbort.abort();
+  loadAbort = new AbortController();
+  document.body.classList.add("loading");
+  try {
+    const data = await api("GET", `/api/papers${query(listParams())}`, { signal: loadAbort.signal });
+    if (seq !== loadSeq) return; // a newer search has been sent meanwhile
+    // Deleting the last paper of the last page: step back a page rather than show nothing.
+    if (!data.papers.length && state.offset > 0 && data.total > 0) {
+      state.offset = Math.max(0, Math.floor((data.total - 1) / state.limit) * state.limit);
+      return load();
+    }
+    render(data);
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    if (seq !== loadSeq) return;
+    showError(err);
+    $("#summary").textContent = "Could not load the library.";
+  } finally {
+    if (seq === loadSeq) document.body.classList.remove("loading");
+  }
+}
+
+function render(data) {
+  shown = data.papers;
+  const list = $("#papers");
+  const frag = document.createDocumentFragment();
+  for (const paper of shown) frag.appendChild(paperItem(paper));
+  list.replaceChildren(frag);
+
+  const total = data.total;
+  const from = total ? state.offset + 1 : 0;
+  const to = state.offset + shown.length;
+  const what = state.saved === "1" ? "saved papers" : state.saved === "0" ? "unsaved papers" : "papers seen";
+  const filtered = state.q || state.tag || state.source || state.read || state.from || state.to;
+  $("#summary").textContent = total
+    ? `${from.toLocaleString()}–${to.toLocaleString()} of ${total.toLocaleString()} ${what}${filtered ? " matching" : ""}`
+    : "";
+  const empty = $("#empty");
+  empty.hidden = total > 0;
+  empty.textContent = filtered
+    ? "No papers match. Try fewer words or clear the filters."
+    : state.saved === "1"
+      ? "Nothing saved yet. Browse Hugging Face Papers or arXiv with the extension and press Save."
+      : "No papers seen yet.";
+  $("#page-info").textContent = total ? `page ${Math.floor(state.offset / state.limit) + 1} of ${Math.ceil(total / state.limit)}` : "";
+  $("#page-prev").disabled = state.offset === 0;
+  $("#page-next").disabled = to >= total;
+  updateSelection();
+  if (!firstRenderMarked) {
+    firstRenderMarked = true;
+    performance.mark("papershelf:first-render");
+    document.body.dataset.ready = "1";
+  }
+  document.body.dataset.loaded = String(loadSeq);
+}
+
+// --- one paper ---------------------------------------------------------------------------
+
+/** The URL only when it is a web link: a scraped "javascript:" or "data:" URL is dropped. */
+function safeUrl(value) {
+  if (!value || typeof value !== "string") return null;
+  try {
+    const u = new URL(value, "https://arxiv.org/");
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+function link(href, text, cls) {
+  const a = document.createElement("a");
+  a.href = href;
+  a.textContent = text;
+  a.target = "_blank";
+  a.rel = "noopener noreferrer";
+  if (cls) a.className = cls;
+  return a;
+}
+
+function span(text, cls) {
+  const s = document.createElement("span");
+  s.textContent = text;
+  if (cls) s.className = cls;
+  return s;
+}
+
+const SITE_BADGES = { huggingface: "HF", arxiv: "arXiv", web: "web", import: "imported", text: "listing" };
+
+function badgesOf(paper) {
+  const sites = new Set((paper.sources || []).map((s) => s && s.site).filter(Boolean));
+  const urls = paper.urls || {};
+  if (urls.hf) sites.add("huggingface");
+  if (paper.arxiv_id || urls.abs) sites.add("arxiv");
+  const order = ["huggingface", "arxiv", "web", "text", "import"];
+  return [...sites].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
+function authorsText(paper) {
+  const names = paper.authors || [];
+  const n = Math.max(names.length, paper.author_count || 0);
+  if (!names.length) return n ? `${n} author${n === 1 ? "" : "s"}` : "";
+  const head = names.slice(0, MAX_AUTHORS_SHOWN).join(", ");
+  return n > MAX_AUTHORS_SHOWN ? `${head} +${n - MAX_AUTHORS_SHOWN} more` : head;
+}
+
+function paperItem(paper) {
+  const li = $("#paper-template").content.firstElementChild.cloneNode(true);
+  li.dataset.key = paper.key;
+  li.classList.toggle("is-read", !!paper.read);
+  li.classList.toggle("is-unsaved", !paper.saved);
+
+  const box = $(".select", li);
+  box.checked = selected.has(paper.key);
+  box.setAttribute("aria-label", `select ${paper.title || paper.key}`);
+  box.addEventListener("change", () => {
+    if (box.checked) selected.add(paper.key);
+    else selected.delete(paper.key);
+    updateSelection();
+  });
+
+  const urls = paper.urls || {};
+  const titleLink = $(".title-link", li);
+  titleLink.textContent = paper.title || paper.key;
+  const target = safeUrl(urls.abs) || safeUrl(urls.hf) || safeUrl(urls.pdf) || safeUrl(urls.project);
+  if (target) titleLink.href = target;
+  else titleLink.removeAttribute("href");
+
+  $(".authors", li).textContent = authorsText(paper);
+  const dates = [];
+  if (paper.published) dates.push(paper.published);
+  if (paper.saved && paper.saved_at) dates.push(`saved ${paper.saved_at.slice(0, 10)}`);
+  $(".date", li).textContent = dates.join(" · ");
+
+  const badges = $(".badges", li);
+  for (const site of badgesOf(paper)) badges.appendChild(span(SITE_BADGES[site] || site, `badge badge-${site}`));
+  const links = $(".links", li);
+  const linkKinds = [["pdf", "PDF"], ["hf", "HF page"], ["code", "code"], ["project", "project page"]];
+  for (const [kind, label] of linkKinds) {
+    const href = safeUrl(urls[kind]);
+    if (href) links.appendChild(link(href, label, `link-${kind}`));
+  }
+  const counts = [];
+  if (paper.upvotes != null) counts.push(`▲ ${paper.upvotes}`);
+  if (paper.seen_count) counts.push(`seen ${paper.seen_count}×`);
+  $(".counts", li).textContent = counts.join("  ");
+
+  const abstract = $(".abstract", li);
+  if (paper.abstract) $(".abstract-text", li).textContent = paper.abstract + (paper.abstract_truncated ? " …" : "");
+  else abstract.remove();
+
+  renderTags(li, paper);
+  $(".tag-add", li).addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = $(".tag-input", li);
+    const tags = splitTags(input.value);
+    if (!tags.length) return;
+    const now = currentPaper(li);
+    patchPaper(li, { tags: [...new Set([...(now.tags || []), ...tags])] }).then((fresh) => {
+      // The row was rebuilt: keep typing tags in the new one.
+      if (fresh) $(".tag-input", fresh).focus();
+    });
+  });
+
+  const note = $(".note-text", li);
+  note.value = paper.note || "";
+  autosize(note);
+  let noteTimer = null;
+  const saveNote = () => {
+    clearTimeout(noteTimer);
+    const value = note.value;
+    if (value === (currentPaper(li).note || "")) return;
+    $(".note-state", li).textContent = "saving…";
+    patchPaper(li, { note: value }, { keepFocus: true }).then((ok) => {
+      $(".note-state", li).textContent = ok ? "saved" : "not saved";
+    });
+  };
+  note.addEventListener("input", () => {
+    autosize(note);
+    $(".note-state", li).textContent = "";
+    clearTimeout(noteTimer);
+    noteTimer = setTimeout(saveNote, NOTE_DEBOUNCE_MS);
+  });
+  note.addEventListener("blur", saveNote);
+
+  const readBtn = $(".toggle-read", li);
+  readBtn.textContent = paper.read ? "Mark unread" : "Mark read";
+  readBtn.setAttribute("aria-pressed", String(!!paper.read));
+  readBtn.addEventListener("click", () => patchPaper(li, { read: !currentPaper(li).read }));
+
+  const savedBtn = $(".toggle-saved", li);
+  savedBtn.textContent = paper.saved ? "Unsave" : "Save";
+  savedBtn.addEventListener("click", () => toggleSaved(li));
+
+  $(".delete", li).addEventListener("click", () => deletePaper(li));
+  li._paper = paper;
+  return li;
+}
+
+function autosize(textarea) {
+  textarea.style.height = "auto";
+  textarea.style.height = `${Math.min(textarea.scrollHeight, 240)}px`;
+}
+
+function currentPaper(li) {
+  return li._paper;
+}
+
+function renderTags(li, paper) {
+  const list = $(".tag-list", li);
+  list.replaceChildren();
+  for (const tag of paper.tags || []) {
+    const chip = document.createElement("span");
+    chip.className = "tag";
+    const name = document.createElement("button");
+    name.type = "button";
+    name.className = "tag-name";
+    name.textContent = tag;
+    name.title = `show papers tagged ${tag}`;
+    name.addEventListener("click", () => setFilter({ tag }));
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "tag-remove";
+    remove.textContent = "×";
+    remove.setAttribute("aria-label", `remove tag ${tag}`);
+    remove.addEventListener("click", () => {
+      patchPaper(li, { tags: (currentPaper(li).tags || []).filter((t) => t !== tag) });
+    });
+    chip.append(name, remove);
+    list.appendChild(chip);
+  }
+}
+
+function splitTags(text) {
+  return text.split(",").map((t) => t.trim().replace(/\s+/g, " ")).filter(Boolean);
+}
+
+/** Replace one row with the paper the server answered, keeping focus where the user was. */
+function replaceItem(li, paper, { keepFocus = false } = {}) {
+  if (keepFocus) {
+    // Typing in the note: only refresh the data, never rebuild under the cursor.
+    li._paper = paper;
+    return li;
+  }
+  const fresh = paperItem(paper);
+  li.replaceWith(fresh);
+  const i = shown.findIndex((p) => p.key === paper.key);
+  if (i >= 0) shown[i] = paper;
+  return fresh;
+}
+
+async function patchPaper(li, changes, opts = {}) {
+  const key = li.dataset.key;
+  try {
+    const paper = await api("PATCH", paperPath(key), { json: changes });
+    const fresh = replaceItem(li, paper, opts);
+    if ("tags" in changes || "read" in changes) refreshStats();
+    return fresh;
+  } catch (err) {
+    showError(err);
+    return null;
+  }
+}
+
+async function toggleSaved(li) {
+  const paper = currentPaper(li);
+  const path = paper.saved ? "/api/unsave" : "/api/save";
+  try {
+    await api("POST", path, { json: { keys: [paper.key] } });
+    const fresh = await api("GET", paperPath(paper.key));
+    replaceItem(li, fresh);
+    refreshStats();
+  } catch (err) {
+    showError(err);
+  }
+}
+
+async function deletePaper(li) {
+  const key = li.dataset.key;
+  let deleted;
+  try {
+    deleted = await api("DELETE", paperPath(key));
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  selected.delete(key);
+  const paper = deleted && deleted.key ? deleted : deleted && deleted.paper ? deleted.paper : currentPaper(li);
+  li.remove();
+  toast(`Deleted “${paper.title || key}”.`, {
+    action: "Undo",
+    onAction: () => undoDelete(paper),
+    timeout: UNDO_MS,
+  });
+  load();
+  refreshStats();
+}
+
+async function undoDelete(paper) {
+  try {
+    await api("POST", "/api/import?format=json", {
+      json: { format: "papershelf", schema: 1, papers: [paper] },
+    });
+    toast(`Restored “${paper.title || paper.key}”.`);
+  } catch (err) {
+    showError(err);
+  }
+  load();
+  refreshStats();
+}
+
+// --- selection ---------------------------------------------------------------------------
+
+function updateSelection() {
+  const n = selected.size;
+  $("#selection-count").textContent = `${n.toLocaleString()} selected`;
+  $("#selection-bar").classList.toggle("active", n > 0);
+  for (const b of document.querySelectorAll(".sel-actions button")) b.disabled = n === 0;
+  const onPage = shown.filter((p) => selected.has(p.key)).length;
+  const pageBox = $("#select-page");
+  pageBox.checked = shown.length > 0 && onPage === shown.length;
+  pageBox.indeterminate = onPage > 0 && onPage < shown.length;
+}
+
+async function batch(changes, done) {
+  const keys = [...selected];
+  if (!keys.length) return;
+  try {
+    const res = await api("POST", "/api/papers/batch", { json: { keys, ...changes } });
+    const n = res && res.updated ? res.updated.length : keys.length;
+    toast(`${done} ${n.toLocaleString()} paper${n === 1 ? "" : "s"}.`);
+  } catch (err) {
+    showError(err);
+  }
+  load();
+  refreshStats();
+}
+
+function selectionTags() {
+  const tags = splitTags($("#sel-tag").value);
+  if (!tags.length) {
+    toast("Type a tag first.", { error: true });
+    $("#sel-tag").focus();
+  }
+  return tags;
+}
+
+// --- export and import -------------------------------------------------------------------
+
+async function download(params, fallbackName) {
+  try {
+    const resp = await api("GET", `/api/export${query(params)}`, { raw: true });
+    const blob = await resp.blob();
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = downloadName(resp, fallbackName);
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  } catch (err) {
+    showError(err);
+  }
+}
+
+const EXTENSIONS = { bibtex: "bib", ris: "ris", csljson: "json", csv: "csv", markdown: "md", json: "json" };
+
+function exportScope(e) {
+  e.preventDefault();
+  const format = $("#export-format").value;
+  const scope = $("#export-scope").value;
+  const params = { format };
+  if (scope === "saved") params.saved = "1";
+  else if (scope === "all") params.saved = "all";
+  else {
+    if (!state.tag) {
+      toast("Choose a tag in the filters first.", { error: true });
+      return;
+    }
+    params.saved = "all";
+    params.tag = state.tag;
+  }
+  download(params, `papershelf.${EXTENSIONS[format] || "txt"}`);
+}
+
+function exportSelection() {
+  const format = $("#export-format").value;
+  download({ format, saved: "all", keys: [...selected].join(",") }, `papershelf-selection.${EXTENSIONS[format] || "txt"}`);
+}
+
+async function importFile() {
+  const input = $("#import-file");
+  const file = input.files && input.files[0];
+  if (!file) return;
+  const params = { format: $("#import-format").value, save: $("#import-save").checked ? "1" : "0" };
+  const looksJson = /\.json$/i.test(file.name) || file.type === "application/json";
+  try {
+    const res = await api("POST", `/api/import${query(params)}`, {
+      body: file,
+      contentType: looksJson ? "application/json" : file.type || "text/plain",
+    });
+    const skipped = (res.skipped || []).length;
+    let msg = `Imported ${file.name}: ${res.added} added, ${res.merged} merged`;
+    if (skipped) {
+      const reasons = (res.skipped || []).slice(0, 3).map((s) => s.reason).filter(Boolean);
+      msg += `, ${skipped} skipped${reasons.length ? ` (${reasons.join("; ")})` : ""}`;
+    }
+    toast(`${msg}.`, { timeout: 12000 });
+  } catch (err) {
+    showError(err, `Could not import ${file.name}`);
+  } finally {
+    input.value = "";
+  }
+  load();
+  refreshStats();
+  refreshHealth();
+}
+
+// --- stats and health --------------------------------------------------------------------
+
+let statsTimer = null;
+function refreshStats() {
+  clearTimeout(statsTimer);
+  statsTimer = setTimeout(loadStats, 150);
+}
+
+async function loadStats() {
+  try {
+    const stats = await api("GET", "/api/stats");
+    drawWeeks($("#chart-weeks"), stats.saved_per_week);
+    drawTags($("#chart-tags"), stats.tags, (tag) => setFilter({ tag }));
+    fillTagFilter(stats.tags || []);
+    $("#health").textContent =
+      `${Number(stats.papers || 0).toLocaleString()} papers · ${Number(stats.saved || 0).toLocaleString()} saved · ${Number(stats.read || 0).toLocaleString()} read`;
+    $("#health").classList.remove("offline");
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 0) setOffline();
+  }
+}
+
+function fillTagFilter(tags) {
+  const select = $("#f-tag");
+  const keep = select.options[0];
+  const opts = [keep];
+  const names = tags.map((t) => t.tag).filter(Boolean).sort((a, b) => a.localeCompare(b));
+  if (state.tag && !names.includes(state.tag)) names.unshift(state.tag);
+  for (const name of names) {
+    const o = document.createElement("option");
+    o.value = name;
+    o.textContent = name;
+    opts.push(o);
+  }
+  select.replaceChildren(...opts);
+  select.value = state.tag;
+}
+
+async function refreshHealth() {
+  try {
+    const h = await api("GET", "/api/health");
+    $("#health").title = `PaperShelf ${h.version || ""}`;
+  } catch (err) {
+    setOffline();
+  }
+}
+
+function setOffline() {
+  $("#health").textContent = "backend not answering";
+  $("#health").classList.add("offline");
+}
+
+// --- toasts ------------------------------------------------------------------------------
+
+function toast(message, { action, onAction, timeout = 5000, error = false } = {}) {
+  const box = document.createElement("div");
+  box.className = error ? "toast error" : "toast";
+  box.setAttribute("role", error ? "alert" : "status");
+  box.appendChild(span(message, "toast-text"));
+  let timer = null;
+  const close = () => {
+    clearTimeout(timer);
+    box.remove();
+  };
+  if (action) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "toast-action";
+    b.textContent = action;
+    b.addEventListener("click", () => {
+      close();
+      onAction();
+    });
+    box.appendChild(b);
+  }
+  const x = document.createElement("button");
+  x.type = "button";
+  x.className = "toast-close";
+  x.textContent = "×";
+  x.setAttribute("aria-label", "dismiss");
+  x.addEventListener("click", close);
+  box.appendChild(x);
+  $("#toasts").appendChild(box);
+  timer = setTimeout(close, timeout);
+  return box;
+}
+
+function showError(err, prefix) {
+  if (err instanceof ApiError && err.status === 0) setOffline();
+  const text = err && err.message ? err.message : String(err);
+  toast(prefix ? `${prefix}: ${text}` : text, { error: true, timeout: 8000 });
+}
+
+// --- wiring ------------------------------------------------------------------------------
+
+function setFilter(changes) {
+  Object.assign(state, changes, { offset: 0 });
+  syncControls();
+  load();
+}
+
+function debounce(fn, ms) {
+  let t = null;
+  const wrapped = (...args) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...args), ms);
+  };
+  wrapped.now = (...args) => {
+    clearTimeout(t);
+    fn(...args);
+  };
+  return wrapped;
+}
+
+function wire() {
+  const search = debounce(() => setFilter({ q: $("#q").value }), SEARCH_DEBOUNCE_MS);
+  $("#q").addEventListener("input", search);
+  $("#filters").addEventListener("submit", (e) => {
+    e.preventDefault();
+    search.now();
+  });
+  $("#filters").addEventListener("reset", (e) => {
+    e.preventDefault();
+    setFilter({ q: "", tag: "", source: "", read: "", from: "", to: "" });
+  });
+  const fields = { "#f-tag": "tag", "#f-source": "source", "#f-read": "read", "#f-from": "from", "#f-to": "to", "#f-sort": "sort" };
+  for (const [sel, name] of Object.entries(fields)) {
+    $(sel).addEventListener("change", () => {
+      const changes = { [name]: $(sel).value };
+      // Titles read naturally A→Z; dates and counts newest/most first.
+      if (name === "sort") changes.order = $(sel).value === "title" ? "asc" : "desc";
+      setFilter(changes);
+    });
+  }
+  $("#f-order").addEventListener("click", () => setFilter({ order: state.order === "asc" ? "desc" : "asc" }));
+  for (const tab of document.querySelectorAll('[role="tab"]')) {
+    tab.addEventListener("click", () => {
+      const saved = tab.dataset.saved;
+      if (saved === state.saved) return;
+      const sort = state.sort === TAB_SORT[state.saved] ? TAB_SORT[saved] : state.sort;
+      setFilter({ saved, sort });
+    });
+  }
+  $("#page-prev").addEventListener("click", () => {
+    state.offset = Math.max(0, state.offset - state.limit);
+    load().then(() => window.scrollTo(0, 0));
+  });
+  $("#page-next").addEventListener("click", () => {
+    state.offset += state.limit;
+    load().then(() => window.scrollTo(0, 0));
+  });
+  $("#page-size").addEventListener("change", () => setFilter({ limit: parseInt($("#page-size").value, 10) }));
+
+  $("#select-page").addEventListener("change", () => {
+    const on = $("#select-page").checked;
+    for (const p of shown) on ? selected.add(p.key) : selected.delete(p.key);
+    for (const box of document.querySelectorAll("#papers .select")) box.checked = on;
+    updateSelection();
+  });
+  $("#sel-clear").addEventListener("click", () => {
+    selected.clear();
+    for (const box of document.querySelectorAll("#papers .select")) box.checked = false;
+    updateSelection();
+  });
+  $("#sel-add-tag").addEventListener("click", () => {
+    const tags = selectionTags();
+    if (tags.length) batch({ add_tags: tags }, `Tagged “${tags.join(", ")}” on`);
+  });
+  $("#sel-remove-tag").addEventListener("click", () => {
+    const tags = selectionTags();
+    if (tags.length) batch({ remove_tags: tags }, `Removed “${tags.join(", ")}” from`);
+  });
+  $("#sel-read").addEventListener("click", () => batch({ read: true }, "Marked read:"));
+  $("#sel-unread").addEventListener("click", () => batch({ read: false }, "Marked unread:"));
+  $("#sel-unsave").addEventListener("click", () => batch({ saved: false }, "Unsaved"));
+  $("#sel-save").addEventListener("click", () => batch({ saved: true }, "Saved"));
+  $("#sel-export").addEventListener("click", exportSelection);
+
+  $("#export-form").addEventListener("submit", exportScope);
+  $("#import-file").addEventListener("change", importFile);
+
+  document.addEventListener("keydown", (e) => {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement && document.activeElement.tagName);
+    if (e.key === "/" && !typing) {
+      e.preventDefault();
+      $("#q").focus();
+    }
+  });
+}
+
+readLocation();
+syncControls();
+wire();
+load();
+loadStats();
+refreshHealth();
