@@ -419,10 +419,11 @@ class Library:
         self._commit(list(pending.values()), sorted(drops - set(pending)))
         return final_key, pending, added, merged
 
-    def capture(self, papers: list[Paper]) -> list[Paper]:
+    def capture(self, papers: list[Paper], *, count_view: bool = True) -> list[Paper]:
         """Record papers seen on one page view; returns the stored records in the same order.
 
-        Each paper counts as seen once per call (a page listing a paper twice is one view).
+        Each paper counts as seen once per call (a page listing a paper twice is one view);
+        ``count_view=False`` records without counting (saving a page already captured).
         Captures never change user data.
         """
         now = now_iso()
@@ -436,7 +437,7 @@ class Library:
         def on_existing(record: Paper, seen: Paper) -> None:
             stamp(seen)
             merge_seen_sources(record, seen)
-            record.seen_count += 1
+            record.seen_count += 1 if count_view else 0
             stamp(record)
 
         def on_new(record: Paper) -> None:

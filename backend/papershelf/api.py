@@ -1,0 +1,213 @@
+"""The /api/* routes: validate input, call the library, shape JSON. Nothing else lives here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from . import __version__
+from .errors import BadRequest
+from .formats import FormatError, export_papers, import_text
+from .papers import Paper, normalize_key
+from .parsing import PageParts, parse
+from .query import PaperQuery
+from .store import Library, NotFound
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_KEYS = 5000
+MAX_NOTE = 100_000
+MAX_TAGS = 100
+
+
+def library() -> Library:
+    return current_app.config["LIBRARY"]
+
+
+def json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
+def keys_from(body: dict[str, Any]) -> list[str]:
+    keys = body.get("keys")
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise BadRequest("'keys' must be a list of strings")
+    if len(keys) > MAX_KEYS:
+        raise BadRequest(f"at most {MAX_KEYS} keys at once")
+    return keys
+
+
+def page_from(body: dict[str, Any]) -> PageParts:
+    try:
+        return PageParts.from_request(body)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+
+
+def card_answer(index: int, paper: Paper) -> dict[str, Any]:
+    return {
+        "index": index, "key": paper.key, "title": paper.title, "saved": paper.saved,
+        "tags": paper.tags, "seen_count": paper.seen_count, "first_seen": paper.first_seen,
+    }
+
+
+def capture_page(page: PageParts, *, count_view: bool = True) -> tuple[list[dict], list[dict]]:
+    result = parse(page)
+    stored = library().capture([p.paper for p in result.papers], count_view=count_view)
+    answers = [card_answer(p.index, s) for p, s in zip(result.papers, stored)]
+    skipped = [{"index": s.index, "reason": s.reason} for s in result.skipped]
+    return answers, skipped
+
+
+@bp.get("/health")
+def health():
+    counts = library().counts()
+    return jsonify(ok=True, version=__version__, papers=counts["papers"], saved=counts["saved"])
+
+
+@bp.post("/capture")
+def capture():
+    page = page_from(json_body())
+    papers, skipped = capture_page(page)
+    return jsonify(papers=papers, skipped=skipped)
+
+
+@bp.post("/status")
+def status():
+    return jsonify(status=library().status(keys_from(json_body())))
+
+
+@bp.post("/save")
+def save():
+    body = json_body()
+    if "keys" in body:
+        keys = keys_from(body)
+        skipped = []
+    else:
+        papers, skipped = capture_page(page_from(body), count_view=False)
+        keys = [p["key"] for p in papers]
+    saved = library().set_saved(keys, True)
+    return jsonify(saved=saved, skipped=skipped)
+
+
+@bp.post("/unsave")
+def unsave():
+    return jsonify(unsaved=library().set_saved(keys_from(json_body()), False))
+
+
+@bp.get("/papers")
+def papers():
+    query = PaperQuery.from_args(request.args)
+    found = query.order(library().search(query.matches))
+    return jsonify(total=len(found), papers=found[query.offset: query.offset + query.limit])
+
+
+@bp.post("/papers/batch")
+def papers_batch():
+    body = json_body()
+    keys = keys_from(body)
+    add, remove = _tags(body.get("add_tags", [])), _tags(body.get("remove_tags", []))
+    read, saved = _bool_or_none(body, "read"), _bool_or_none(body, "saved")
+    return jsonify(updated=library().update_many(keys, add_tags=add, remove_tags=remove, read=read, saved=saved))
+
+
+@bp.get("/papers/<path:key>")
+def paper_get(key: str):
+    paper = library().get(key)
+    if paper is None:
+        raise BadRequest(f"no paper with key {key!r}", "not_found", 404)
+    return jsonify(paper.to_dict())
+
+
+@bp.patch("/papers/<path:key>")
+def paper_patch(key: str):
+    body = json_body()
+    unknown = set(body) - {"tags", "note", "read"}
+    if unknown:
+        raise BadRequest(f"cannot change {', '.join(sorted(unknown))}; only tags, note and read")
+    note = body.get("note")
+    if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
+        raise BadRequest(f"'note' must be a string of at most {MAX_NOTE} characters")
+    try:
+        paper = library().update(
+            key, tags=_tags(body["tags"]) if "tags" in body else None, note=note, read=_bool_or_none(body, "read")
+        )
+    except NotFound:
+        raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
+    return jsonify(paper.to_dict())
+
+
+@bp.delete("/papers/<path:key>")
+def paper_delete(key: str):
+    try:
+        paper = library().delete(key)
+    except NotFound:
+        raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
+    return jsonify(paper.to_dict())
+
+
+@bp.get("/stats")
+def stats():
+    return jsonify(library().stats())
+
+
+@bp.get("/export")
+def export():
+    fmt = request.args.get("format", "")
+    query = PaperQuery.from_args(request.args, default_saved="1")
+    wanted = {normalize_key(k) or k for k in query.keys}
+    if wanted:
+        query.saved = None
+    docs = library().search(lambda d: (d["key"] in wanted) if wanted else query.matches(d))
+    papers = [Paper.from_dict(d) for d in query.order(docs)]
+    try:
+        body, media_type, extension = export_papers(fmt, papers)
+    except FormatError as exc:
+        raise BadRequest(str(exc), "unknown_format") from None
+    name = f"papershelf-{date.today():%Y%m%d}.{extension}"
+    return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/import")
+def import_file():
+    raw = request.get_data(cache=False)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("the file is not UTF-8 text", "unreadable_file") from None
+    if not text.strip():
+        raise BadRequest("the file is empty", "unreadable_file")
+    try:
+        result = import_text(text, request.args.get("format") or None)
+    except FormatError as exc:
+        raise BadRequest(str(exc), "unreadable_file") from None
+    skipped = [{"item": item, "reason": reason} for item, reason in result.skipped]
+    usable = []
+    for paper in result.papers:
+        # An id-only record (a list of arXiv ids) is fine: the next capture brings its title.
+        if paper.key and (paper.title or not paper.key.startswith("title:")):
+            usable.append(paper)
+        else:
+            skipped.append({"item": paper.title or "(untitled)", "reason": "no title or identifier"})
+    outcome = library().import_papers(usable, save=request.args.get("save") in ("1", "true"))
+    return jsonify(added=outcome.added, merged=outcome.merged, skipped=skipped)
+
+
+def _tags(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(t, str) and len(t) <= 100 for t in value):
+        raise BadRequest("tags must be a list of strings (at most 100 characters each)")
+    if len(value) > MAX_TAGS:
+        raise BadRequest(f"at most {MAX_TAGS} tags")
+    return value
+
+
+def _bool_or_none(body: dict[str, Any], name: str) -> bool | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise BadRequest(f"'{name}' must be true or false")
+    return value

@@ -1,0 +1,26 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import errors, guard
+from .store import Library
+
+
+def create_app(library: Library) -> Flask:
+    """An app serving ``library``: the JSON API under /api and the library page at /."""
+    app = Flask(__name__)
+    app.config["LIBRARY"] = library
+    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    errors.install(app)
+    guard.install(app)
+
+    from .api import bp as api_bp
+    from .web import bp as web_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)
+    return app

@@ -1,0 +1,248 @@
+"""papershelf serve | parse | import | export | stats
+
+Every failure the user can cause ends in one line ``papershelf: <what>: <problem>`` and exit
+status 2 (1 for an interrupted server); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from . import __version__
+from .papers import Paper
+
+DEFAULT_PORT = 27182
+
+
+class CliError(Exception):
+    pass
+
+
+def default_data_dir() -> Path:
+    """``--data`` beats ``PAPERSHELF_DATA`` beats the platform's user data directory."""
+    if os.environ.get("PAPERSHELF_DATA"):
+        return Path(os.environ["PAPERSHELF_DATA"]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("papershelf", appauthor=False))
+
+
+def open_library(args, *, read_only: bool = False):
+    from .store import Library, LibraryError
+
+    data = Path(args.data).expanduser() if args.data else default_data_dir()
+    if read_only and not (data / "library.json").exists() and not (data / "library.journal").exists():
+        raise CliError(f"{data}: no library here yet (start one with `papershelf serve` or `papershelf import`)")
+    try:
+        return Library(data, read_only=read_only)
+    except LibraryError as exc:
+        raise CliError(str(exc)) from None
+
+
+def read_input(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text") from None
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def cmd_serve(args) -> int:
+    from waitress.server import create_server
+
+    from .app import create_app
+
+    library = open_library(args)
+    try:
+        try:
+            server = create_server(create_app(library), host=args.host, port=args.port, threads=args.threads,
+                                   max_request_body_size=300 * 1024 * 1024, ident="PaperShelf")
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CliError(
+                    f"port {args.port} on {args.host} is in use — is PaperShelf already running? "
+                    f"Open http://{args.host}:{args.port}/ or start with --port N"
+                ) from None
+            raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+        port = server.effective_port
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print(f"PaperShelf {__version__} listening on http://{host}:{port}", flush=True)
+        print(f"Library: {library.snapshot_path}", flush=True)
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+    finally:
+        library.close()  # writes a snapshot: the next start-up replays nothing
+    print("PaperShelf stopped; library saved.", flush=True)
+    return 0
+
+
+def cmd_parse(args) -> int:
+    from .parsing import parse
+    from .parsing.page import parts_from_html, parts_from_text
+
+    text = read_input(args.file)
+    looks_html = text.lstrip()[:1] == "<" or "<html" in text[:2000].lower()
+    page = parts_from_html(args.url or "", text) if looks_html else parts_from_text(args.url or "", text)
+    result = parse(page)
+    for item in result.papers:
+        print(json.dumps({"index": item.index, **_metadata(item.paper)}, ensure_ascii=False))
+    for s in result.skipped:
+        print(f"papershelf: {args.file}: skipped item {s.index}: {s.reason}", file=sys.stderr)
+    print(f"papershelf: {args.file}: {len(result.papers)} papers ({result.parser or 'no parser'}), "
+          f"{len(result.skipped)} skipped", file=sys.stderr)
+    return 0
+
+
+def _metadata(paper: Paper) -> dict:
+    from .papers import SEEN_FIELDS, USER_FIELDS
+
+    d = paper.to_dict()
+    for name in (*USER_FIELDS, *SEEN_FIELDS, "added_at", "updated_at"):
+        d.pop(name, None)
+    return d
+
+
+def cmd_import(args) -> int:
+    from .formats import FormatError, import_text
+
+    text = read_input(args.file)
+    try:
+        result = import_text(text, args.format)
+    except FormatError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    usable = [p for p in result.papers if p.key and (p.title or not p.key.startswith("title:"))]
+    library = open_library(args)
+    try:
+        outcome = library.import_papers(usable, save=args.save)
+    finally:
+        library.close()
+    for item, reason in result.skipped:
+        print(f"papershelf: {args.file}: skipped {item}: {reason}", file=sys.stderr)
+    print(f"{args.file}: {outcome.added} added, {outcome.merged} merged, "
+          f"{len(result.skipped) + len(result.papers) - len(usable)} skipped")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .formats import FormatError, export_papers
+
+    library = open_library(args, read_only=True)
+    try:
+        papers = [p for p in library.all() if (args.all or p.saved) and (not args.tag or args.tag in p.tags)]
+    finally:
+        library.close()
+    papers.sort(key=lambda p: (p.saved_at or "", p.key), reverse=True)
+    try:
+        body, _, _ = export_papers(args.format, papers)
+    except FormatError as exc:
+        raise CliError(str(exc)) from None
+    if args.out:
+        tmp = Path(args.out + ".tmp")
+        try:
+            tmp.write_text(body, "utf-8")
+            os.replace(tmp, args.out)
+        except OSError as exc:
+            raise CliError(f"{args.out}: cannot write: {exc.strerror}") from None
+        print(f"{len(papers)} papers written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(body)
+    return 0
+
+
+def cmd_stats(args) -> int:
+    library = open_library(args, read_only=True)
+    try:
+        stats = library.stats()
+        path = library.snapshot_path
+    finally:
+        library.close()
+    print(f"library: {path}")
+    print(f"papers: {stats['papers']}  saved: {stats['saved']}  read: {stats['read']}")
+    if stats["tags"]:
+        print("top tags: " + ", ".join(f"{t['tag']} ({t['count']})" for t in stats["tags"][:10]))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="papershelf", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"papershelf {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_data(p):
+        p.add_argument("--data", metavar="DIR", help="library directory (default: $PAPERSHELF_DATA or the "
+                                                      "platform's user data directory)")
+        return p
+
+    p = with_data(sub.add_parser("serve", help="start the backend"))
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("PAPERSHELF_PORT", DEFAULT_PORT)),
+                   help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    p.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("parse", help="parse a saved page or text listing; print JSON lines, store nothing")
+    p.add_argument("file", help="an HTML page or a plain-text listing ('-' for standard input)")
+    p.add_argument("--url", help="the URL the page came from (helps pick the parser)")
+    p.set_defaults(func=cmd_parse)
+
+    p = with_data(sub.add_parser("import", help="import a file into the library"))
+    p.add_argument("file", help="json, bibtex, csljson, ris, papermemory, text listing, or a list of ids")
+    p.add_argument("--format", help="the file's format (default: sniffed)")
+    p.add_argument("--save", action="store_true", help="mark every imported paper as saved")
+    p.set_defaults(func=cmd_import)
+
+    p = with_data(sub.add_parser("export", help="export the library"))
+    p.add_argument("--format", required=True, help="bibtex, ris, csljson, csv, markdown or json")
+    p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--saved", dest="all", action="store_false", help="saved papers only (default)")
+    which.add_argument("--all", dest="all", action="store_true", help="every paper seen")
+    p.add_argument("--tag", help="only papers with this tag")
+    p.set_defaults(func=cmd_export, all=False)
+
+    p = with_data(sub.add_parser("stats", help="counts and top tags"))
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"papershelf: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

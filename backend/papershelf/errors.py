@@ -1,0 +1,33 @@
+"""One error shape for the API: ``{"error": {"code", "message"}}`` with a 4xx status."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+
+class BadRequest(Exception):
+    """Raised by routes for input they cannot use; becomes a 400 (or the given status)."""
+
+    def __init__(self, message: str, code: str = "bad_request", status: int = 400) -> None:
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
+
+
+def api_error(status: int, code: str, message: str):
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
+
+
+def install(app: Flask) -> None:
+    @app.errorhandler(BadRequest)
+    def _bad_request(exc: BadRequest):
+        return api_error(exc.status, exc.code, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if not request.path.startswith("/api/"):
+            return exc
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return api_error(exc.code or 400, code, exc.description or exc.name)

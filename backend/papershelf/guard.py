@@ -1,0 +1,87 @@
+"""The request guard: what keeps a local server that any web page can reach safe.
+
+Modelled on the hardening of Zotero's connector server:
+- the ``Host`` must be a loopback name (stops DNS rebinding: evil.example resolving to 127.0.0.1);
+- ``/api/*`` needs the ``X-PaperShelf-Client`` header. A web page cannot send a custom header
+  cross-origin without a CORS preflight, and only extension origins get one granted;
+- a request with a web ``Origin`` other than the backend's own is refused outright, so even
+  "simple" requests (form posts, text/plain fetches) change nothing;
+- bodies are JSON only (the import upload excepted) and limited in size;
+- state never changes on GET (the routes only accept POST/PATCH/DELETE for changes).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, request
+from flask_cors import CORS
+
+from . import CLIENT_HEADER
+from .errors import api_error
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+EXTENSION_ORIGIN = re.compile(r"^(chrome-extension|moz-extension|safari-web-extension)://[A-Za-z0-9._-]+$")
+CLIENT_VALUE = re.compile(r"^[\w.\-]{1,64}/[\w.\-+]{1,32}$")
+
+JSON_BODY_LIMIT = 16 * 1024 * 1024  # a 200-item arXiv page is ~0.5 MB of card HTML
+IMPORT_BODY_LIMIT = 256 * 1024 * 1024  # a backup of a large library
+RAW_BODY_PATHS = {"/api/import"}  # file uploads: any content type
+
+
+def host_name(host_header: str) -> str:
+    """'127.0.0.1:8000' -> '127.0.0.1', '[::1]:80' -> '::1'."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def is_extension_origin(origin: str) -> bool:
+    return bool(EXTENSION_ORIGIN.match(origin))
+
+
+_LOOPBACK_ORIGIN = re.compile(r"^http://(?:\[::1\]|127\.0\.0\.1|localhost)(?::(\d+))?$")
+
+
+def is_own_origin(origin: str) -> bool:
+    """The library page's own fetches: http, a loopback name, this server's port."""
+    m = _LOOPBACK_ORIGIN.match(origin)
+    return bool(m) and (m.group(1) or "80") == str(request.environ.get("SERVER_PORT", ""))
+
+
+def check_request():
+    if host_name(request.host) not in LOOPBACK_HOSTS:
+        return api_error(403, "bad_host", f"requests must be addressed to 127.0.0.1 or localhost, not {request.host!r}")
+    origin = request.headers.get("Origin")
+    if origin is not None and not is_extension_origin(origin) and not is_own_origin(origin):
+        return api_error(403, "bad_origin", f"requests from the web origin {origin!r} are not allowed")
+    if not request.path.startswith("/api/"):
+        return None
+    if request.method == "OPTIONS":
+        return None  # CORS preflight: flask-cors answers, granting extension origins only
+    client = request.headers.get(CLIENT_HEADER, "")
+    if not CLIENT_VALUE.match(client):
+        return api_error(403, "missing_client_header",
+                         f"every /api request needs the header {CLIENT_HEADER}: <name>/<version>")
+    if request.method in ("POST", "PUT", "PATCH"):
+        raw_ok = request.path in RAW_BODY_PATHS
+        limit = IMPORT_BODY_LIMIT if raw_ok else JSON_BODY_LIMIT
+        request.max_content_length = limit
+        if request.content_length is not None and request.content_length > limit:
+            return api_error(413, "too_large", f"the request body is larger than {limit // (1024 * 1024)} MB")
+        if not raw_ok and request.mimetype != "application/json":
+            return api_error(415, "json_only", "the request body must be application/json")
+    return None
+
+
+def install(app: Flask) -> None:
+    app.before_request(check_request)
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": [EXTENSION_ORIGIN]}},
+        allow_headers=["Content-Type", CLIENT_HEADER],
+        methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+        expose_headers=["Content-Disposition"],
+        max_age=600,
+    )
