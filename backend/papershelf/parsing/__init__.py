@@ -30,6 +30,16 @@ PARSERS = _load_parsers()
 
 
 def parse(page: PageParts) -> ParseResult:
+    """Papers on ``page``, from the first parser that recognises it and finds papers.
+
+    Parsers are asked in order (site parsers before the generic ones); when a recognising
+    parser finds nothing (say an arXiv URL whose listing markup changed but whose meta tags
+    still describe a paper) the next one that recognises the page gets a turn, so the URL
+    picks the parser and the content decides whether it could read it.
+    """
+    if page.html and not (page.cards or page.props or page.meta):
+        page = _with_html_parts(page)
+    first: ParseResult | None = None
     for parser in PARSERS:
         try:
             if not parser.detect(page):
@@ -37,11 +47,28 @@ def parse(page: PageParts) -> ParseResult:
             result = parser.scrape(page)
         except Exception as exc:  # a parser bug must not take the capture down
             log.exception("parser %s failed on %s", parser.NAME, page.url)
-            return ParseResult(parser=parser.NAME, skipped=[Skipped(-1, f"{parser.NAME} parser failed: {exc}")])
+            result = ParseResult(parser=parser.NAME, skipped=[Skipped(-1, f"{parser.NAME} parser failed: {exc}")])
         result.parser = result.parser or parser.NAME
         # The one guarantee every caller relies on: no paper without a title.
         kept = [p for p in result.papers if p.paper.title and p.paper.key]
         result.skipped += [Skipped(p.index, "no title") for p in result.papers if not (p.paper.title and p.paper.key)]
         result.papers = kept
-        return result
+        if result.papers:
+            return result
+        first = first or result
+    if first is not None:
+        return first
     return ParseResult(parser="", skipped=[Skipped(-1, "no parser recognises this page and it carries no paper data")])
+
+
+def _with_html_parts(page: PageParts) -> PageParts:
+    """A whole page (CLI): extract what the extension would have sent, keep any text given."""
+    from .page import parts_from_html
+
+    try:
+        parts = parts_from_html(page.url, page.html or "")
+    except Exception:  # lxml copes with nearly anything; keep the page as it was if not
+        log.exception("could not read the HTML of %s", page.url)
+        return page
+    parts.text = page.text
+    return parts

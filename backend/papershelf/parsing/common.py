@@ -1,0 +1,194 @@
+"""Small helpers the site parsers share: parsing HTML safely, reading numbers and dates.
+
+Everything here is total: bad input gives an empty value, never an exception, because the
+parsers must survive pages whose markup drifted from what we expected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+from bs4.element import Tag
+
+from ..papers import clean_text, normalize_arxiv_id
+
+# lxml is several times faster than html.parser and copes with truncated markup; bench/parse.py
+# measures the difference.  The name is a module constant so the benchmark can swap it.
+HTML_PARSER = "lxml"
+
+
+def make_soup(html: str, parser: str | None = None) -> BeautifulSoup:
+    return BeautifulSoup(html or "", parser or HTML_PARSER)
+
+
+def text_of(el) -> str:
+    """Visible text of an element with whitespace collapsed ('' for None)."""
+    if el is None:
+        return ""
+    if isinstance(el, Tag):
+        return clean_text(el.get_text(" "))
+    return clean_text(str(el))
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url or "").hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def path_of(url: str) -> str:
+    try:
+        return urlsplit(url or "").path or ""
+    except ValueError:
+        return ""
+
+
+def absolute(base: str, href: str | None) -> str:
+    """``href`` resolved against the page URL; only http(s) results are kept."""
+    if not href:
+        return ""
+    try:
+        out = urljoin(base or "", href.strip())
+    except ValueError:
+        return ""
+    return out if out.startswith(("http://", "https://")) else ""
+
+
+_INT_RE = re.compile(r"(\d[\d,.\u202f\u00a0]*)\s*([kKmM])?")
+
+
+def parse_count(value) -> int | None:
+    """An integer from '73', '1,234', '1.2k', 12 -> int; None when there is no number."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value >= 0 else None
+    m = _INT_RE.search(str(value))
+    if not m:
+        return None
+    digits, suffix = m.group(1), m.group(2)
+    digits = digits.replace("\u202f", "").replace("\u00a0", "")
+    try:
+        if suffix:
+            return int(float(digits.replace(",", "")) * (1000 if suffix in "kK" else 1_000_000))
+        return int(digits.replace(",", "").replace(".", ""))
+    except ValueError:
+        return None
+
+
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+# "Aug 11, 2023", "Aug 11", "11 Aug 2023", "2 January, 2026", "Friday, 2 January 2026"
+_MDY_RE = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+_DMY_RE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_ALT})\.?,?\s+(\d{{4}})\b", re.I)
+_ISO_RE = re.compile(r"\b(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?")
+
+
+def _iso(y: int, m: int, d: int | None) -> str:
+    try:
+        if d is None:
+            date(y, m, 1)
+            return f"{y:04d}-{m:02d}"
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return ""
+
+
+def parse_iso_date(value) -> str:
+    """'2024-01-22T10:00:00.000Z', '2026/01/01', '2024-01', '2024' -> ISO date prefix, or ''."""
+    if not isinstance(value, str):
+        return ""
+    m = _ISO_RE.search(value)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
+    m = re.fullmatch(r"\s*(\d{4})\s*", value)
+    return m.group(1) if m and 1900 < int(m.group(1)) < 2200 else ""
+
+
+def parse_display_date(text: str, reference: date | None = None) -> str:
+    """A date as pages display it ('Aug 11, 2023', '2 January 2026', '2026-01-02') as ISO.
+
+    Hugging Face leaves the year out for dates in the current year ("Sep 25").  The year is
+    then taken from ``reference`` (the page's own date: its URL or data blob), choosing the
+    latest date not after it; with no reference we return '' rather than guess a year —
+    a merge with any other capture of the paper fills the date in.
+    """
+    if not text:
+        return ""
+    m = _DMY_RE.search(text)
+    if m:
+        return _iso(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+    m = _MDY_RE.search(text)
+    if m:
+        month, day = MONTHS[m.group(1).lower()], int(m.group(2))
+        if m.group(3):
+            return _iso(int(m.group(3)), month, day)
+        if reference is None:
+            return ""
+        year = reference.year if (month, day) <= (reference.month, reference.day) else reference.year - 1
+        return _iso(year, month, day)
+    return parse_iso_date(text)
+
+
+def to_date(iso: str) -> date | None:
+    try:
+        return date.fromisoformat(iso) if iso and len(iso) == 10 else None
+    except ValueError:
+        return None
+
+
+def date_from_arxiv_id(arxiv_id: str | None) -> str:
+    """arXiv ids carry their submission month: 2401.12345 -> '2024-01', hep-th/9901001 -> '1999-01'."""
+    aid = normalize_arxiv_id(arxiv_id)
+    if not aid:
+        return ""
+    m = re.match(r"^(\d{2})(\d{2})\.", aid) or re.search(r"/(\d{2})(\d{2})\d{3}$", aid)
+    if not m:
+        return ""
+    yy, mm = int(m.group(1)), int(m.group(2))
+    if not 1 <= mm <= 12:
+        return ""
+    return f"{(1900 if yy >= 91 else 2000) + yy:04d}-{mm:02d}"
+
+
+def arxiv_urls(arxiv_id: str | None) -> dict[str, str]:
+    aid = normalize_arxiv_id(arxiv_id)
+    if not aid:
+        return {}
+    return {"abs": f"https://arxiv.org/abs/{aid}", "pdf": f"https://arxiv.org/pdf/{aid}"}
+
+
+def flip_name(name: str) -> str:
+    """'Surname, Given' (Highwire citation_author) -> 'Given Surname'; other forms unchanged."""
+    name = clean_text(name)
+    if name.count(",") == 1:
+        last, first = (p.strip() for p in name.split(","))
+        if first and last and not re.fullmatch(r"(?i)jr\.?|sr\.?|ii|iii|iv", first):
+            return f"{first} {last}"
+    return name
