@@ -1,0 +1,70 @@
+"""Export and import formats: one module per format, and the registry the API and CLI use.
+
+    export_papers("bibtex", papers) -> (body, media type, file extension)
+    import_text(text)               -> ImportResult(papers, skipped); format sniffed
+    import_text(text, "ris")        -> the same, for a named format
+
+An importer reads the whole file before anything is returned: when a file cannot be read as
+its format at all, FormatError is raised and the caller imports nothing.
+"""
+
+from __future__ import annotations
+
+from ..papers import Paper
+from . import bibtex, csljson, csv_table, id_list, markdown_list, papermemory, papershelf_json, ris, text_listings
+from .base import FormatError, ImportResult
+
+__all__ = ["FormatError", "ImportResult", "EXPORTERS", "IMPORTERS", "export_papers", "import_text", "sniff_format"]
+
+EXPORTERS = {m.NAME: m for m in (bibtex, ris, csljson, csv_table, markdown_list, papershelf_json)}
+
+# In sniffing order: the most specific shapes first, plain text last.
+IMPORTERS = {m.NAME: m for m in (papershelf_json, papermemory, csljson, ris, bibtex, id_list, text_listings)}
+
+# Largest file an import reads (the API has its own body limit; this guards the CLI).
+MAX_IMPORT_CHARS = 200_000_000
+
+
+def export_papers(fmt: str, papers: list[Paper]) -> tuple[str, str, str]:
+    """(body text, media type, file extension) of ``papers`` in format ``fmt``."""
+    module = EXPORTERS.get((fmt or "").strip().lower())
+    if module is None:
+        raise FormatError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
+    return module.export(list(papers)), module.MEDIA_TYPE, module.EXTENSION
+
+
+def sniff_format(text: str) -> str | None:
+    """The name of the first importer that recognises ``text``, or None."""
+    for name, module in IMPORTERS.items():
+        try:
+            if module.sniff(text):
+                return name
+        except Exception:  # a sniffer must never break an import; the next one is asked
+            continue
+    return None
+
+
+def import_text(text: str, fmt: str | None = None) -> ImportResult:
+    """Papers read from ``text`` (format ``fmt``, or sniffed) and the items skipped, with reasons."""
+    if not isinstance(text, str):
+        raise FormatError("the file must be text")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise FormatError("the file is empty")
+    if len(text) > MAX_IMPORT_CHARS:
+        raise FormatError(f"the file is too large ({len(text):,} characters; the limit is {MAX_IMPORT_CHARS:,})")
+    if fmt:
+        name = fmt.strip().lower()
+        if name not in IMPORTERS:
+            raise FormatError(f"unknown import format {fmt!r}; choose one of {', '.join(IMPORTERS)}")
+    else:
+        name = sniff_format(text)
+        if name is None:
+            raise FormatError("could not recognise the file's format; name it (" + ", ".join(IMPORTERS) + ")")
+    try:
+        return IMPORTERS[name].parse(text)
+    except FormatError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+        # A reader bug on strange input must still come out as "cannot read", not a traceback.
+        raise FormatError(f"the file could not be read as {name}: {exc}") from None

@@ -1,0 +1,77 @@
+"""What every format module shares: the error type and the import result.
+
+An exporter module has ``NAME``, ``MEDIA_TYPE``, ``EXTENSION`` and ``export(papers) -> str``.
+An importer module has ``NAME``, ``sniff(text) -> bool`` and ``parse(text) -> ImportResult``.
+A module may be both.  Importers never raise on a single bad item: it goes into ``skipped``
+with a reason.  They raise :class:`FormatError` only when the file as a whole cannot be read
+as their format, so that the caller imports nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..papers import Paper
+
+
+class FormatError(ValueError):
+    """A file that cannot be read (or written) as the requested format; the message says why."""
+
+
+@dataclass
+class ImportResult:
+    papers: list[Paper] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (item description, reason)
+
+
+def load_json(text: str) -> Any:
+    """Decoded JSON, or raises FormatError naming the line and column of the problem."""
+    try:
+        return _cached_json(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise FormatError("not valid JSON: nested too deeply") from None
+
+
+@lru_cache(maxsize=2)
+def _cached_json(text: str) -> Any:
+    # Three importers (PaperShelf, PaperMemory, CSL-JSON) sniff the same JSON text; decode once.
+    return json.loads(text)
+
+
+def try_json(text: str) -> Any:
+    """Decoded JSON, or None when the text is not JSON at all (for sniffing)."""
+    stripped = text.lstrip()
+    if not stripped or stripped[0] not in "[{":
+        return None
+    try:
+        return load_json(text)
+    except FormatError:
+        return None
+
+
+def describe(title: str, fallback: str) -> str:
+    """A short, human description of an input item for the skipped list."""
+    title = " ".join(str(title or "").split())
+    if not title:
+        return fallback
+    return f"{fallback}: {title[:80]}{'…' if len(title) > 80 else ''}"
+
+
+def dedupe(result: ImportResult, what: str = "item") -> ImportResult:
+    """Keep the first paper per key; later twins are skipped with a reason (the store would merge
+    them anyway, but the user should see that the file held the same paper twice)."""
+    seen: dict[str, int] = {}
+    kept: list[Paper] = []
+    for i, p in enumerate(result.papers):
+        if p.key in seen:
+            result.skipped.append((describe(p.title or p.key, f"{what} {i + 1}"), f"same paper as {what} {seen[p.key] + 1} ({p.key})"))
+            continue
+        seen[p.key] = i
+        kept.append(p)
+    result.papers = kept
+    return result

@@ -1,0 +1,248 @@
+"""BibTeX export and import.
+
+Export: ``@misc`` for preprints (``eprint``, ``archivePrefix = {arXiv}``, ``primaryClass``),
+``@inproceedings`` when the venue is a conference or workshop, ``@article`` for a journal.
+Values are escaped by :mod:`.tex` and wrapped in braces; titles in double braces so that
+styles keep their capitalisation.  Import reads any BibTeX (ours, Zotero's, Google
+Scholar's, PaperMemory's) with bibtexparser.
+"""
+
+from __future__ import annotations
+
+import re
+
+import bibtexparser
+from bibtexparser.bparser import BibTexParser
+
+from ..papers import Paper, normalize_arxiv_id, normalize_doi
+from .base import FormatError, ImportResult, dedupe, describe
+from .citekeys import citation_keys
+from .tex import name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
+
+NAME = "bibtex"
+MEDIA_TYPE = "application/x-bibtex; charset=utf-8"
+EXTENSION = "bib"
+
+# A venue naming one of these is a conference (or workshop); anything else is a journal.
+_CONFERENCE = re.compile(
+    r"\b(conference|proceedings|proc\.|workshop|symposium|congress|meeting|"
+    r"neurips|nips|icml|iclr|cvpr|iccv|eccv|wacv|bmvc|acl|emnlp|naacl|eacl|coling|aaai|ijcai|kdd|"
+    r"sigir|sigmod|www|wsdm|recsys|cikm|icra|iros|rss|corl|interspeech|icassp|uai|aistats|colt|"
+    r"miccai|chi|uist|siggraph|3dv|colm|findings)\b",
+    re.IGNORECASE,
+)
+
+
+def entry_type(p: Paper) -> str:
+    venue = p.venue.strip()
+    if venue:
+        return "inproceedings" if _CONFERENCE.search(venue) else "article"
+    if p.journal_ref and not p.arxiv_id:
+        return "article"
+    return "misc"
+
+
+def _field(name: str, value: str) -> str:
+    return f"  {name} = {{{value}}},\n"
+
+
+def _entry(p: Paper, citekey: str) -> str:
+    kind = entry_type(p)
+    parts = [f"@{kind}{{{citekey},\n"]
+    if p.title:
+        parts.append(_field("title", "{" + text_to_tex(p.title) + "}"))
+    if p.authors:
+        names = " and ".join(name_to_tex(a) for a in p.authors)
+        if p.author_count and p.author_count > len(p.authors):
+            names += " and others"
+        parts.append(_field("author", names))
+    year = p.published[:4] if re.match(r"\d{4}", p.published or "") else ""
+    if year:
+        parts.append(_field("year", year))
+    if len(p.published or "") > 4:
+        parts.append(_field("date", p.published))
+    if kind == "inproceedings":
+        parts.append(_field("booktitle", text_to_tex(p.venue)))
+    elif kind == "article":
+        parts.append(_field("journal", text_to_tex(p.venue or p.journal_ref)))
+    if p.arxiv_id:
+        parts.append(_field("eprint", p.arxiv_id))
+        parts.append(_field("archivePrefix", "arXiv"))
+        if p.categories:
+            parts.append(_field("primaryClass", text_to_tex(p.categories[0])))
+    if p.doi:
+        parts.append(_field("doi", text_to_tex(p.doi)))
+    url = p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or p.urls.get("hf") or p.urls.get("project")
+    if url:
+        parts.append(_field("url", _url(url)))
+    if p.abstract:
+        parts.append(_field("abstract", text_to_tex(p.abstract)))
+    if p.tags:
+        parts.append(_field("keywords", text_to_tex(", ".join(p.tags))))
+    if p.note:
+        parts.append(_field("annote", text_to_tex(p.note)))
+    parts.append("}\n")
+    return "".join(parts)
+
+
+def _url(url: str) -> str:
+    # In a URL only the characters that would break the entry need escaping; '%' must be
+    # escaped because BibTeX reads it as a comment.
+    return url.replace("\\", "%5C").replace("%", r"\%").replace("{", r"\%7B").replace("}", r"\%7D")
+
+
+def export(papers: list[Paper]) -> str:
+    keys = citation_keys(papers)
+    return "\n".join(_entry(p, keys[p.key]) for p in papers)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+_ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.MULTILINE)
+_SKIP_TYPES = {"comment", "string", "preamble"}
+
+
+def sniff(text: str) -> bool:
+    return any(m.group(1).lower() not in _SKIP_TYPES for m in _ENTRY_START.finditer(text[:200_000]))
+
+
+def _parser() -> BibTexParser:
+    parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
+    parser.homogenize_fields = False
+    return parser
+
+
+def parse(text: str) -> ImportResult:
+    starts = [m for m in _ENTRY_START.finditer(text) if m.group(1).lower() not in _SKIP_TYPES]
+    if not starts:
+        raise FormatError("no BibTeX entries found (an entry starts with @article{, @misc{, ...)")
+    try:
+        db = bibtexparser.loads(text, parser=_parser())
+    except Exception as exc:  # bibtexparser raises bare pyparsing errors on broken files
+        raise FormatError(f"BibTeX could not be read: {exc}") from None
+    if not db.entries:
+        line = text.count("\n", 0, starts[0].start()) + 1
+        raise FormatError(f"no BibTeX entry could be read (the first one, at line {line}, is malformed)")
+    result = ImportResult()
+    read_ids = set()
+    for i, entry in enumerate(db.entries):
+        read_ids.add(entry.get("ID", ""))
+        label = f"entry {entry.get('ID') or i + 1}"
+        try:
+            paper = entry_to_paper(entry)
+        except ValueError as exc:
+            result.skipped.append((describe(entry.get("title", ""), label), str(exc)))
+            continue
+        result.papers.append(paper)
+    # bibtexparser drops malformed entries silently; say which ones were lost.
+    lost = len(starts) - len(db.entries)
+    if lost > 0:
+        for m in starts:
+            head = text[m.end() : m.end() + 200].split(",", 1)[0].strip()
+            if head not in read_ids:
+                line = text.count("\n", 0, m.start()) + 1
+                result.skipped.append((f"entry {head or '?'} at line {line}", "malformed BibTeX entry (unbalanced braces or missing comma?)"))
+                lost -= 1
+                if lost <= 0:
+                    break
+    return dedupe(result, "entry")
+
+
+def _get(entry: dict, *names: str) -> str:
+    lower = {k.lower(): v for k, v in entry.items()}
+    for name in names:
+        v = lower.get(name)
+        if v and str(v).strip():
+            return str(v).strip()
+    return ""
+
+
+def _date(entry: dict) -> str:
+    date = _get(entry, "date")
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", date)
+    if m:
+        return "-".join(g for g in m.groups() if g)
+    year = _get(entry, "year")
+    m = re.search(r"\d{4}", year)
+    if not m:
+        return ""
+    month = _month(_get(entry, "month"))
+    return f"{m.group(0)}-{month}" if month else m.group(0)
+
+
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _month(value: str) -> str:
+    value = value.strip().lower()
+    if value.isdigit() and 1 <= int(value) <= 12:
+        return f"{int(value):02d}"
+    for i, name in enumerate(_MONTHS):
+        if value.startswith(name):
+            return f"{i + 1:02d}"
+    return ""
+
+
+def entry_to_paper(entry: dict) -> Paper:
+    """One bibtexparser entry dict -> Paper; ValueError (with the reason) when unusable."""
+    title = tex_to_text(_get(entry, "title"))
+    arxiv_id = None
+    prefix = _get(entry, "archiveprefix", "eprinttype").lower()
+    eprint = _get(entry, "eprint")
+    if eprint and (prefix in ("arxiv", "") ):
+        arxiv_id = normalize_arxiv_id(eprint)
+    url = _url_from_tex(_get(entry, "url"))
+    for candidate in (url, _get(entry, "journal"), _get(entry, "note"), _get(entry, "howpublished"), _get(entry, "arxivid", "arxiv")):
+        if arxiv_id:
+            break
+        m = re.search(r"(?:arxiv[:\s/.]*(?:abs/)?|arxiv\.org/(?:abs|pdf)/)([\w.\-/]+\d)", tex_to_text(candidate), re.IGNORECASE)
+        arxiv_id = normalize_arxiv_id(m.group(1)) if m else normalize_arxiv_id(candidate)
+    doi = normalize_doi(tex_to_text(_get(entry, "doi")))
+    if not (title or arxiv_id or doi):
+        raise ValueError("no title, arXiv id or DOI")
+    authors_raw = _get(entry, "author")
+    names = [n for n in split_names(authors_raw)] if authors_raw else []
+    has_others = any(n.strip().lower() == "others" for n in names)
+    authors = [name_to_plain(n) for n in names if n.strip().lower() != "others"]
+    venue = tex_to_text(_get(entry, "booktitle", "journal", "journaltitle"))
+    if re.match(r"^arxiv\b", venue, re.IGNORECASE):
+        venue = ""  # "arXiv preprint arXiv:..." is not a venue
+    urls = {}
+    if url.startswith(("http://", "https://")):
+        kind = "pdf" if url.lower().endswith(".pdf") or "/pdf/" in url else "abs"
+        urls[kind] = url
+    if arxiv_id:
+        urls.setdefault("abs", f"https://arxiv.org/abs/{arxiv_id}")
+    keywords = tex_to_text(_get(entry, "keywords"))
+    tags = sorted({t.strip() for t in re.split(r"[,;]", keywords) if t.strip()}) if keywords else []
+    categories = [tex_to_text(_get(entry, "primaryclass"))] if _get(entry, "primaryclass") else []
+    paper = Paper(
+        title=title,
+        arxiv_id=arxiv_id,
+        doi=doi,
+        authors=authors,
+        author_count=(len(authors) + 1) if has_others else None,
+        abstract=tex_to_text(_get(entry, "abstract")),
+        published=_date(entry),
+        categories=categories,
+        venue=venue,
+        urls=urls,
+        tags=tags,
+        note=_note(_get(entry, "annote", "annotation")),
+    )
+    if not paper.key:
+        raise ValueError("no title, arXiv id or DOI")
+    return paper
+
+
+def _note(value: str) -> str:
+    # Notes keep their line breaks (tex_to_text would collapse them).
+    if not value:
+        return ""
+    return "\n".join(tex_to_text(line) for line in value.split("\n")).strip()
+
+
+def _url_from_tex(value: str) -> str:
+    # Not tex_to_text: '~' in a URL is a character, not a TeX tie.
+    url = re.sub(r"\\([%#_&$])", r"\1", value or "").replace("{", "").replace("}", "")
+    return "".join(url.split())

@@ -1,0 +1,116 @@
+"""Citation keys: ``surname2024firstword``, lowercase ASCII, unique within one export.
+
+The key depends only on the paper (first author's surname, year, first significant title
+word), and clashes are resolved in the order of the papers' library keys, so exporting the
+same library twice gives the same citation keys whatever order the papers arrive in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..papers import Paper
+
+# Words that carry no meaning as the "first word" of a title.
+STOPWORDS = frozenset(
+    """a an the on of in for to and or with without towards toward via is are be from by at as
+    do does how what when why which who can we our your its it this that these those into onto
+    over under about beyond between through using use""".split()
+)
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_MATH = re.compile(r"\$[^$]*\$")
+_TEX_CMD = re.compile(r"\\[A-Za-z]+")
+_SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
+
+
+def ascii_fold(text: str) -> str:
+    """'Müller-Łukasz' -> 'mullerlukasz': accents dropped, anything not a-z0-9 removed."""
+    # Letters NFKD cannot decompose (ł, ø, ß, æ) get their usual transliteration.
+    text = text.translate(str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "đ": "d", "ı": "i"}))
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_ALNUM.sub("", folded.lower())
+
+
+def surname(name: str) -> str:
+    """The family name of 'First Last', 'Last, First' or 'First van der Last' (-> 'vanderlast')."""
+    name = " ".join(name.split())
+    if "," in name:
+        return name.split(",", 1)[0]
+    parts = name.split(" ")
+    if len(parts) == 1:
+        return parts[0]
+    # Keep lower-case particles with the surname: "Ludwig van Beethoven" -> "van Beethoven".
+    i = len(parts) - 1
+    while i > 1 and parts[i - 1][:1].islower():
+        i -= 1
+    return " ".join(parts[i:])
+
+
+def year_of(p: Paper) -> str:
+    """The publication year; for an arXiv id without a date, the year it encodes."""
+    m = re.match(r"(\d{4})", p.published or "")
+    if m:
+        return m.group(1)
+    aid = p.arxiv_id or ""
+    m = re.match(r"(\d{2})(\d{2})\.\d{4,5}$", aid) or re.search(r"/(\d{2})(\d{2})\d{3}$", aid)
+    if m:
+        yy = int(m.group(1))
+        return str(1900 + yy if yy >= 91 else 2000 + yy)
+    return ""
+
+
+def first_word(title: str) -> str:
+    """First significant word of the title (math and TeX commands ignored)."""
+    text = _TEX_CMD.sub(" ", _MATH.sub(" ", title or ""))
+    for word in _WORD.findall(text):
+        folded = ascii_fold(word)
+        if folded and folded not in STOPWORDS and not folded.isdigit():
+            return folded
+    return ""
+
+
+def base_key(p: Paper) -> str:
+    author = ascii_fold(surname(p.authors[0])) if p.authors else ""
+    return f"{author or 'anon'}{year_of(p)}{first_word(p.title)}"
+
+
+def _suffix(n: int) -> str:
+    """1 -> 'a', 26 -> 'z', 27 -> 'aa' (bijective base 26)."""
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = _SUFFIXES[r] + out
+    return out
+
+
+def citation_keys(papers: list[Paper]) -> dict[str, str]:
+    """Library key -> citation key for every paper; unique, deterministic for the same set.
+
+    The first paper (in library-key order) with a given base keeps it bare; the next ones get
+    'a', 'b', 'c'...  A suffixed key that happens to equal another paper's bare key moves on to
+    the next letter.
+    """
+    bases = {p.key: base_key(p) for p in papers}
+    taken = set()
+    out: dict[str, str] = {}
+    # Bare keys first, so a suffixed key never steals another paper's natural key.
+    by_base: dict[str, list[str]] = {}
+    for key in sorted(bases):
+        by_base.setdefault(bases[key], []).append(key)
+    for base, keys in by_base.items():
+        out[keys[0]] = base
+        taken.add(base)
+    for base in sorted(by_base):
+        n = 0
+        for key in by_base[base][1:]:
+            while True:
+                n += 1
+                candidate = base + _suffix(n)
+                if candidate not in taken and candidate not in by_base:
+                    break
+            out[key] = candidate
+            taken.add(candidate)
+    return out

@@ -1,0 +1,200 @@
+"""CSL-JSON export and import (the input format of citeproc, pandoc and Zotero).
+
+Export follows the CSL data schema (vendored as ``csl-data.json`` beside this module; the
+tests validate against it).  Preprints are ``article`` with ``publisher: arXiv`` and
+``number: arXiv:<id>``, as Zotero writes them; conference papers ``paper-conference``;
+journal papers ``article-journal``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..papers import Paper, normalize_arxiv_id, normalize_doi
+from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json
+from .bibtex import entry_type
+from .citekeys import citation_keys, surname
+
+NAME = "csljson"
+MEDIA_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"
+EXTENSION = "json"
+
+_TYPES = {"misc": "article", "inproceedings": "paper-conference", "article": "article-journal"}
+
+
+def _name(full: str) -> dict[str, str]:
+    family = surname(full)
+    given = full[: len(full) - len(family)].strip() if full.endswith(family) else ""
+    if not given:
+        return {"literal": full}
+    return {"family": family, "given": given}
+
+
+def _issued(published: str) -> dict | None:
+    parts = [int(x) for x in re.findall(r"\d+", published or "")[:3]]
+    if not parts or not (1000 <= parts[0] <= 9999):
+        return None
+    return {"date-parts": [parts]}
+
+
+def item(p: Paper, citekey: str) -> dict:
+    kind = entry_type(p)
+    out: dict = {"id": citekey, "type": _TYPES[kind]}
+    if p.title:
+        out["title"] = p.title
+    if p.authors:
+        out["author"] = [_name(a) for a in p.authors]
+    issued = _issued(p.published)
+    if issued:
+        out["issued"] = issued
+    if p.venue:
+        out["container-title"] = p.venue
+    elif p.journal_ref:
+        out["container-title"] = p.journal_ref
+    if p.arxiv_id:
+        out["publisher"] = "arXiv"
+        out["number"] = f"arXiv:{p.arxiv_id}"
+        if p.categories:
+            out["genre"] = p.categories[0]
+    if p.doi:
+        out["DOI"] = p.doi
+    url = p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or p.urls.get("hf") or p.urls.get("project")
+    if url:
+        out["URL"] = url
+    if p.abstract:
+        out["abstract"] = p.abstract
+    if p.tags:
+        out["keyword"] = ", ".join(p.tags)
+    if p.note:
+        out["annote"] = p.note
+    return out
+
+
+def export(papers: list[Paper]) -> str:
+    keys = citation_keys(papers)
+    return json.dumps([item(p, keys[p.key]) for p in papers], ensure_ascii=False, indent=2) + "\n"
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+def _looks_like_items(data) -> bool:
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not data:
+        return False
+    sample = [x for x in data[:20] if isinstance(x, dict)]
+    return bool(sample) and all(("type" in x or "title" in x) and ("id" in x or "author" in x or "issued" in x) and "format" not in x for x in sample)
+
+
+def sniff(text: str) -> bool:
+    return _looks_like_items(try_json(text))
+
+
+def parse(text: str) -> ImportResult:
+    data = load_json(text)
+    if isinstance(data, dict) and ("type" in data or "title" in data):
+        data = [data]
+    if not isinstance(data, list):
+        raise FormatError("CSL-JSON must be a list of items (objects with 'type', 'title', 'author', ...)")
+    if data and not any(isinstance(x, dict) for x in data):
+        raise FormatError("CSL-JSON items must be objects")
+    result = ImportResult()
+    for i, raw in enumerate(data):
+        label = f"item {i + 1}"
+        if not isinstance(raw, dict):
+            result.skipped.append((label, "not an object"))
+            continue
+        try:
+            result.papers.append(item_to_paper(raw))
+        except ValueError as exc:
+            result.skipped.append((describe(raw.get("title") if isinstance(raw.get("title"), str) else "", label), str(exc)))
+    return dedupe(result, "item")
+
+
+def _str(raw: dict, key: str) -> str:
+    v = raw.get(key)
+    if v is None:
+        return ""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return str(v)
+    if not isinstance(v, str):
+        raise ValueError(f"'{key}' must be a string")
+    return v.strip()
+
+
+def _names(raw: dict) -> list[str]:
+    names = raw.get("author") or []
+    if not isinstance(names, list):
+        raise ValueError("'author' must be a list of names")
+    out = []
+    for n in names:
+        if isinstance(n, str):
+            out.append(n)
+        elif isinstance(n, dict):
+            if isinstance(n.get("literal"), str):
+                out.append(n["literal"])
+            else:
+                parts = [n.get(k) for k in ("given", "dropping-particle", "non-dropping-particle", "family", "suffix")]
+                out.append(" ".join(p for p in parts if isinstance(p, str) and p.strip()))
+    return [n for n in out if n.strip()]
+
+
+def _date(raw: dict) -> str:
+    issued = raw.get("issued")
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            try:
+                nums = [int(x) for x in parts[0][:3]]
+            except (TypeError, ValueError):
+                nums = []
+            if nums:
+                return "-".join([f"{nums[0]:04d}"] + [f"{x:02d}" for x in nums[1:]])
+        issued = issued.get("raw") or issued.get("literal") or ""
+    if isinstance(issued, str):
+        m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", issued.strip())
+        if m:
+            return "-".join(g for g in m.groups() if g)
+    return ""
+
+
+def item_to_paper(raw: dict) -> Paper:
+    title = _str(raw, "title")
+    arxiv_id = None
+    for key in ("number", "URL", "DOI", "archive_location", "note"):
+        v = raw.get(key)
+        if isinstance(v, str) and v.strip():
+            arxiv_id = normalize_arxiv_id(re.sub(r"^arxiv:\s*", "", v.strip(), flags=re.IGNORECASE))
+            if not arxiv_id:
+                m = re.search(r"arxiv:\s*([\w.\-/]+\d)", v, re.IGNORECASE)
+                arxiv_id = normalize_arxiv_id(m.group(1)) if m else None
+            if arxiv_id:
+                break
+    doi = normalize_doi(_str(raw, "DOI"))
+    if not (title or arxiv_id or doi):
+        raise ValueError("no title, arXiv id or DOI")
+    url = _str(raw, "URL")
+    urls = {"abs": url} if url.startswith(("http://", "https://")) else {}
+    if arxiv_id:
+        urls.setdefault("abs", f"https://arxiv.org/abs/{arxiv_id}")
+    venue = _str(raw, "container-title")
+    keyword = _str(raw, "keyword")
+    genre = _str(raw, "genre")
+    paper = Paper(
+        title=title,
+        arxiv_id=arxiv_id,
+        doi=doi,
+        authors=_names(raw),
+        abstract=_str(raw, "abstract"),
+        published=_date(raw),
+        categories=[genre] if arxiv_id and re.match(r"^[a-z\-]+(\.[A-Za-z\-]+)?$", genre) else [],
+        venue="" if venue.lower().startswith("arxiv") else venue,
+        urls=urls,
+        tags=sorted({k.strip() for k in re.split(r"[,;]", keyword) if k.strip()}),
+        note=_str(raw, "annote"),
+    )
+    if not paper.key:
+        raise ValueError("no title, arXiv id or DOI")
+    return paper

@@ -1,0 +1,53 @@
+"""CSV export: RFC 4180 (CRLF line ends, quotes doubled), UTF-8, one header row.
+
+Spreadsheets run a cell that starts with ``= + - @`` (or a tab / carriage return) as a
+formula; titles and notes come from web pages, so such cells get a leading ``'`` (OWASP's
+advice for CSV injection).  Lists are joined with ``; ``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..papers import Paper
+from .citekeys import citation_keys
+
+NAME = "csv"
+MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
+EXTENSION = "csv"
+
+COLUMNS = [
+    "key", "citation_key", "title", "authors", "published", "venue", "arxiv_id", "doi",
+    "url", "pdf", "code", "project", "categories", "upvotes", "saved", "saved_at", "read",
+    "tags", "note", "seen_count", "first_seen", "last_seen", "abstract",
+]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    if value and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _row(p: Paper, citekey: str) -> list[str]:
+    url = p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or p.urls.get("hf", "")
+    cells = [
+        p.key, citekey, p.title, "; ".join(p.authors), p.published, p.venue, p.arxiv_id or "", p.doi or "",
+        url, p.urls.get("pdf", ""), p.urls.get("code", ""), p.urls.get("project", ""), "; ".join(p.categories),
+        "" if p.upvotes is None else str(p.upvotes), "yes" if p.saved else "no", p.saved_at or "",
+        "yes" if p.read else "no", "; ".join(p.tags), p.note, str(p.seen_count), p.first_seen, p.last_seen, p.abstract,
+    ]
+    return [defuse(c) for c in cells]
+
+
+def export(papers: list[Paper]) -> str:
+    keys = citation_keys(papers)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    writer.writerows(_row(p, keys[p.key]) for p in papers)
+    return buf.getvalue()

@@ -1,0 +1,79 @@
+"""Markdown export: a reading list with links.
+
+Everything that came from a web page is escaped: Markdown punctuation is backslash-escaped
+(so ``<script>`` shows as text, and ``[x](javascript:...)`` cannot be injected), and only
+http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from ..papers import Paper, now_iso
+
+NAME = "markdown"
+MEDIA_TYPE = "text/markdown; charset=utf-8"
+EXTENSION = "md"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md_escape(text: str) -> str:
+    text = " ".join(str(text).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # A leading "1." or "-" would start a list; "&" could start an entity.
+    text = re.sub(r"^(\d+)\.", r"\1\\.", text)
+    text = re.sub(r"^-", r"\\-", text)
+    return text.replace("&", "&amp;")
+
+
+def safe_url(url: str) -> str:
+    """The URL if it is http(s), with characters that would end a Markdown link encoded; else ''."""
+    url = (url or "").strip()
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        return ""
+    return quote(url, safe=":/?#@!$&'*+,;=%~-._")  # encodes ( ) < > space and quotes
+
+
+def _link(label: str, url: str) -> str:
+    url = safe_url(url)
+    return f"[{label}]({url})" if url else ""
+
+
+def _item(p: Paper) -> str:
+    title = md_escape(p.title) if p.title else md_escape(p.key)
+    main = p.urls.get("abs") or p.urls.get("hf") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or (f"https://doi.org/{p.doi}" if p.doi else "")
+    head = _link(title, main) or title
+    line = f"- [{'x' if p.read else ' '}] **{head}**" if head else "- [ ]"
+    details = []
+    if p.authors:
+        shown = p.authors[:6]
+        names = ", ".join(md_escape(a) for a in shown)
+        if p.n_authors > len(shown):
+            names += " et al."
+        details.append(names)
+    elif p.author_count:
+        details.append(f"{p.author_count} authors")
+    if p.published:
+        details.append(md_escape(p.published))
+    if p.venue:
+        details.append(f"*{md_escape(p.venue)}*")
+    out = [line + (" — " + ", ".join(details) if details else "")]
+    links = [_link("arXiv", f"https://arxiv.org/abs/{p.arxiv_id}") if p.arxiv_id else "",
+             _link("PDF", p.urls.get("pdf", "")), _link("HF", p.urls.get("hf", "")),
+             _link("Code", p.urls.get("code", "")), _link("Project", p.urls.get("project", "")),
+             _link("DOI", f"https://doi.org/{p.doi}") if p.doi else ""]
+    links = [x for x in links if x]
+    if links:
+        out.append("  " + " · ".join(links))
+    if p.tags:
+        out.append("  Tags: " + ", ".join(f"`{t.replace('`', '')}`" for t in p.tags))
+    if p.note:
+        out.append("  > " + "\n  > ".join(md_escape(line) for line in p.note.splitlines() if line.strip()))
+    return "\n".join(out)
+
+
+def export(papers: list[Paper]) -> str:
+    header = f"# Reading list\n\n{len(papers)} paper{'s' if len(papers) != 1 else ''} · exported from PaperShelf on {now_iso()[:10]}\n"
+    return header + "\n" + "\n".join(_item(p) for p in papers) + ("\n" if papers else "")

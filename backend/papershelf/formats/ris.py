@@ -1,0 +1,191 @@
+"""RIS export and import (the tagged format of EndNote, Zotero, Mendeley).
+
+One ``TAG  - value`` per line, a record from ``TY`` to ``ER``.  Preprints are ``UNPB``
+(unpublished work), conference papers ``CPAPER``, journal papers ``JOUR``.  Multi-line values
+(abstracts, notes) continue on untagged lines, as Zotero writes and reads them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..papers import Paper, normalize_arxiv_id, normalize_doi
+from .base import FormatError, ImportResult, dedupe, describe
+from .bibtex import entry_type
+from .citekeys import citation_keys
+
+NAME = "ris"
+MEDIA_TYPE = "application/x-research-info-systems; charset=utf-8"
+EXTENSION = "ris"
+
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?- ?(.*)$")
+_TYPES = {"misc": "UNPB", "inproceedings": "CPAPER", "article": "JOUR"}
+
+
+def _line(tag: str, value: str) -> str:
+    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # A continuation line that looks like a tag would start a new field when read back.
+    rest = [(" " + ln if _TAG_LINE.match(ln) else ln) for ln in lines[1:]]
+    return "\n".join([f"{tag}  - {lines[0]}", *rest]) + "\n"
+
+
+def _record(p: Paper, citekey: str) -> str:
+    kind = entry_type(p)
+    out = [_line("TY", _TYPES[kind]), _line("ID", citekey)]
+    if p.title:
+        out.append(_line("TI", p.title))
+    out += [_line("AU", a) for a in p.authors]
+    if re.match(r"\d{4}", p.published or ""):
+        out.append(_line("PY", p.published[:4]))
+        y, m, d = (p.published.split("-") + ["", ""])[:3]
+        out.append(_line("DA", f"{y}/{m}/{d}/" if m else f"{y}///"))
+    if p.venue:
+        out.append(_line("T2", p.venue))
+    elif p.journal_ref:
+        out.append(_line("JO", p.journal_ref))
+    if p.arxiv_id:
+        out.append(_line("PB", "arXiv"))
+        out.append(_line("AN", f"arXiv:{p.arxiv_id}"))
+    if p.doi:
+        out.append(_line("DO", p.doi))
+    url = p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or p.urls.get("hf") or p.urls.get("project")
+    if url:
+        out.append(_line("UR", url))
+    if p.urls.get("pdf"):
+        out.append(_line("L1", p.urls["pdf"]))
+    if p.abstract:
+        out.append(_line("AB", p.abstract))
+    out += [_line("KW", t) for t in p.tags]
+    if p.note:
+        out.append(_line("N1", p.note))
+    out.append("ER  - \n")
+    return "".join(out)
+
+
+def export(papers: list[Paper]) -> str:
+    keys = citation_keys(papers)
+    return "\n".join(_record(p, keys[p.key]) for p in papers)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+def sniff(text: str) -> bool:
+    for line in text.lstrip("\ufeff").splitlines()[:20]:
+        if line.strip():
+            return bool(re.match(r"^TY  ?- ", line.strip()))
+    return False
+
+
+def _records(text: str) -> list[tuple[int, list[tuple[str, str]]]]:
+    """(first line number, [(tag, value)]) per record; untagged lines continue the last value."""
+    records, fields, start = [], None, 0
+    for n, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        m = _TAG_LINE.match(raw.rstrip())
+        if m:
+            tag, value = m.group(1), m.group(2).strip()
+            if tag == "TY":
+                if fields:  # a record without ER: close it
+                    records.append((start, fields))
+                fields, start = [("TY", value)], n
+            elif tag == "ER":
+                if fields is not None:
+                    records.append((start, fields))
+                fields = None
+            elif fields is not None:
+                fields.append((tag, value))
+        elif fields:
+            tag, value = fields[-1]
+            cont = raw[1:] if raw.startswith(" ") and _TAG_LINE.match(raw[1:]) else raw
+            fields[-1] = (tag, value + "\n" + cont)
+    if fields:
+        records.append((start, fields))
+    return records
+
+
+def parse(text: str) -> ImportResult:
+    records = _records(text)
+    if not records:
+        raise FormatError("no RIS records found (a record starts with a 'TY  - ' line)")
+    result = ImportResult()
+    for start, fields in records:
+        label = f"record at line {start}"
+        try:
+            result.papers.append(record_to_paper(fields))
+        except ValueError as exc:
+            title = next((v for t, v in fields if t in ("TI", "T1")), "")
+            result.skipped.append((describe(title, label), str(exc)))
+    return dedupe(result, "record")
+
+
+def record_to_paper(fields: list[tuple[str, str]]) -> Paper:
+    values: dict[str, list[str]] = {}
+    for tag, value in fields:
+        values.setdefault(tag, []).append(value.strip("\n"))
+
+    def one(*tags: str) -> str:
+        for t in tags:
+            for v in values.get(t, []):
+                if v.strip():
+                    return v.strip()
+        return ""
+
+    title = " ".join(one("TI", "T1", "CT", "BT").split())
+    arxiv_id = None
+    for v in values.get("AN", []) + values.get("UR", []) + values.get("L1", []) + values.get("M1", []) + values.get("DO", []):
+        arxiv_id = normalize_arxiv_id(re.sub(r"^arxiv:\s*", "", v.strip(), flags=re.IGNORECASE))
+        if arxiv_id:
+            break
+    doi = normalize_doi(one("DO"))
+    if not (title or arxiv_id or doi):
+        raise ValueError("no title, arXiv id or DOI")
+    authors = [" ".join(_plain_name(a).split()) for t in ("AU", "A1") for a in values.get(t, [])]
+    date = _date(one("DA", "Y1"), one("PY"))
+    urls = {}
+    ur = one("UR")
+    if ur.startswith(("http://", "https://")):
+        urls["abs"] = ur
+    l1 = one("L1")
+    if l1.startswith(("http://", "https://")):
+        urls["pdf"] = l1
+    if arxiv_id:
+        urls.setdefault("abs", f"https://arxiv.org/abs/{arxiv_id}")
+    venue = " ".join(one("T2", "JO", "JF", "BT" if title else "").split())
+    paper = Paper(
+        title=title,
+        arxiv_id=arxiv_id,
+        doi=doi,
+        authors=authors,
+        abstract=one("AB", "N2"),
+        published=date,
+        venue="" if venue.lower().startswith("arxiv") else venue,
+        urls=urls,
+        tags=sorted({k.strip() for k in values.get("KW", []) if k.strip()}),
+        note="\n\n".join(v.strip() for v in values.get("N1", []) if v.strip()),
+    )
+    if not paper.key:
+        raise ValueError("no title, arXiv id or DOI")
+    return paper
+
+
+def _plain_name(name: str) -> str:
+    # RIS names are usually "Last, First"; ours are "First Last" as the page showed them.
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    if len(parts) == 2:
+        return f"{parts[1]} {parts[0]}"
+    if len(parts) == 3:  # Last, First, Suffix
+        return f"{parts[1]} {parts[0]} {parts[2]}"
+    return name
+
+
+def _date(da: str, py: str) -> str:
+    m = re.match(r"(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2}))?)?", da or py or "")
+    if not m:
+        return ""
+    y, mo, d = m.groups()
+    out = y
+    if mo:
+        out += f"-{int(mo):02d}"
+        if d:
+            out += f"-{int(d):02d}"
+    return out
