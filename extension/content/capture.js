@@ -1,0 +1,206 @@
+/* Capture: send the cards found on the page to the background worker in batches, and turn its
+ * answers into badge states. State is kept per paper id (`PS.papers`), so every card of the same
+ * paper, and a card the page re-rendered, shows the same badge without a new capture. A card is
+ * captured once per view (URL without the hash). */
+"use strict";
+
+(() => {
+  const PS = PaperShelf;
+  // Keep requests well under the backend's body limit on long arXiv listings (abstracts included).
+  const MAX_CARDS_PER_REQUEST = 100;
+  const MAX_CHARS_PER_REQUEST = 1_500_000;
+
+  PS.papers = new Map(); // id -> {id, key, phase: pending|queued|error|null, reason, busy, wantSaved, queuedSave, html, single}
+  PS.captures = new Map(); // captureId of a queued capture -> [ids]
+
+  function paperFor(id) {
+    let p = PS.papers.get(id);
+    if (!p) {
+      p = { id, key: PS.keyById.get(id) || null, phase: "pending", reason: "", busy: false, wantSaved: false, queuedSave: false, html: "", single: false };
+      PS.papers.set(id, p);
+    }
+    return p;
+  }
+
+  /** The badge state of a paper, from what we know about it. */
+  function stateOf(p) {
+    if (p.busy) return "busy";
+    if (p.queuedSave) return "queued";
+    if (p.error) return "error";
+    const status = p.key ? PS.statusByKey.get(p.key) : null;
+    if (status) return PS.badges.stateFromStatus(status);
+    return p.phase || "new";
+  }
+
+  function refresh(ids) {
+    const wanted = ids ? new Set(ids) : null;
+    for (const record of PS.records.values()) {
+      if (wanted && !wanted.has(record.id)) continue;
+      const p = PS.papers.get(record.id);
+      if (!p) continue;
+      record.key = p.key;
+      record.state = stateOf(p);
+      record.wantSaved = p.wantSaved || p.queuedSave;
+      record.reason = p.error || p.reason;
+      PS.badges.render(record);
+    }
+  }
+
+  function currentFinder() {
+    return PS.finders.find((f) => f.matches(location)) || null;
+  }
+
+  function viewHref() {
+    return location.href.split("#")[0];
+  }
+
+  /** Find cards, badge them, and capture the ones not yet captured for this view. */
+  function scan() {
+    const finder = currentFinder();
+    if (!finder) return 0;
+    if (PS.view.href !== viewHref()) PS.view = { href: viewHref(), captured: new Set() };
+    const fresh = [];
+    for (const d of finder.findCards(document)) {
+      let record = PS.records.get(d.el);
+      if (!record || record.id !== d.id) {
+        if (record && record.badge) record.badge.host.remove();
+        record = { el: d.el, id: d.id, titleEl: d.titleEl, insideTitle: d.insideTitle, badge: null, state: "pending" };
+        PS.records.set(d.el, record);
+      } else {
+        record.titleEl = d.titleEl;
+        record.insideTitle = d.insideTitle;
+      }
+      const p = paperFor(d.id);
+      p.single = Boolean(d.single);
+      if (!PS.view.captured.has(d.id)) {
+        PS.view.captured.add(d.id);
+        p.html = d.html(); // before the badge goes in, so the badge is not part of the card
+        if (!p.key && !p.busy) p.phase = "pending";
+        fresh.push(p);
+      }
+      record.state = stateOf(p);
+      PS.badges.attach(record);
+    }
+    for (const [el, record] of PS.records) {
+      if (!el.isConnected) PS.records.delete(el);
+    }
+    refresh();
+    if (fresh.length) sendCaptures(fresh, finder);
+    return fresh.length;
+  }
+
+  function batches(papers) {
+    const out = [];
+    let batch = [];
+    let size = 0;
+    for (const p of papers) {
+      if (batch.length && (batch.length >= MAX_CARDS_PER_REQUEST || size + p.html.length > MAX_CHARS_PER_REQUEST)) {
+        out.push(batch);
+        batch = [];
+        size = 0;
+      }
+      batch.push(p);
+      size += p.html.length;
+    }
+    if (batch.length) out.push(batch);
+    return out;
+  }
+
+  async function sendCaptures(papers, finder) {
+    const page = finder.pageData();
+    // A single-paper page is read from its page data alone; a listing sends its cards.
+    const singles = papers.filter((p) => p.single);
+    const listed = papers.filter((p) => !p.single);
+    const groups = [...singles.map((p) => [p]), ...batches(listed)];
+    for (const group of groups) {
+      const ids = group.map((p) => p.id);
+      const answer = await PS.send({
+        type: "capture",
+        url: location.href,
+        cards: group[0].single ? [] : group.map((p) => p.html),
+        page,
+        ids,
+      });
+      handleCaptureAnswer(ids, answer);
+    }
+  }
+
+  function handleCaptureAnswer(ids, answer) {
+    if (answer && answer.queued) {
+      PS.captures.set(answer.captureId, ids);
+      for (const id of ids) {
+        const p = paperFor(id);
+        if (!p.key) p.phase = "queued";
+      }
+    } else if (!answer || answer.error) {
+      for (const id of ids) {
+        const p = paperFor(id);
+        p.phase = "error";
+        p.reason = (answer && answer.error) || "no answer";
+      }
+    } else {
+      applyResult(ids, answer.result);
+    }
+    refresh(ids);
+  }
+
+  /** Map a /api/capture answer (per card index) back onto the paper ids of the request. */
+  function applyResult(ids, result) {
+    const done = new Set();
+    for (const item of (result && result.papers) || []) {
+      const id = ids[item.index] ?? (ids.length === 1 ? ids[0] : undefined);
+      if (id === undefined || !item.key) continue;
+      const p = paperFor(id);
+      p.key = item.key;
+      p.phase = null;
+      p.error = "";
+      PS.keyById.set(id, item.key);
+      PS.statusByKey.set(item.key, { saved: Boolean(item.saved), tags: item.tags || [], seen_count: item.seen_count || 0 });
+      done.add(id);
+    }
+    const reasons = new Map();
+    let pageReason = "";
+    for (const s of (result && result.skipped) || []) {
+      if (s.index === -1 || s.index === undefined) pageReason = s.reason;
+      else if (ids[s.index] !== undefined) reasons.set(ids[s.index], s.reason);
+    }
+    for (const id of ids) {
+      if (done.has(id)) continue;
+      const p = paperFor(id);
+      if (p.key) { p.phase = null; continue; } // known from an earlier view
+      p.phase = "error";
+      p.reason = reasons.get(id) || pageReason || "the PaperShelf backend did not recognise this card";
+    }
+  }
+
+  /** Status changes broadcast by the background worker (a save in any tab). */
+  function applyStatus(status) {
+    const changed = [];
+    for (const [key, s] of Object.entries(status || {})) {
+      if (!s) continue;
+      PS.statusByKey.set(key, { saved: Boolean(s.saved), tags: s.tags || [], seen_count: s.seen_count || 0 });
+      for (const p of PS.papers.values()) {
+        if (p.key === key) {
+          p.queuedSave = false;
+          p.error = "";
+          changed.push(p.id);
+        }
+      }
+    }
+    if (changed.length) refresh(changed);
+  }
+
+  /** A capture that was queued while the backend was down has now been recorded. */
+  function applyQueuedCapture(message) {
+    const ids = PS.captures.get(message.captureId) || message.ids;
+    if (!ids) return;
+    PS.captures.delete(message.captureId);
+    if (message.error) handleCaptureAnswer(ids, { error: message.error });
+    else {
+      applyResult(ids, message.result);
+      refresh(ids);
+    }
+  }
+
+  PS.capture = { scan, refresh, stateOf, paperFor, currentFinder, applyStatus, applyQueuedCapture };
+})();

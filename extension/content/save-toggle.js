@@ -1,0 +1,71 @@
+/* One click on a badge: save or unsave that paper, with immediate feedback. A paper the backend
+ * has not keyed yet (its capture is queued or failed) is saved from its card HTML. */
+"use strict";
+
+(() => {
+  const PS = PaperShelf;
+
+  async function toggle(record) {
+    const p = PS.papers.get(record.id);
+    if (!p || p.busy) return;
+    const status = p.key ? PS.statusByKey.get(p.key) : null;
+    const saving = !(status && status.saved);
+    if (p.queuedSave && saving) return; // already queued to be saved
+    p.busy = true;
+    p.wantSaved = saving;
+    PS.capture.refresh([p.id]);
+    let answer;
+    if (p.key) {
+      answer = await PS.send({ type: saving ? "save" : "unsave", keys: [p.key] });
+    } else {
+      const finder = PS.capture.currentFinder();
+      answer = await PS.send({
+        type: "save-cards",
+        url: location.href,
+        cards: p.single ? [] : [p.html],
+        page: finder ? finder.pageData() : {},
+        ids: [p.id],
+      });
+    }
+    p.busy = false;
+    applySaveAnswer([p], answer, saving);
+  }
+
+  /** Fold a save/unsave answer from the background worker into the papers it was about. */
+  function applySaveAnswer(papers, answer, saving) {
+    for (const p of papers) {
+      p.busy = false;
+      if (answer && answer.queued) {
+        p.queuedSave = saving;
+        p.error = "";
+      } else if (!answer || answer.error) {
+        p.error = (answer && answer.error) || "no answer from PaperShelf";
+      } else {
+        p.error = "";
+        p.queuedSave = false;
+        // save-cards: the backend just keyed a card we could not key before.
+        if (!p.key && answer.keysById && answer.keysById[p.id]) {
+          p.key = answer.keysById[p.id];
+          PS.keyById.set(p.id, p.key);
+          p.phase = null;
+        }
+        if (!p.key && Array.isArray(answer.saved) && papers.length === 1 && answer.saved.length === 1) {
+          p.key = answer.saved[0];
+          PS.keyById.set(p.id, p.key);
+          p.phase = null;
+        }
+        if (p.key && !(answer.status && answer.status[p.key])) {
+          const known = PS.statusByKey.get(p.key) || { tags: [], seen_count: 0 };
+          PS.statusByKey.set(p.key, { ...known, saved: saving });
+        }
+        if (!p.key && saving && !(answer.saved || []).length) {
+          p.error = answer.reason || "the PaperShelf backend could not read this card";
+        }
+      }
+    }
+    if (answer && answer.status) PS.capture.applyStatus(answer.status);
+    PS.capture.refresh(papers.map((p) => p.id));
+  }
+
+  PS.actions = { toggle, applySaveAnswer };
+})();

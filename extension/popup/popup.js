@@ -1,0 +1,91 @@
+/* The toolbar popup: backend status, counts, save all on this page, open library, export.
+ * Everything goes through the background worker; nothing here talks to the backend. */
+"use strict";
+
+const ext = globalThis.browser ?? globalThis.chrome;
+const $ = (id) => document.getElementById(id);
+
+async function ask(message) {
+  try {
+    return (await ext.runtime.sendMessage(message)) ?? { error: "no answer" };
+  } catch (err) {
+    return { error: String((err && err.message) || err) };
+  }
+}
+
+function say(text, kind = "error") {
+  $("message").textContent = text;
+  $("message").dataset.kind = kind;
+}
+
+async function refresh() {
+  const state = await ask({ type: "popup-state" });
+  const pill = $("backend");
+  pill.dataset.state = state.online ? "online" : "offline";
+  pill.textContent = state.online ? `online · v${state.version}` : "offline";
+  pill.title = state.online ? state.base : state.error || "";
+  $("papers").textContent = state.papers ?? "–";
+  $("saved").textContent = state.saved ?? "–";
+  $("queue").textContent = String(state.queue ?? 0);
+  $("retry").hidden = !state.queue;
+  $("open-library").disabled = !state.online;
+  $("export").disabled = !state.online;
+  if (!state.online) say(`Backend not reachable at ${state.base || "127.0.0.1"} — start it with "papershelf serve". Captures and saves wait in the queue.`);
+
+  const info = await ask({ type: "page-info-active" });
+  if (info && info.supported && !info.error) {
+    $("page-info").textContent = `This page: ${info.cards} papers · ${info.saved} saved · ${info.seen} seen before`;
+    $("save-all").disabled = info.cards === 0 || info.saved === info.cards;
+  } else {
+    $("page-info").textContent = "This page: not an HF Papers or arXiv page";
+    $("save-all").disabled = true;
+  }
+}
+
+$("save-all").addEventListener("click", async () => {
+  $("save-all").disabled = true;
+  const answer = await ask({ type: "save-all-active" });
+  if (answer.error) say(answer.error);
+  else say(answer.requested ? `Saving ${answer.requested} papers…` : "Everything on this page is already saved.", "ok");
+  await refresh();
+});
+
+$("open-library").addEventListener("click", async () => {
+  await ask({ type: "open-library" });
+  window.close();
+});
+
+$("retry").addEventListener("click", async () => {
+  await ask({ type: "flush-now" });
+  await refresh();
+});
+
+$("export").addEventListener("click", async () => {
+  const answer = await ask({ type: "export", format: $("format").value, saved: "1" });
+  if (answer.error) return say(answer.error);
+  // The file is made here from the text the worker fetched: the popup is an extension page,
+  // so the download needs no extra permission.
+  const url = URL.createObjectURL(new Blob([answer.text], { type: answer.type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = answer.filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  say(`Exported ${answer.filename}`, "ok");
+});
+
+$("options").addEventListener("click", (event) => {
+  event.preventDefault();
+  ext.runtime.openOptionsPage();
+});
+
+(async () => {
+  try {
+    const commands = await ext.commands.getAll();
+    const saveAll = commands.find((c) => c.name === "save-all");
+    if (saveAll && saveAll.shortcut) $("shortcut").textContent = saveAll.shortcut;
+  } catch (_) { /* keep the suggested key */ }
+  await refresh();
+})();
