@@ -20,7 +20,9 @@ bp = Blueprint(
     __name__,
     template_folder="templates",
     static_folder="static",
-    static_url_path="/static",
+    # Under /static/ but below the app's own /static/<path> rule (Flask adds it even with no
+    # app static folder), so that the more specific rule wins whatever the registration order.
+    static_url_path="/static/library",
 )
 
 # The name the page sends in X-PaperShelf-Client; the API guard requires the header.

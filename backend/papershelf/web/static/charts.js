@@ -32,19 +32,27 @@ function mondayOf(label) {
   return monday;
 }
 
-/** Fill the gaps between the first and last week, keeping at most `maxWeeks` recent weeks. */
-export function continuousWeeks(perWeek, maxWeeks = 26) {
+/**
+ * Every week from the first save (at most `maxWeeks` back) up to this week, gaps as zeros, and
+ * never fewer than `minWeeks` columns: a lone week drawn as one wall-to-wall bar says nothing.
+ */
+export function continuousWeeks(perWeek, { maxWeeks = 26, minWeeks = 12, today = new Date() } = {}) {
   const counts = new Map();
   for (const item of perWeek || []) {
     if (item && mondayOf(item.week)) counts.set(item.week, Number(item.count) || 0);
   }
   if (!counts.size) return [];
   const labels = [...counts.keys()].sort();
-  const last = mondayOf(labels[labels.length - 1]);
+  const lastSaved = mondayOf(labels[labels.length - 1]);
+  const thisWeek = mondayOf(isoWeekLabel(today));
+  const last = thisWeek > lastSaved ? thisWeek : lastSaved;
   let first = mondayOf(labels[0]);
   const earliest = new Date(last);
   earliest.setUTCDate(earliest.getUTCDate() - 7 * (maxWeeks - 1));
+  const latestStart = new Date(last);
+  latestStart.setUTCDate(latestStart.getUTCDate() - 7 * (minWeeks - 1));
   if (first < earliest) first = earliest;
+  if (first > latestStart) first = latestStart;
   const out = [];
   for (let d = new Date(first); d <= last; d.setUTCDate(d.getUTCDate() + 7)) {
     const label = isoWeekLabel(d);
