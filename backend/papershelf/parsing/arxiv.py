@@ -144,6 +144,8 @@ def read_search_card(html: str, url: str) -> Paper:
         aid = normalize_arxiv_id(m.group(1)) if m else None
     categories = []
     for tag in li.select(".tags .tag"):
+        if tag.find("a") or tag.find_parent(class_="tags").find("a"):
+            continue  # the DOI / journal tag rows hold links; category tags are plain labels
         code = text_of(tag)
         if _CATEGORY_CODE_RE.match(code) and code not in categories:
             categories.append(code)
