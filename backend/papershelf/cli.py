@@ -34,13 +34,15 @@ def default_data_dir() -> Path:
 
 
 def open_library(args, *, read_only: bool = False):
-    from .store import Library, LibraryError
+    from .store import COMPACT_JOURNAL_BYTES, Library, LibraryError
 
     data = Path(args.data).expanduser() if args.data else default_data_dir()
     if read_only and not (data / "library.json").exists() and not (data / "library.journal").exists():
         raise CliError(f"{data}: no library here yet (start one with `papershelf serve` or `papershelf import`)")
+    # PAPERSHELF_COMPACT_BYTES: journal size that triggers a snapshot (tests make it small).
+    compact = int(os.environ.get("PAPERSHELF_COMPACT_BYTES") or 0) or COMPACT_JOURNAL_BYTES
     try:
-        return Library(data, read_only=read_only)
+        return Library(data, read_only=read_only, compact_bytes=compact)
     except LibraryError as exc:
         raise CliError(str(exc)) from None
 

@@ -101,6 +101,8 @@ class Library:
         try:
             self._load()
             if not read_only:
+                if self.old_journal_path.exists():
+                    self._finish_interrupted_snapshot()
                 self._journal = open(self.journal_path, "ab")
         except BaseException:
             self.close()
@@ -570,6 +572,14 @@ class Library:
         self._write_snapshot(table, seq)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.old_journal_path)
+        _fsync_dir(self.dir)
+
+    def _finish_interrupted_snapshot(self) -> None:
+        """A crash interrupted a snapshot: everything is loaded now, so write it and start clean."""
+        self._write_snapshot(dict(self._db.storage.read()["papers"]), self._seq)
+        self.old_journal_path.unlink()
+        with open(self.journal_path, "wb") as f:
+            os.fsync(f.fileno())
         _fsync_dir(self.dir)
 
     def _write_snapshot(self, table: dict, seq: int) -> None:
