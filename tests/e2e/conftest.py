@@ -1,0 +1,429 @@
+"""Real browsers with the built PaperShelf extension, for the end-to-end tests.
+
+* ``chromium`` (module scope): Debian's Chromium through Playwright with the unpacked Chrome
+  build of the extension; fixture pages are served under their real URLs with ``ctx.route``.
+* ``firefox`` (module scope): Firefox ESR driven over WebDriver BiDi (no geckodriver here), the
+  Firefox build installed with ``webExtension.install``; pages are served under their real URLs
+  with BiDi network interception.
+* The backend is the shared ``live_server`` (tests/conftest.py): ``papershelf serve`` on a free
+  port over a library on disk. Each test points the extension at its server and starts with an
+  empty offline queue.
+
+Nothing here mocks the extension or the backend: what the tests see is what a user would see.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import queue
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
+FIREFOX = os.environ.get("PAPERSHELF_FIREFOX", shutil.which("firefox-esr") or "firefox-esr")
+FIREFOX_ADDON_ID = "papershelf@papershelf.local"
+
+# Each shared fixture page and the real URL it stands for (the content script's matches and the
+# backend's parser choice both depend on the URL).
+PAGES = {
+    "hf_daily_with_props.html": "https://huggingface.co/papers/date/2025-10-29",
+    "hf_daily_no_props_alt_layout.html": "https://huggingface.co/papers/date/2025-10-30",
+    "hf_week_stale_props.html": "https://huggingface.co/papers/week/2025-W44",
+    "hf_month_malformed_props.html": "https://huggingface.co/papers/month/2025-10",
+    "hf_trending_with_props.html": "https://huggingface.co/papers/trending",
+    "hf_trending_no_props.html": "https://huggingface.co/papers/trending?sort=new",
+    "hf_search_with_props.html": "https://huggingface.co/papers?q=learning",
+    "hf_search_no_props.html": "https://huggingface.co/papers?q=agents",
+    "hf_paper_page.html": "https://huggingface.co/papers/2504.06261",
+    "hf_paper_page_no_props.html": "https://huggingface.co/papers/2504.06261?no-props",
+    "hf_daily_hostile.html": "https://huggingface.co/papers/date/2025-11-01",
+    "arxiv_list_new.html": "https://arxiv.org/list/cs.LG/new",
+    "arxiv_list_recent.html": "https://arxiv.org/list/cs.CL/recent",
+    "arxiv_list_pre2024.html": "https://arxiv.org/list/cs.RO/2023-04",
+    "arxiv_search.html": "https://arxiv.org/search/?query=learning&searchtype=all",
+}
+
+
+def fixture_html(name: str) -> str:
+    return (FIXTURES / name).read_text("utf-8")
+
+
+def arxiv_abs_page() -> tuple[str, str]:
+    """The arXiv abstract fixture and its URL (built from the id in its own meta tags)."""
+    html = fixture_html("arxiv_abs.html")
+    m = re.search(r'name="citation_arxiv_id" content="([^"]+)"', html)
+    assert m, "arxiv_abs.html lost its citation_arxiv_id"
+    return html, f"https://arxiv.org/abs/{m.group(1)}"
+
+
+def expected_ids(name: str) -> set[str]:
+    """The paper ids a reader sees in a fixture, counted from the HTML with plain regexes (an
+    oracle independent of the extension's card finder)."""
+    html = fixture_html(name)
+    if name.startswith("hf_"):
+        return set(re.findall(r'href="(?:https://huggingface\.co)?/papers/(\d{4}\.\d{4,5})[#"]', html))
+    if name == "arxiv_search.html":
+        return set(re.findall(r'<p class="list-title[^"]*">\s*<a href="https://arxiv\.org/abs/([^"v]+)', html))
+    ids = set(re.findall(r'<dt>.*?(?:href ?="/abs/|arXiv:)([\w.\-/]+?\d)(?:v\d+)?["<\s]', html, re.S))
+    return ids
+
+
+# --- the extension builds ---------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def extension_builds(tmp_path_factory) -> dict[str, Path]:
+    """Unpacked Chrome and Firefox builds made by tools/extension.py, the same code as the zips."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("papershelf_extension_build", ROOT / "tools" / "extension.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    out = tmp_path_factory.mktemp("extension")
+    return {browser: build.build_unpacked(out, browser) for browser in ("chrome", "firefox")}
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1, message: str = "condition"):
+    """Poll ``predicate`` until it returns something truthy; fail with ``message`` on timeout."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}; last value: {last!r}")
+
+
+# --- Chromium ------------------------------------------------------------------------------------
+
+# Reads every badge on the page: [{id, key, state, text, seen}] in document order.
+BADGES_JS = """() => [...document.querySelectorAll('span.papershelf-badge-host')].map(h => ({
+  id: h.dataset.papershelfId || null, key: h.dataset.papershelfKey || null,
+  state: h.dataset.papershelfState || null,
+  text: h.shadowRoot ? h.shadowRoot.querySelector('button').textContent : null,
+  seen: h.shadowRoot ? h.shadowRoot.querySelector('.seen').textContent : null,
+  title: h.shadowRoot ? h.shadowRoot.querySelector('button').title : null,
+}))"""
+
+
+class Chromium:
+    """One Chromium with the extension loaded; ``serve`` maps real URLs to fixture HTML."""
+
+    def __init__(self, playwright, extension: Path, artifacts: Path):
+        self.artifacts = artifacts
+        self.profile = tempfile.mkdtemp(prefix="papershelf-chromium-")
+        self.ctx = playwright.chromium.launch_persistent_context(
+            self.profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            ignore_default_args=["--disable-extensions"],
+            args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage",
+                  f"--disable-extensions-except={extension}", f"--load-extension={extension}"],
+        )
+        sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker", timeout=20000)
+        self.ext_id = sw.url.split("/")[2]
+        self.pages: dict[str, str] = {}
+        self.requests: list[str] = []
+        self.ctx.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), self._fulfil)
+        # An extension page is the control surface for storage (the worker may be asleep).
+        self.control = self.ctx.new_page()
+        self.control.goto(f"chrome-extension://{self.ext_id}/options/options.html")
+
+    def _fulfil(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        html = self.pages.get(url) or self.pages.get(url.split("#")[0])
+        if html is None:
+            if route.request.resource_type == "document":
+                return route.fulfill(status=404, content_type="text/html", body="<h1>not in the test</h1>")
+            return route.fulfill(status=204, body="")  # images, fonts: nothing leaves the machine
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    def serve(self, url: str, html: str) -> str:
+        self.pages[url] = html
+        return url
+
+    def storage(self, script: str):
+        return self.control.evaluate(f"async () => {{ {script} }}")
+
+    def reset(self, server) -> None:
+        """Point the extension at ``server`` with an empty queue and close the test pages."""
+        for page in self.ctx.pages:
+            if page is not self.control:
+                page.close()
+        self.pages.clear()
+        self.storage(f"await chrome.storage.local.clear(); await chrome.storage.local.set({{port: {server.port}}});"
+                     " await chrome.action.setBadgeText({text: ''});")
+
+    def open(self, url: str, wait_badges: int | None = None, timeout: float = 10):
+        page = self.ctx.new_page()
+        page.goto(url)
+        if wait_badges is not None:
+            self.wait_badges(page, lambda bs: len(bs) >= wait_badges and all(b["state"] not in ("pending", "busy") for b in bs),
+                             timeout=timeout, what=f"{wait_badges} settled badges")
+        return page
+
+    def badges(self, page) -> list[dict]:
+        return page.evaluate(BADGES_JS)
+
+    def wait_badges(self, page, predicate, timeout: float = 10, what: str = "badges"):
+        return wait_until(lambda: (lambda bs: bs if predicate(bs) else None)(self.badges(page)), timeout, message=what)
+
+    def click_badge(self, page, paper_id: str) -> None:
+        page.locator(f'span.papershelf-badge-host[data-papershelf-id="{paper_id}"] >> nth=0').locator("button").click()
+
+    def queue(self) -> list:
+        return self.storage("return (await chrome.storage.local.get({queue: []})).queue;")
+
+    def toolbar_badge(self) -> str:
+        return self.storage("return await chrome.action.getBadgeText({});")
+
+    def popup(self):
+        page = self.ctx.new_page()
+        page.goto(f"chrome-extension://{self.ext_id}/popup/popup.html")
+        return page
+
+    def close(self) -> None:
+        self.ctx.close()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def chromium(extension_builds, artifacts):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = Chromium(p, extension_builds["chrome"], artifacts)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def chrome(chromium, live_server):
+    """The module's Chromium, pointed at this test's fresh backend."""
+    chromium.reset(live_server)
+    chromium.server = live_server
+    return chromium
+
+
+# --- Firefox over WebDriver BiDi -------------------------------------------------------------
+
+FIREFOX_PREFS = {
+    "app.update.enabled": False, "app.update.auto": False, "browser.shell.checkDefaultBrowser": False,
+    "datareporting.policy.dataSubmissionEnabled": False, "datareporting.healthreport.uploadEnabled": False,
+    "toolkit.telemetry.enabled": False, "toolkit.telemetry.unified": False,
+    "browser.safebrowsing.malware.enabled": False, "browser.safebrowsing.phishing.enabled": False,
+    "browser.safebrowsing.downloads.enabled": False, "network.captive-portal-service.enabled": False,
+    "network.connectivity-service.enabled": False, "browser.startup.homepage_override.mstone": "ignore",
+    "browser.aboutwelcome.enabled": False, "extensions.update.enabled": False,
+    "browser.newtabpage.enabled": False, "browser.startup.page": 0,
+    "extensions.getAddons.cache.enabled": False, "network.dns.disableIPv6": True,
+    "xpinstall.signatures.required": False, "extensions.autoDisableScopes": 0,
+    "dom.disable_open_during_load": False,
+}
+
+
+class BiDiError(RuntimeError):
+    pass
+
+
+class Firefox:
+    """Firefox ESR over WebDriver BiDi: navigate, evaluate, intercept requests, screenshot."""
+
+    def __init__(self, extension: Path, artifacts: Path):
+        import websocket
+
+        self.artifacts = artifacts
+        self.profile = Path(tempfile.mkdtemp(prefix="papershelf-firefox-"))
+        self.ext_uuid = str(uuid.uuid4())
+        prefs = dict(FIREFOX_PREFS)
+        # A fixed internal UUID, so the test knows the moz-extension:// origin of its pages.
+        prefs["extensions.webextensions.uuids"] = json.dumps({FIREFOX_ADDON_ID: self.ext_uuid})
+        (self.profile / "user.js").write_text(
+            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items()), "utf-8")
+        self.proc = subprocess.Popen(
+            [FIREFOX, "-headless", "-no-remote", "-profile", str(self.profile), "--remote-debugging-port", "0"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        ws_url = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = self.proc.stderr.readline()
+            if not line and self.proc.poll() is not None:
+                break
+            m = re.search(r"WebDriver BiDi listening on (ws://\S+)", line)
+            if m:
+                ws_url = m.group(1)
+                break
+        if not ws_url:
+            self.proc.kill()
+            raise RuntimeError("Firefox did not start its WebDriver BiDi server")
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self.ws = websocket.create_connection(ws_url.rstrip("/") + "/session", timeout=60)
+        self._next = 0
+        self._waiting: dict[int, queue.Queue] = {}
+        self._lock = threading.Lock()
+        self.pages: dict[str, str] = {}
+        self.requests: list[str] = []
+        threading.Thread(target=self._reader, daemon=True).start()
+        self.send("session.new", {"capabilities": {"alwaysMatch": {"acceptInsecureCerts": True}}})
+        self.send("session.subscribe", {"events": ["network.beforeRequestSent"]})
+        self.send("network.addIntercept", {"phases": ["beforeRequestSent"], "urlPatterns": [
+            {"type": "pattern", "protocol": "https", "hostname": "huggingface.co"},
+            {"type": "pattern", "protocol": "https", "hostname": "arxiv.org"},
+        ]})
+        self.send("webExtension.install", {"extensionData": {"type": "path", "path": str(extension)}})
+        self.context = self.send("browsingContext.getTree", {})["contexts"][0]["context"]
+        self.base = f"moz-extension://{self.ext_uuid}"
+
+    def _drain_stderr(self):
+        for _ in self.proc.stderr:
+            pass
+
+    def _reader(self):
+        while True:
+            try:
+                raw = self.ws.recv()
+            except Exception:
+                return
+            if not raw:
+                continue
+            msg = json.loads(raw)
+            if "id" in msg and msg.get("id") in self._waiting:
+                self._waiting[msg["id"]].put(msg)
+            elif msg.get("method") == "network.beforeRequestSent":
+                threading.Thread(target=self._fulfil, args=(msg["params"],), daemon=True).start()
+
+    def _fulfil(self, params):
+        if not params.get("isBlocked"):
+            return
+        url = params["request"]["url"]
+        self.requests.append(url)
+        html = self.pages.get(url) or self.pages.get(url.split("#")[0])
+        body = html if html is not None else "<h1>not in the test</h1>"
+        try:
+            self.send("network.provideResponse", {
+                "request": params["request"]["request"],
+                "statusCode": 200 if html is not None else 404,
+                "reasonPhrase": "OK" if html is not None else "Not Found",
+                "headers": [{"name": "Content-Type", "value": {"type": "string", "value": "text/html; charset=utf-8"}}],
+                "body": {"type": "base64", "value": base64.b64encode(body.encode("utf-8")).decode()},
+            })
+        except BiDiError:
+            pass  # the navigation was cancelled meanwhile
+
+    def send(self, method: str, params: dict, timeout: float = 60):
+        with self._lock:
+            self._next += 1
+            mid = self._next
+            box: queue.Queue = queue.Queue()
+            self._waiting[mid] = box
+            self.ws.send(json.dumps({"id": mid, "method": method, "params": params}))
+        try:
+            msg = box.get(timeout=timeout)
+        finally:
+            self._waiting.pop(mid, None)
+        if msg.get("type") == "error" or "error" in msg and msg.get("type") != "success":
+            raise BiDiError(f"{method}: {msg.get('error')}: {msg.get('message')}")
+        return msg.get("result", {})
+
+    def serve(self, url: str, html: str) -> str:
+        self.pages[url] = html
+        return url
+
+    def navigate(self, url: str, context: str | None = None) -> None:
+        self.send("browsingContext.navigate", {"context": context or self.context, "url": url, "wait": "complete"})
+
+    def evaluate(self, expression: str, context: str | None = None, await_promise: bool = True):
+        """Evaluate in the page; the value is returned through JSON so any plain data comes back."""
+        result = self.send("script.evaluate", {
+            "expression": f"(async () => JSON.stringify(await ({expression})))()",
+            "target": {"context": context or self.context}, "awaitPromise": await_promise})
+        if result.get("type") == "exception":
+            raise BiDiError(f"evaluate failed: {result['exceptionDetails'].get('text')}")
+        value = result["result"].get("value")
+        return json.loads(value) if isinstance(value, str) else None
+
+    def new_tab(self) -> str:
+        return self.send("browsingContext.create", {"type": "tab"})["context"]
+
+    def close_tab(self, context: str) -> None:
+        self.send("browsingContext.close", {"context": context})
+
+    def badges(self, context: str | None = None) -> list[dict]:
+        return self.evaluate(f"({BADGES_JS})()", context)
+
+    def wait_badges(self, predicate, context: str | None = None, timeout: float = 15, what: str = "badges"):
+        return wait_until(lambda: (lambda bs: bs if predicate(bs) else None)(self.badges(context)), timeout, message=what)
+
+    def extension_eval(self, expression: str):
+        """Evaluate with the extension's APIs, in an extension page opened in a spare tab."""
+        tab = self.new_tab()
+        try:
+            self.navigate(f"{self.base}/options/options.html", tab)
+            return self.evaluate(expression, tab)
+        finally:
+            self.close_tab(tab)
+
+    def screenshot(self, path: Path, context: str | None = None) -> None:
+        data = self.send("browsingContext.captureScreenshot", {"context": context or self.context})["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self) -> None:
+        try:
+            self.send("session.end", {}, timeout=10)
+        except Exception:
+            pass
+        try:
+            self.ws.close()
+        except Exception:
+            pass
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def firefox(extension_builds, artifacts):
+    browser = Firefox(extension_builds["firefox"], artifacts)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def ff(firefox, live_server):
+    """The module's Firefox, pointed at this test's fresh backend with an empty queue."""
+    firefox.pages.clear()
+    firefox.extension_eval(
+        f"browser.storage.local.clear().then(() => browser.storage.local.set({{port: {live_server.port}}}))")
+    firefox.navigate("about:blank")
+    firefox.server = live_server
+    return firefox
