@@ -45,7 +45,11 @@ export function continuousWeeks(perWeek, { maxWeeks = 26, minWeeks = 12, today =
   const labels = [...counts.keys()].sort();
   const lastSaved = mondayOf(labels[labels.length - 1]);
   const thisWeek = mondayOf(isoWeekLabel(today));
-  const last = thisWeek > lastSaved ? thisWeek : lastSaved;
+  // Run up to this week so a quiet spell shows as quiet, unless the last save is so old that
+  // the window would hold nothing but zeros: then end at the last save.
+  const recentUntil = new Date(lastSaved);
+  recentUntil.setUTCDate(recentUntil.getUTCDate() + 7 * (maxWeeks - minWeeks));
+  const last = thisWeek > lastSaved && thisWeek <= recentUntil ? thisWeek : lastSaved;
   let first = mondayOf(labels[0]);
   const earliest = new Date(last);
   earliest.setUTCDate(earliest.getUTCDate() - 7 * (maxWeeks - 1));
