@@ -121,7 +121,7 @@ def parse(text: str) -> ImportResult:
     except Exception as exc:  # bibtexparser raises bare pyparsing errors on broken files
         raise FormatError(f"BibTeX could not be read: {exc}") from None
     if not db.entries:
-        line = text.count("\n", 0, starts[0].start()) + 1
+        line = text.count("\n", 0, starts[0].end()) + 1
         raise FormatError(f"no BibTeX entry could be read (the first one, at line {line}, is malformed)")
     result = ImportResult()
     read_ids = set()
@@ -140,7 +140,7 @@ def parse(text: str) -> ImportResult:
         for m in starts:
             head = text[m.end() : m.end() + 200].split(",", 1)[0].strip()
             if head not in read_ids:
-                line = text.count("\n", 0, m.start()) + 1
+                line = text.count("\n", 0, m.end()) + 1
                 result.skipped.append((f"entry {head or '?'} at line {line}", "malformed BibTeX entry (unbalanced braces or missing comma?)"))
                 lost -= 1
                 if lost <= 0:
@@ -195,8 +195,7 @@ def entry_to_paper(entry: dict) -> Paper:
     for candidate in (url, _get(entry, "journal"), _get(entry, "note"), _get(entry, "howpublished"), _get(entry, "arxivid", "arxiv")):
         if arxiv_id:
             break
-        m = re.search(r"(?:arxiv[:\s/.]*(?:abs/)?|arxiv\.org/(?:abs|pdf)/)([\w.\-/]+\d)", tex_to_text(candidate), re.IGNORECASE)
-        arxiv_id = normalize_arxiv_id(m.group(1)) if m else normalize_arxiv_id(candidate)
+        arxiv_id = normalize_arxiv_id(candidate) or _arxiv_in_text(candidate)
     doi = normalize_doi(tex_to_text(_get(entry, "doi")))
     if not (title or arxiv_id or doi):
         raise ValueError("no title, arXiv id or DOI")
@@ -246,3 +245,14 @@ def _url_from_tex(value: str) -> str:
     # Not tex_to_text: '~' in a URL is a character, not a TeX tie.
     url = re.sub(r"\\([%#_&$])", r"\1", value or "").replace("{", "").replace("}", "")
     return "".join(url.split())
+
+
+_ARXIV_IN_TEXT = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5}(?:v\d+)?|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})(?![\w.])")
+
+
+def _arxiv_in_text(text: str) -> str | None:
+    """An arXiv id inside free text that mentions arXiv ("arXiv preprint arXiv:1810.04805")."""
+    if "arxiv" not in (text or "").lower():
+        return None
+    m = _ARXIV_IN_TEXT.search(text)
+    return normalize_arxiv_id(m.group(1)) if m else None

@@ -40,23 +40,29 @@ _NEEDS_WORK = re.compile(r"[\\&%#_{}~^$]")
 
 
 def _balanced(s: str) -> bool:
+    """Balanced the way BibTeX counts: an escaped brace (\\{) counts like any other."""
     depth = 0
-    for m in re.finditer(r"\\[{}]|[{}]", s):
-        tok = m.group(0)
-        if tok == "{":
-            depth += 1
-        elif tok == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+    for c in re.findall(r"[{}]", s):
+        depth += 1 if c == "{" else -1
+        if depth < 0:
+            return False
     return depth == 0
 
 
-def _escape_text(segment: str) -> str:
+# BibTeX counts escaped braces too, so a lone "{" in a title cannot be written as "\\{":
+# the named forms keep the entry balanced whatever the title holds.
+_LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+
+
+def _escape_text(segment: str, lone_braces: bool = False) -> str:
     def repl(m: re.Match) -> str:
         tok = m.group(0)
         if len(tok) == 1:
+            if lone_braces and tok in _LONE_BRACES:
+                return _LONE_BRACES[tok]
             return _ESCAPES[tok]
+        if lone_braces and tok in (r"\{", r"\}"):
+            return _LONE_BRACES[tok[1]]
         return tok
 
     return _ESCAPE.sub(repl, segment)
@@ -66,19 +72,24 @@ def text_to_tex(text: str) -> str:
     """Escape a plain value for a BibTeX field; $math$ and TeX commands are kept as they are."""
     if not text or not _NEEDS_WORK.search(text):
         return text or ""
+    result = _escape_all(text, lone_braces=False)
+    if not _balanced(result):
+        # The title's own braces do not pair up: spell them out so the entry stays balanced.
+        result = _escape_all(text, lone_braces=True)
+    return result
+
+
+def _escape_all(text: str, lone_braces: bool) -> str:
     out = []
     pos = 0
     for m in _MATH.finditer(text):
-        out.append(_escape_text(text[pos : m.start()]))
+        out.append(_escape_text(text[pos : m.start()], lone_braces))
         math = m.group(0)
         # Math with unbalanced braces would break the entry: escape it like text instead.
-        out.append(math if _balanced(math) else _escape_text(math))
+        out.append(math if _balanced(math) else _escape_text(math, lone_braces))
         pos = m.end()
-    out.append(_escape_text(text[pos:]))
-    result = "".join(out)
-    if not _balanced(result):  # cannot happen by construction; never write a broken entry
-        result = _escape_text(re.sub(r"[{}]", "", text))
-    return result
+    out.append(_escape_text(text[pos:], lone_braces))
+    return "".join(out)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -87,7 +98,7 @@ _ACCENTS = {"'": "\u0301", '"': "\u0308", "^": "\u0302", "`": "\u0300", "~": "\u
             "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b", "k": "\u0328", "r": "\u030a"}
 _LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "i": "ı"}
 _NAMED = {"textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^", "textendash": "–", "textemdash": "—",
-          "ldots": "…", "dots": "…", "textquoteright": "’", "textquoteleft": "‘", "textunderscore": "_", "&": "&"}
+          "ldots": "…", "dots": "…", "textquoteright": "’", "textquoteleft": "‘", "textunderscore": "_", "textbraceleft": "{", "textbraceright": "}"}
 _UNESCAPE = re.compile(
     r"\\[&%#_{}$]"
     r"|\\(?P<acc>['\"^`~=.])\s*(?:\{(?P<accarg>[A-Za-z]?)\}|(?P<accch>[A-Za-z]))"
@@ -194,6 +205,6 @@ def name_to_tex(name: str) -> str:
     """A plain 'First Last' name for an author field: escaped; a name that BibTeX would misread
     (containing ' and ' or a comma, or an organisation) is wrapped in braces as one unit."""
     tex = text_to_tex(name)
-    if "," in name or re.search(r"\band\b", name, re.IGNORECASE):
+    if "," in name or re.search(r"\band\b", name, re.IGNORECASE) or name.strip().lower() == "others":
         return "{" + tex + "}"
     return tex
