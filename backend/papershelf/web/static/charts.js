@@ -72,6 +72,14 @@ function empty(container, message) {
   container.replaceChildren(p);
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "2 Mar" (with the year on the first label): readable where "2026-W10" is not. */
+function shortDate(d, withYear) {
+  const text = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+  return withYear ? `${text} ${d.getUTCFullYear()}` : text;
+}
+
 /** Column chart of papers saved per week. */
 export function drawWeeks(container, perWeek) {
   const weeks = continuousWeeks(perWeek);
@@ -105,7 +113,7 @@ export function drawWeeks(container, perWeek) {
   for (const i of marks) {
     const x = padL + i * step + step / 2;
     const anchor = i === 0 ? "start" : i === weeks.length - 1 ? "end" : "middle";
-    svg.appendChild(el("text", { x: x.toFixed(1), y: H - 4, class: "axis", "text-anchor": anchor }, weeks[i].week));
+    svg.appendChild(el("text", { x: x.toFixed(1), y: H - 4, class: "axis", "text-anchor": anchor }, shortDate(weeks[i].monday, i === 0)));
   }
   container.replaceChildren(svg);
 }
