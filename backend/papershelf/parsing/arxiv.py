@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 
+from bs4.element import Tag
+
 from ..papers import Paper, Source, clean_text, normalize_arxiv_id, normalize_doi
 from .base import PageParts, ParsedPaper, ParseResult, Skipped
 from .citation_meta import paper_from_meta
-from .common import arxiv_urls, date_from_arxiv_id, host_of, make_soup, parse_display_date, path_of, text_of
+from .common import arxiv_urls, card_soups, date_from_arxiv_id, host_of, make_soup, parse_display_date, path_of, text_of
 
 NAME = "arxiv"
 SITE = "arxiv"
@@ -109,8 +111,8 @@ def _authors(el) -> list[str]:
     return [n.strip() for n in re.split(r",|\band\b", text) if n.strip()]
 
 
-def read_list_card(html: str, url: str) -> Paper:
-    soup = make_soup(html)
+def read_list_card(html, url: str) -> Paper:
+    soup = html if isinstance(html, Tag) else make_soup(html)
     dt, dd = soup.find("dt"), soup.find("dd")
     aid = _id_from(dt if dt is not None else soup) or _id_from(soup)
     meta = dd if dd is not None else soup
@@ -134,8 +136,8 @@ def read_list_card(html: str, url: str) -> Paper:
     )
 
 
-def read_search_card(html: str, url: str) -> Paper:
-    soup = make_soup(html)
+def read_search_card(html, url: str) -> Paper:
+    soup = html if isinstance(html, Tag) else make_soup(html)
     li = soup.find("li") or soup
     title_link = li.select_one("p.list-title a") or li.find("a", href=re.compile(r"/abs/"))
     aid = normalize_arxiv_id(title_link.get("href")) if title_link is not None else None
@@ -224,8 +226,8 @@ def read_abs_page(page: PageParts) -> Paper:
 def scrape(page: PageParts) -> ParseResult:
     result = ParseResult(parser=NAME)
     if page.cards:
-        for index, html in enumerate(page.cards):
-            paper = read_search_card(html, page.url) if "arxiv-result" in html else read_list_card(html, page.url)
+        for index, (html, element) in enumerate(zip(page.cards, card_soups(page.cards))):
+            paper = read_search_card(element, page.url) if "arxiv-result" in html else read_list_card(element, page.url)
             if not paper.arxiv_id:
                 result.skipped.append(Skipped(index, "card has no arXiv id"))
             elif not paper.title:

@@ -192,3 +192,27 @@ def flip_name(name: str) -> str:
         if first and last and not re.fullmatch(r"(?i)jr\.?|sr\.?|ii|iii|iv", first):
             return f"{first} {last}"
     return name
+
+
+def card_soups(cards: list[str]) -> list[Tag]:
+    """One parsed element per card HTML, parsed as a single document when that is safe.
+
+    Parsing 50 small documents costs far more than one document of 50 cards (BeautifulSoup's
+    per-document setup dominates), so the cards are wrapped and parsed together.  A card with
+    unbalanced markup could leak into its neighbour; that shows as wrappers that are not all
+    direct children of <body>, and then each card is parsed on its own instead.
+    """
+    if not cards:
+        return []
+    doc = "".join(f'<div data-papershelf-card="{i}">{html}</div>' for i, html in enumerate(cards))
+    soup = make_soup(f"<html><body>{doc}</body></html>")
+    body = soup.body
+    wrappers = [c for c in (body.contents if body is not None else []) if isinstance(c, Tag)]
+    if (
+        len(wrappers) == len(cards)
+        and len(body.contents) == len(cards)
+        and all(w.get("data-papershelf-card") == str(i) for i, w in enumerate(wrappers))
+        and len(soup.find_all(attrs={"data-papershelf-card": True})) == len(cards)
+    ):
+        return wrappers
+    return [make_soup(html) for html in cards]

@@ -29,7 +29,10 @@ from datetime import date, timedelta
 
 from ..papers import Paper, Source, clean_text, normalize_arxiv_id
 from .base import PageParts, ParsedPaper, ParseResult, Skipped
+from bs4.element import Tag
+
 from .common import (
+    card_soups,
     absolute,
     arxiv_urls,
     host_of,
@@ -177,9 +180,11 @@ def _paper_from_props(entry: dict, url: str) -> Paper:
 # --- cards -----------------------------------------------------------------------------------
 
 
-def read_card(html: str, url: str, reference: date | None) -> dict:
-    """What one card shows: id, title, upvotes, author_count, published, abstract, code, stars."""
-    soup = make_soup(html)
+def read_card(html, url: str, reference: date | None) -> dict:
+    """What one card shows: id, title, upvotes, author_count, published, abstract, code, stars.
+
+    ``html`` is the card's HTML or its already parsed element."""
+    soup = html if isinstance(html, Tag) else make_soup(html)
     links = [(a, paper_id_of_link(a.get("href"))) for a in soup.find_all("a", href=True)]
     ids = Counter(pid for _, pid in links if pid)
     out: dict = {"id": ids.most_common(1)[0][0] if ids else None}
@@ -317,8 +322,8 @@ def scrape(page: PageParts) -> ParseResult:
     reference = page_reference_date(page.url, props)
 
     if page.cards:
-        for index, html in enumerate(page.cards):
-            card = read_card(html, page.url, reference)
+        for index, element in enumerate(card_soups(page.cards)):
+            card = read_card(element, page.url, reference)
             if not card["id"]:
                 result.skipped.append(Skipped(index, "card has no /papers/<id> link"))
                 continue

@@ -1,0 +1,101 @@
+"""Parser speed: per card and per page, lxml against html.parser in the same run.
+
+    python bench/parse.py [--repeat N]
+
+Pages: a 50-card HF daily capture (cards + data-props, as the extension sends it), a
+200-item arXiv /new capture (dt+dd cards), and the largest seed text file.  Targets: the HF
+capture in <= 40 ms, the arXiv list in <= 150 ms (printed, never asserted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "backend"))
+
+from papershelf.parsing import PageParts, common, parse  # noqa: E402
+from papershelf.parsing.page import parts_from_html, parts_from_text  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def hf_capture(n: int = 50) -> PageParts:
+    """n cards and a blob with n papers, made from the 6-card fixture with fresh ids."""
+    base = parts_from_html("https://huggingface.co/papers/date/2025-10-29", (FIXTURES / "hf_daily_with_props.html").read_text())
+    props = json.loads(base.props)
+    items, cards = [], []
+    for i in range(n):
+        k = i % len(base.cards)
+        old_id = props["dailyPapers"][k]["paper"]["id"]
+        new_id = f"2510.{10000 + i}"
+        cards.append(base.cards[k].replace(old_id, new_id))
+        item = json.loads(json.dumps(props["dailyPapers"][k]).replace(old_id, new_id))
+        items.append(item)
+    props["dailyPapers"] = items
+    return PageParts(url=base.url, cards=cards, props=json.dumps(props))
+
+
+def arxiv_capture(n: int = 200) -> PageParts:
+    base = parts_from_html("https://arxiv.org/list/cs.LG/new", (FIXTURES / "arxiv_list_new.html").read_text())
+    cards = []
+    for i in range(n):
+        card = base.cards[i % 3]  # the three new submissions: with abstracts, the heaviest cards
+        old_id = re.search(r'id="(\d{4}\.\d{5})"', card).group(1)
+        cards.append(card.replace(old_id, f"2601.{i + 1:05d}"))
+    return PageParts(url=base.url, cards=cards)
+
+
+def largest_seed() -> PageParts:
+    path = max(SEEDS.glob("*.txt"), key=lambda p: p.stat().st_size)
+    return parts_from_text(f"file://{path}", path.read_text(encoding="utf-8"))
+
+
+def timed(parts: PageParts, repeat: int) -> tuple[float, int]:
+    times, n = [], 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = parse(parts)
+        times.append(time.perf_counter() - t0)
+        n = len(result.papers)
+    return statistics.median(times) * 1000, n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=15)
+    args = ap.parse_args()
+    pages = [
+        ("HF daily capture, 50 cards + props", hf_capture(), 40.0),
+        ("arXiv /new capture, 200 items", arxiv_capture(), 150.0),
+        ("largest seed text file", largest_seed(), None),
+    ]
+    t0 = time.perf_counter()
+    sum(range(10_000_000))
+    print(f"machine baseline: sum(range(1e7)) = {(time.perf_counter() - t0) * 1000:.0f} ms "
+          "(~120 ms on a typical laptop core; scale the figures below by it; other jobs on the box add noise)")
+    print(f"{'page':38} {'parser':12} {'papers':>6} {'ms/page':>9} {'ms/card':>8}  target")
+    for label, parts, target in pages:
+        figures = {}
+        for backend in ("lxml", "html.parser"):
+            common.HTML_PARSER = backend
+            ms, n = timed(parts, args.repeat)
+            figures[backend] = ms
+            ok = "" if target is None or backend != "lxml" else (f"<= {target:.0f} ms " + ("met" if ms <= target else "MISSED"))
+            print(f"{label:38} {backend:12} {n:6d} {ms:9.2f} {ms / max(n, 1):8.3f}  {ok}")
+            if parts.text is not None:
+                break  # text listings use no HTML parser
+        common.HTML_PARSER = "lxml"
+        if len(figures) == 2:
+            print(f"{'':38} lxml speed-up over html.parser: {figures['html.parser'] / figures['lxml']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
