@@ -8,7 +8,7 @@ from papershelf.papers import normalize_title
 from papershelf.parsing import parse
 from papershelf.parsing.page import parts_from_text
 
-from parser_fixtures import SEEDS, parse_fixture, seed_files
+from parser_fixtures import parse_fixture, seed_files
 
 
 def seed_results():

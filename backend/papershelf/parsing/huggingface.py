@@ -53,7 +53,6 @@ HF = "https://huggingface.co"
 _PAPER_LINK_RE = re.compile(r"(?:^|huggingface\.co|hf\.co)/papers/(\d{4}\.\d{4,5})(?:v\d+)?/?(?:[?#].*)?$")
 _AUTHORS_RE = re.compile(r"(\d[\d,]*)\s+authors?\b", re.I)
 _PUBLISHED_RE = re.compile(r"Published\s+on\s+([A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)", re.I)
-_SUBMITTED_RE = re.compile(r"Submitted\s+by\s+(\S.*?)(?:\s{2,}|$)", re.I)
 _GITHUB_RE = re.compile(r"^https?://(?:www\.)?github\.com/[^/\s]+/[^/\s#?]+", re.I)
 
 

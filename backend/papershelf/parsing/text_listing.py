@@ -141,14 +141,12 @@ def scrape(page: PageParts) -> ParseResult:
     metas: list[dict] = []  # meta gathered for papers[i]
     pending_title: str | None = None
     pending_meta: dict = {}
-    line_no = 0
 
     def emit(title: str, abstract: str) -> None:
         papers.append(Paper(title=title, abstract=abstract, sources=[Source(SITE, page.url)]))
         metas.append({})
 
     for kind, value in _units(page.text or ""):
-        line_no += 1
         if kind == "meta":
             if pending_title is not None:
                 pending_meta.update(value)
