@@ -257,11 +257,14 @@ function keysOf(message) {
   return Array.isArray(message.keys) ? message.keys.filter((k) => typeof k === "string" && k) : [];
 }
 
-async function activeTab() {
-  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
-  if (tab) return tab;
-  const [any] = await ext.tabs.query({ active: true, lastFocusedWindow: true });
-  return any || null;
+/** The tab the user is looking at. The popup normally has no tab of its own; when it is opened
+ * as a page (a tab or a popup window, e.g. by keyboard-only users or tests), skip that page. */
+async function activeTab(exceptTabId) {
+  const usable = (tab) => tab && tab.id !== exceptTabId && tab.id !== ext.tabs.TAB_ID_NONE;
+  const [current] = await ext.tabs.query({ active: true, currentWindow: true });
+  if (usable(current)) return current;
+  const candidates = await ext.tabs.query({ active: true, windowType: "normal" });
+  return candidates.find(usable) || null;
 }
 
 async function popupState() {
@@ -298,8 +301,8 @@ async function exportLibrary(format, saved) {
   };
 }
 
-async function relayToActiveTab(message) {
-  const tab = await activeTab();
+async function relayToActiveTab(message, exceptTabId) {
+  const tab = await activeTab(exceptTabId);
   if (!tab) return { error: "no active tab" };
   try {
     return (await ext.tabs.sendMessage(tab.id, message)) ?? { error: "no answer from the page" };
@@ -332,9 +335,9 @@ async function handle(message, sender) {
       nextAttemptAt = 0;
       return flush();
     case "save-all-active":
-      return relayToActiveTab({ type: "save-all" });
+      return relayToActiveTab({ type: "save-all" }, sender.tab && sender.tab.id);
     case "page-info-active":
-      return relayToActiveTab({ type: "page-info" });
+      return relayToActiveTab({ type: "page-info" }, sender.tab && sender.tab.id);
     case "export":
       try {
         return await exportLibrary(message.format, message.saved);
@@ -382,8 +385,14 @@ async function saveLink(linkUrl, linkText) {
   const id = PaperShelfKeys.arxivIdFromUrl(linkUrl);
   if (!id) return { error: "not a link to an arXiv or Hugging Face paper" };
   const key = PaperShelfKeys.keyForArxivId(id);
-  const known = await callBackend("POST", "/api/status", { keys: [key] }).catch(() => null);
-  if (known === null || (known.status && known.status[key])) {
+  // Known to the library (or the backend is down, so the queue decides later): save by key.
+  let known = true;
+  try {
+    await callBackend("GET", `/api/papers/${encodeURIComponent(key)}`);
+  } catch (err) {
+    known = !(err instanceof Refused && err.status === 404);
+  }
+  if (known) {
     return submit(operation("save", "/api/save", { keys: [key] }));
   }
   // Unknown paper: hand the backend what a citation_* page would carry; it fills in the rest

@@ -128,9 +128,10 @@ BADGES_JS = """() => [...document.querySelectorAll('span.papershelf-badge-host')
 class Chromium:
     """One Chromium with the extension loaded; ``serve`` maps real URLs to fixture HTML."""
 
-    def __init__(self, playwright, extension: Path, artifacts: Path):
+    def __init__(self, playwright, extension: Path, artifacts: Path, profile: str | None = None):
         self.artifacts = artifacts
-        self.profile = tempfile.mkdtemp(prefix="papershelf-chromium-")
+        self.keep_profile = profile is not None
+        self.profile = profile or tempfile.mkdtemp(prefix="papershelf-chromium-")
         self.ctx = playwright.chromium.launch_persistent_context(
             self.profile,
             executable_path=CHROMIUM,
@@ -206,19 +207,26 @@ class Chromium:
 
     def close(self) -> None:
         self.ctx.close()
-        shutil.rmtree(self.profile, ignore_errors=True)
+        if not self.keep_profile:
+            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
-def chromium(extension_builds, artifacts):
+def playwright_driver():
+    """One Playwright driver per module (the sync API allows only one at a time)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = Chromium(p, extension_builds["chrome"], artifacts)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright_driver, extension_builds, artifacts):
+    browser = Chromium(playwright_driver, extension_builds["chrome"], artifacts)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @pytest.fixture
