@@ -71,7 +71,7 @@ def sample_papers() -> list[Paper]:
             Paper(
                 title=title,
                 arxiv_id=f"2401.{10000 + i}",
-                authors=["José Müller-Łukasz", "O'Brien, Jr., Pat" if i % 2 else "Zoë “Z” Smith & Co", "Barnes and Noble"],
+                authors=["José Müller-Łukasz", "Pat O'Brien Jr." if i % 2 else "Zoë “Z” Smith & Co", "Barnes and Noble"],
                 published=f"2024-01-{10 + i:02d}",
                 categories=["cs.CL"],
                 abstract=f"An abstract with {title} inside, 50% of it_x & more.",

@@ -12,7 +12,7 @@ import re
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe
 from .bibtex import entry_type
-from .citekeys import citation_keys
+from .citekeys import citation_keys, surname
 
 NAME = "ris"
 MEDIA_TYPE = "application/x-research-info-systems; charset=utf-8"
@@ -34,7 +34,7 @@ def _record(p: Paper, citekey: str) -> str:
     out = [_line("TY", _TYPES[kind]), _line("ID", citekey)]
     if p.title:
         out.append(_line("TI", p.title))
-    out += [_line("AU", a) for a in p.authors]
+    out += [_line("AU", _ris_name(a)) for a in p.authors]
     if re.match(r"\d{4}", p.published or ""):
         out.append(_line("PY", p.published[:4]))
         y, m, d = (p.published.split("-") + ["", ""])[:3]
@@ -60,6 +60,15 @@ def _record(p: Paper, citekey: str) -> str:
         out.append(_line("N1", p.note))
     out.append("ER  - \n")
     return "".join(out)
+
+
+def _ris_name(name: str) -> str:
+    """RIS wants "Last, First"; a name already holding a comma is written as it is."""
+    if "," in name:
+        return name
+    family = surname(name)
+    given = name[: len(name) - len(family)].strip()
+    return f"{family}, {given}" if given else family
 
 
 def export(papers: list[Paper]) -> str:
@@ -169,7 +178,7 @@ def record_to_paper(fields: list[tuple[str, str]]) -> Paper:
 
 
 def _plain_name(name: str) -> str:
-    # RIS names are usually "Last, First"; ours are "First Last" as the page showed them.
+    # RIS names are "Last, First" (or "Last, First, Suffix"); ours are "First Last" as pages show them.
     parts = [p.strip() for p in name.split(",") if p.strip()]
     if len(parts) == 2:
         return f"{parts[1]} {parts[0]}"

@@ -152,29 +152,31 @@ def tex_to_text(value: str) -> str:
 
 
 def split_names(value: str) -> list[str]:
-    """Split a BibTeX name list on top-level ' and ' (not inside braces)."""
+    """Split a BibTeX name list on top-level 'and' (not inside braces), any case and spacing."""
     names, depth, start = [], 0, 0
-    i = 0
-    low = value.lower()
-    while i < len(value):
+    i, n = 0, len(value)
+    while i < n:
         c = value[i]
         if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
-        elif depth == 0 and low.startswith(" and ", i):
-            names.append(value[start:i])
-            i += 5
-            start = i
-            continue
-        elif depth == 0 and value[i].isspace() and low[i + 1 : i + 5] == "and" and i + 4 < len(value) and value[i + 4].isspace():
-            names.append(value[start:i])
-            i += 5
-            start = i
-            continue
+        elif depth == 0 and c.isspace():
+            # Compare slices of the original text: lower-casing the whole string first would
+            # shift indices for letters like "İ" whose lower case is two characters.
+            j = i
+            while j < n and value[j].isspace():
+                j += 1
+            if value[j : j + 3].lower() == "and" and j + 3 < n and value[j + 3].isspace():
+                names.append(value[start:i])
+                k = j + 3
+                while k < n and value[k].isspace():
+                    k += 1
+                start = i = k
+                continue
         i += 1
     names.append(value[start:])
-    return [n.strip() for n in names if n.strip()]
+    return [x.strip() for x in names if x.strip()]
 
 
 def name_to_plain(name: str) -> str:

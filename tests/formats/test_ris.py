@@ -1,0 +1,55 @@
+"""RIS: our export read back by our importer gives the same papers; other tools' RIS imports."""
+
+from __future__ import annotations
+
+import pytest
+from format_samples import DATA
+
+from papershelf.formats import FormatError, export_papers, import_text
+
+
+def test_records_have_type_id_and_end(papers):
+    body, media_type, ext = export_papers("ris", papers)
+    assert ext == "ris" and "research-info-systems" in media_type
+    assert body.count("TY  - ") == len(papers) == body.count("ER  - ")
+    first = body.split("ER  - ")[0]
+    assert "TY  - CPAPER" in first and "ID  - vaswani2017attention" in first and "T2  - Advances in Neural" in first
+
+
+def test_round_trip_gives_the_same_fields(papers):
+    result = import_text(export_papers("ris", papers)[0])  # sniffed
+    assert result.skipped == []
+    back = {p.key: p for p in result.papers}
+    assert set(back) == {p.key for p in papers}
+    for p in papers:
+        b = back[p.key]
+        assert (b.title, b.authors, b.published, b.abstract, b.doi, b.arxiv_id, b.venue) == (
+            p.title, p.authors, p.published, p.abstract, p.doi, p.arxiv_id, p.venue)
+        assert b.tags == sorted(p.tags)
+        assert b.note == p.note  # multi-line notes survive
+
+
+def test_a_note_line_that_looks_like_a_tag_stays_in_the_note(papers):
+    p = papers[0]
+    p.note = "first line\nTY  - not a new record\nER  - nor an end"
+    (back,) = import_text(export_papers("ris", [p])[0], "ris").papers
+    assert back.note == p.note
+
+
+def test_imports_zotero_style_ris_with_last_first_names():
+    result = import_text((DATA / "zotero.ris").read_text("utf-8"))
+    by_title = {p.title: p for p in result.papers}
+    lora = by_title["LoRA: Low-Rank Adaptation of Large Language Models"]
+    assert lora.authors == ["Edward J. Hu", "Yelong Shen"]
+    assert lora.arxiv_id == "2106.09685"
+    assert lora.published == "2021-06-17"
+    assert lora.tags == ["Computer Science - Machine Learning"]
+    journal = by_title["A Journal Article"]
+    assert journal.doi == "10.1000/xyz123" and journal.venue == "Journal of Things"
+    assert result.skipped == [("record at line 27", "no title, arXiv id or DOI")]
+
+
+@pytest.mark.parametrize("text", ["TI  - a title without a record start\n", "hello\nworld\n"])
+def test_unreadable_ris_is_a_clear_error(text):
+    with pytest.raises(FormatError, match="RIS"):
+        import_text(text, "ris")
