@@ -14,6 +14,8 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from papershelf.papers import Source
+
 pytestmark = pytest.mark.browser
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
@@ -56,7 +58,7 @@ def test_saved_papers_newest_first_and_the_seen_tab_lists_everything(shelf, make
     assert titles(page) == ["Newest saved paper", "Middle saved paper", "Older saved paper"]
     expect(page.locator("#summary")).to_contain_text("1–3 of 3 saved papers")
     first = row(page, "Newest saved paper")
-    expect(first.locator(".badge")).to_have_text(["HF", "arXiv"])
+    expect(first.locator(".badge")).to_have_text(["HF"])  # where it was seen
     expect(first.locator(".title-link")).to_have_attribute("href", "https://arxiv.org/abs/2601.10002")
     expect(first.locator(".link-pdf")).to_have_attribute("href", "https://arxiv.org/pdf/2601.10002")
     expect(first.locator(".authors")).to_have_text("Author2 Alpha, Author2 Beta")
@@ -106,7 +108,8 @@ def test_filters_and_sorts(shelf, make_paper, open_library, page):
     server = shelf([
         make_paper(1, title="Alpha paper", published="2024-05-01", upvotes=5, read=True),
         make_paper(2, title="Beta paper", published="2025-07-01", upvotes=50),
-        make_paper(3, title="Gamma paper", published="2026-01-10", upvotes=20),
+        make_paper(3, title="Gamma paper", published="2026-01-10", upvotes=20,
+                   sources=[Source("arxiv", "https://arxiv.org/list/cs.LG/new", "2026-03-01T09:00:00Z", "")]),
     ])
     open_library(server)
     page.select_option("#f-sort", "upvotes")
@@ -122,6 +125,10 @@ def test_filters_and_sorts(shelf, make_paper, open_library, page):
     page.fill("#f-to", "2025-12-31")
     page.locator("#f-to").dispatch_event("change")
     expect(page.locator("#papers .title-link")).to_have_text(["Beta paper"])
+    page.click("#f-clear")
+    page.select_option("#f-source", "arxiv")
+    expect(page.locator("#papers .title-link")).to_have_text(["Gamma paper"])
+    expect(page.locator("#papers .badge")).to_have_text(["arXiv"])
 
 
 def test_hostile_values_are_shown_as_text_and_never_run(shelf, make_paper, open_library, page, shot):

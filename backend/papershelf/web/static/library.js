@@ -194,11 +194,9 @@ function span(text, cls) {
 
 const SITE_BADGES = { huggingface: "HF", arxiv: "arXiv", web: "web", import: "imported", text: "listing" };
 
+/** Where the paper was seen (or came from); where it can be read is what the links say. */
 function badgesOf(paper) {
   const sites = new Set((paper.sources || []).map((s) => s && s.site).filter(Boolean));
-  const urls = paper.urls || {};
-  if (urls.hf) sites.add("huggingface");
-  if (paper.arxiv_id || urls.abs) sites.add("arxiv");
   const order = ["huggingface", "arxiv", "web", "text", "import"];
   return [...sites].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
