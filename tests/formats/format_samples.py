@@ -81,3 +81,12 @@ def sample_papers() -> list[Paper]:
         )
     return papers
 
+
+# The seed listings live beside the repository (shared/seeds), as in tests/conftest.py.
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def seed_files() -> list[Path]:
+    files = sorted(SEEDS.glob("*.txt"))
+    assert files, f"the seed listings are missing: {SEEDS}"
+    return files

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe
+from .base import FormatError, ImportResult
 
 NAME = "ids"
 
@@ -56,13 +56,17 @@ def parse(text: str) -> ImportResult:
     if not lines:
         raise FormatError("the list holds no identifiers (only blank lines or # comments)")
     result = ImportResult()
+    first_line: dict[str, int] = {}
     for n, line in lines:
+        shown = line if len(line) <= 80 else line[:80] + "…"
         paper = identify(line)
         if paper is None:
-            shown = line if len(line) <= 80 else line[:80] + "…"
             result.skipped.append((f"line {n}: {shown}", "not an arXiv id, arXiv or Hugging Face paper URL, or DOI"))
+        elif paper.key in first_line:
+            result.skipped.append((f"line {n}: {shown}", f"same paper as line {first_line[paper.key]} ({paper.key})"))
         else:
+            first_line[paper.key] = n
             result.papers.append(paper)
     if not result.papers:
         raise FormatError(f"no arXiv id, paper URL or DOI found in {len(lines)} line{'s' if len(lines) != 1 else ''}")
-    return dedupe(result, "identifier")
+    return result
