@@ -46,7 +46,7 @@ $("save-all").addEventListener("click", async () => {
   $("save-all").disabled = true;
   const answer = await ask({ type: "save-all-active" });
   if (answer.error) say(answer.error);
-  else say(answer.requested ? `Saving ${answer.requested} papers…` : "Everything on this page is already saved.", "ok");
+  else say(answer.requested ? `Sent ${answer.requested} papers to PaperShelf.` : "Everything on this page is already saved.", "ok");
   await refresh();
 });
 

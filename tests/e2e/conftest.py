@@ -20,11 +20,11 @@ import os
 import queue
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -266,10 +266,7 @@ class Firefox:
 
         self.artifacts = artifacts
         self.profile = Path(tempfile.mkdtemp(prefix="papershelf-firefox-"))
-        self.ext_uuid = str(uuid.uuid4())
         prefs = dict(FIREFOX_PREFS)
-        # A fixed internal UUID, so the test knows the moz-extension:// origin of its pages.
-        prefs["extensions.webextensions.uuids"] = json.dumps({FIREFOX_ADDON_ID: self.ext_uuid})
         (self.profile / "user.js").write_text(
             "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items()), "utf-8")
         self.proc = subprocess.Popen(
@@ -289,7 +286,8 @@ class Firefox:
             self.proc.kill()
             raise RuntimeError("Firefox did not start its WebDriver BiDi server")
         threading.Thread(target=self._drain_stderr, daemon=True).start()
-        self.ws = websocket.create_connection(ws_url.rstrip("/") + "/session", timeout=60)
+        # Firefox refuses a WebSocket handshake that carries a web Origin; send none.
+        self.ws = websocket.create_connection(ws_url.rstrip("/") + "/session", timeout=60, suppress_origin=True)
         self._next = 0
         self._waiting: dict[int, queue.Queue] = {}
         self._lock = threading.Lock()
@@ -302,9 +300,17 @@ class Firefox:
             {"type": "pattern", "protocol": "https", "hostname": "huggingface.co"},
             {"type": "pattern", "protocol": "https", "hostname": "arxiv.org"},
         ]})
-        self.send("webExtension.install", {"extensionData": {"type": "path", "path": str(extension)}})
+        self.extension = extension
+        self.addon_id = None
+        self.install()
         self.context = self.send("browsingContext.getTree", {})["contexts"][0]["context"]
-        self.base = f"moz-extension://{self.ext_uuid}"
+
+    def install(self) -> None:
+        """(Re)install the extension: a fresh install starts with empty storage and queue."""
+        if self.addon_id:
+            self.send("webExtension.uninstall", {"extension": self.addon_id})
+        self.addon_id = self.send("webExtension.install",
+                                  {"extensionData": {"type": "path", "path": str(self.extension)}})["extension"]
 
     def _drain_stderr(self):
         for _ in self.proc.stderr:
@@ -386,15 +392,6 @@ class Firefox:
     def wait_badges(self, predicate, context: str | None = None, timeout: float = 15, what: str = "badges"):
         return wait_until(lambda: (lambda bs: bs if predicate(bs) else None)(self.badges(context)), timeout, message=what)
 
-    def extension_eval(self, expression: str):
-        """Evaluate with the extension's APIs, in an extension page opened in a spare tab."""
-        tab = self.new_tab()
-        try:
-            self.navigate(f"{self.base}/options/options.html", tab)
-            return self.evaluate(expression, tab)
-        finally:
-            self.close_tab(tab)
-
     def screenshot(self, path: Path, context: str | None = None) -> None:
         data = self.send("browsingContext.captureScreenshot", {"context": context or self.context})["data"]
         path.write_bytes(base64.b64decode(data))
@@ -417,9 +414,29 @@ class Firefox:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def firefox_build_for_port(build: Path, port: int, out: Path) -> Path:
+    """A copy of the Firefox build whose default backend port is ``port``.
+
+    WebDriver BiDi cannot open moz-extension:// pages, so a test cannot set the port through the
+    options page as a user would; the copy is the test's stand-in for that one setting. The
+    shipped build is never changed."""
+    target = out / "firefox-test"
+    shutil.copytree(build, target)
+    worker = target / "background.js"
+    code = worker.read_text("utf-8")
+    assert "const DEFAULT_PORT = 27182;" in code, "background.js no longer declares DEFAULT_PORT"
+    worker.write_text(code.replace("const DEFAULT_PORT = 27182;", f"const DEFAULT_PORT = {port};"), "utf-8")
+    return target
+
+
 @pytest.fixture(scope="module")
-def firefox(extension_builds, artifacts):
-    browser = Firefox(extension_builds["firefox"], artifacts)
+def firefox(extension_builds, artifacts, tmp_path_factory):
+    with socket.socket() as s:  # a free port for this module's backends
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    build = firefox_build_for_port(extension_builds["firefox"], port, tmp_path_factory.mktemp("ff"))
+    browser = Firefox(build, artifacts)
+    browser.port = port
     try:
         yield browser
     finally:
@@ -427,11 +444,11 @@ def firefox(extension_builds, artifacts):
 
 
 @pytest.fixture
-def ff(firefox, live_server):
-    """The module's Firefox, pointed at this test's fresh backend with an empty queue."""
+def ff(firefox, live_server_factory):
+    """The module's Firefox with a freshly installed extension (empty queue), pointed at a fresh
+    backend on the port its build expects."""
     firefox.pages.clear()
-    firefox.extension_eval(
-        f"browser.storage.local.clear().then(() => browser.storage.local.set({{port: {live_server.port}}}))")
     firefox.navigate("about:blank")
-    firefox.server = live_server
+    firefox.install()
+    firefox.server = live_server_factory(port=firefox.port)
     return firefox

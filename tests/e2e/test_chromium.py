@@ -91,11 +91,13 @@ def test_badged_pages_screenshots(chrome, artifacts):
     chrome.click_badge(page, "2504.06261")
     chrome.wait_badges(page, lambda bs: any(b["state"] == "saved" for b in bs), what="a saved badge")
     page.set_viewport_size({"width": 1100, "height": 900})
-    page.screenshot(path=str(artifacts / "chromium-hf-daily-badged.png"), full_page=True)
+    page.locator("article").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "chromium-hf-daily-badged.png"))
     url = chrome.serve(PAGES["arxiv_list_new.html"], fixture_html("arxiv_list_new.html"))
     arxiv = chrome.open(url, wait_badges=len(expected_ids("arxiv_list_new.html")))
     arxiv.set_viewport_size({"width": 1100, "height": 900})
-    arxiv.screenshot(path=str(artifacts / "chromium-arxiv-list-badged.png"), full_page=True)
+    arxiv.locator("dl dt").first.scroll_into_view_if_needed()
+    arxiv.screenshot(path=str(artifacts / "chromium-arxiv-list-badged.png"))
     assert (artifacts / "chromium-hf-daily-badged.png").stat().st_size > 10_000
 
 

@@ -1,0 +1,73 @@
+"""The extension in Firefox ESR over WebDriver BiDi, against a real backend: it loads, badges the
+cards of HF and arXiv pages served under their real URLs, saves, and keeps captures and saves
+in its offline queue while the backend is down."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from .conftest import PAGES, expected_ids, fixture_html
+
+pytestmark = pytest.mark.browser
+
+SETTLED = ("new", "seen", "saved", "error")
+
+
+def settled(n):
+    return lambda bs: bs is not None and len(bs) >= n and all(b["state"] in SETTLED for b in bs)
+
+
+def click_badge(ff, paper_id):
+    # A script click on the badge's own button (BiDi input actions would need coordinates).
+    ff.evaluate(f"""(() => {{ const host = document.querySelector('span.papershelf-badge-host[data-papershelf-id="{paper_id}"]');
+        host.shadowRoot.querySelector('button').click(); return true; }})()""")
+
+
+def saved_keys(server):
+    status, body = server.api("GET", "/api/papers?saved=1&limit=1000")
+    assert status == 200, body
+    return {p["key"] for p in body["papers"]}
+
+
+@pytest.mark.parametrize("name", ["hf_daily_with_props.html", "arxiv_list_new.html", "hf_search_no_props.html"])
+def test_badges_appear_and_the_page_is_recorded(ff, name, artifacts):
+    ff.navigate(ff.serve(PAGES[name], fixture_html(name)))
+    ids = expected_ids(name)
+    badges = ff.wait_badges(settled(len(ids)), what=f"badges on {name}")
+    assert {b["id"] for b in badges} == ids
+    assert all(b["state"] == "new" and b["text"] == "Save" for b in badges)
+    for i in ids:
+        status, record = ff.server.api("GET", f"/api/papers/{urllib.parse.quote('arxiv:' + i, safe=':')}")
+        assert status == 200 and record["seen_count"] == 1
+    if name == "hf_daily_with_props.html":
+        ff.screenshot(artifacts / "firefox-hf-daily-badged.png")
+
+
+def test_click_saves_and_unsaves(ff):
+    ff.navigate(ff.serve(PAGES["hf_daily_with_props.html"], fixture_html("hf_daily_with_props.html")))
+    ff.wait_badges(settled(6), what="badges")
+    click_badge(ff, "2506.07982")
+    ff.wait_badges(lambda bs: any(b["id"] == "2506.07982" and b["text"] == "✓ Saved" for b in bs), what="✓ Saved")
+    assert saved_keys(ff.server) == {"arxiv:2506.07982"}
+    click_badge(ff, "2506.07982")
+    ff.wait_badges(lambda bs: any(b["id"] == "2506.07982" and b["text"] == "Save" for b in bs), what="Save again")
+    assert saved_keys(ff.server) == set()
+
+
+def test_offline_queue_flushes_when_the_backend_is_back(ff):
+    server = ff.server
+    server.stop()
+    ff.navigate(ff.serve(PAGES["hf_daily_with_props.html"], fixture_html("hf_daily_with_props.html")))
+    ff.wait_badges(lambda bs: len(bs) == 6 and all(b["state"] == "queued" for b in bs), what="queued badges")
+    click_badge(ff, "2504.06261")
+    ff.wait_badges(lambda bs: any(b["id"] == "2504.06261" and b["text"] == "queued ✓" for b in bs), what="queued save")
+    server.start()
+    badges = ff.wait_badges(lambda bs: len(bs) == 6 and all(b["state"] in ("new", "saved") for b in bs),
+                            timeout=45, what="the queue to flush")
+    assert {b["id"]: b["state"] for b in badges}["2504.06261"] == "saved"
+    assert saved_keys(server) == {"arxiv:2504.06261"}
+    for i in expected_ids("hf_daily_with_props.html"):
+        status, record = server.api("GET", f"/api/papers/arxiv:{i}")
+        assert status == 200 and record["seen_count"] == 1, i
