@@ -232,6 +232,8 @@ def test_delete_then_undo_brings_the_paper_back_with_its_tags_and_note(shelf, ma
     toast = page.locator(".toast", has_text="Deleted")
     expect(toast).to_contain_text("Delete me by mistake")
     assert get_paper(server, "arxiv:2601.10002")[0] == 404
+    expect(page.locator("#chart-tags .tag-row[data-tag='important']")).to_have_count(0)
+    expect(page.locator("#health")).to_contain_text("1 paper ·")
     shot(page, "deleted-undo-toast")
 
     toast.locator(".toast-action", has_text="Undo").click()
@@ -239,6 +241,7 @@ def test_delete_then_undo_brings_the_paper_back_with_its_tags_and_note(shelf, ma
     restored = row(page, "Delete me by mistake")
     expect(restored.locator(".tag-name")).to_have_text(["important"])
     expect(restored.locator(".note-text")).to_have_value("my careful notes")
+    expect(page.locator("#chart-tags .tag-row[data-tag='important']")).to_have_count(1)
     status, paper = get_paper(server, "arxiv:2601.10002")
     assert status == 200
     assert (paper["saved"], paper["tags"], paper["note"], paper["read"]) == (True, ["important"], "my careful notes", True)
@@ -366,3 +369,27 @@ def test_a_stopped_backend_is_reported_not_hidden(shelf, make_paper, open_librar
     page.locator("#papers .toggle-read").click()
     expect(page.locator(".toast.error")).to_contain_text("not answering")
     expect(page.locator("#health")).to_have_text("backend not answering")
+
+
+def test_week_axis_is_continuous_across_new_year_and_53_week_years(shelf, open_library, page):
+    server = shelf([])
+    open_library(server)
+    weeks = page.evaluate("""async () => {
+        const { continuousWeeks } = await import('/static/library/charts.js');
+        const pick = (rows) => rows.map((w) => [w.week, w.count, w.monday.toISOString().slice(0, 10)]);
+        return {
+          newYear: pick(continuousWeeks([{week: '2025-W51', count: 2}, {week: '2026-W02', count: 1}],
+                                        {minWeeks: 1, today: new Date('2026-01-08T12:00:00Z')})),
+          long: pick(continuousWeeks([{week: '2020-W52', count: 1}, {week: '2021-W01', count: 4}],
+                                     {minWeeks: 1, today: new Date('2021-01-05T12:00:00Z')})),
+          old: continuousWeeks([{week: '2019-W10', count: 3}], {today: new Date('2026-01-08T12:00:00Z')}).length,
+        };
+    }""")
+    assert weeks["newYear"] == [
+        ["2025-W51", 2, "2025-12-15"], ["2025-W52", 0, "2025-12-22"],
+        ["2026-W01", 0, "2025-12-29"], ["2026-W02", 1, "2026-01-05"],
+    ]
+    # 2020 has 53 ISO weeks: W53 sits between W52 and 2021-W01.
+    assert weeks["long"] == [["2020-W52", 1, "2020-12-21"], ["2020-W53", 0, "2020-12-28"], ["2021-W01", 4, "2021-01-04"]]
+    # Saves from years ago still draw a picture (ending at the last save, not a row of zeros).
+    assert weeks["old"] == 12

@@ -433,7 +433,7 @@ async function batch(changes, done) {
   try {
     const res = await api("POST", "/api/papers/batch", { json: { keys, ...changes } });
     const n = res && res.updated ? res.updated.length : keys.length;
-    toast(`${done} ${n.toLocaleString()} paper${n === 1 ? "" : "s"}.`);
+    toast(`${done} ${plural(n, "paper")}.`);
   } catch (err) {
     showError(err);
   }
@@ -536,7 +536,7 @@ async function loadStats() {
     drawTags($("#chart-tags"), stats.tags, (tag) => setFilter({ tag }));
     fillTagFilter(stats.tags || []);
     $("#health").textContent =
-      `${Number(stats.papers || 0).toLocaleString()} papers · ${Number(stats.saved || 0).toLocaleString()} saved · ${Number(stats.read || 0).toLocaleString()} read`;
+      `${plural(stats.papers, "paper")} · ${Number(stats.saved || 0).toLocaleString()} saved · ${Number(stats.read || 0).toLocaleString()} read`;
     $("#health").classList.remove("offline");
   } catch (err) {
     if (err instanceof ApiError && err.status === 0) setOffline();
@@ -571,6 +571,11 @@ async function refreshHealth() {
 function setOffline() {
   $("#health").textContent = "backend not answering";
   $("#health").classList.add("offline");
+}
+
+function plural(n, word) {
+  const count = Number(n) || 0;
+  return `${count.toLocaleString()} ${word}${count === 1 ? "" : "s"}`;
 }
 
 // --- toasts ------------------------------------------------------------------------------
