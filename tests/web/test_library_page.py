@@ -203,6 +203,8 @@ def test_note_is_saved_and_still_there_after_a_reload(shelf, make_paper, open_li
     page.reload()
     page.wait_for_selector("body[data-ready='1']")
     expect(page.locator("#papers .note-text")).to_have_value("Read section 4 first.\nThe table on page 7 is wrong.")
+    # Both lines are in view without scrolling inside the box.
+    assert page.locator("#papers .note-text").evaluate("t => t.scrollHeight <= t.clientHeight + 1")
 
 
 def test_read_and_save_toggles(shelf, make_paper, open_library, page):
