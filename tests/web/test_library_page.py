@@ -395,3 +395,11 @@ def test_week_axis_is_continuous_across_new_year_and_53_week_years(shelf, open_l
     assert weeks["long"] == [["2020-W52", 1, "2020-12-21"], ["2020-W53", 0, "2020-12-28"], ["2021-W01", 4, "2021-01-04"]]
     # Saves from years ago still draw a picture (ending at the last save, not a row of zeros).
     assert weeks["old"] == 12
+
+
+def test_a_mangled_link_still_opens_the_library(shelf, make_paper, open_library, page):
+    server = shelf([make_paper(1, title="Still listed")])
+    open_library(server, "?sort=bogus&order=sideways&from=yesterday&limit=-5&saved=maybe")
+    expect(page.locator("#papers .title-link")).to_have_text(["Still listed"])
+    expect(page.locator(".toast.error")).to_have_count(0)
+    expect(page.locator("#f-sort")).to_have_value("saved")

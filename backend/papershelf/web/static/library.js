@@ -21,6 +21,7 @@ const DEFAULTS = {
   saved: "1", q: "", tag: "", source: "", read: "", from: "", to: "",
   sort: "saved", order: "desc", limit: 50, offset: 0,
 };
+const SORTS = ["saved", "seen", "published", "title", "upvotes"];
 // The sort that fits each tab when the user has not chosen one.
 const TAB_SORT = { "1": "saved", all: "seen" };
 
@@ -40,8 +41,11 @@ function readLocation() {
     const v = params.get(name);
     state[name] = typeof DEFAULTS[name] === "number" ? Math.max(0, parseInt(v, 10) || 0) : v;
   }
+  // A hand-edited or stale link must not leave the page showing only an error.
   if (!["1", "all", "0"].includes(state.saved)) state.saved = "1";
-  if (!params.has("sort")) state.sort = TAB_SORT[state.saved] || "saved";
+  if (!params.has("sort") || !SORTS.includes(state.sort)) state.sort = TAB_SORT[state.saved] || "saved";
+  if (!["asc", "desc"].includes(state.order)) state.order = state.sort === "title" ? "asc" : "desc";
+  for (const name of ["from", "to"]) if (!/^\d{4}(-\d{2}){0,2}$/.test(state[name])) state[name] = "";
   if (![25, 50, 100, 200].includes(state.limit)) state.limit = DEFAULTS.limit;
 }
 
