@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..papers import Paper
 from . import bibtex, csljson, csv_table, id_list, markdown_list, papermemory, papershelf_json, ris, text_listings
-from .base import FormatError, ImportResult
+from .base import FormatError, ImportResult, forget_json
 
 __all__ = ["FormatError", "ImportResult", "EXPORTERS", "IMPORTERS", "export_papers", "import_text", "sniff_format"]
 
@@ -68,3 +68,5 @@ def import_text(text: str, fmt: str | None = None) -> ImportResult:
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
         # A reader bug on strange input must still come out as "cannot read", not a traceback.
         raise FormatError(f"the file could not be read as {name}: {exc}") from None
+    finally:
+        forget_json()

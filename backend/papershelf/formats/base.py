@@ -43,6 +43,11 @@ def _cached_json(text: str) -> Any:
     return json.loads(text)
 
 
+def forget_json() -> None:
+    """Drop the decoded-JSON cache (called when an import is done: files can be large)."""
+    _cached_json.cache_clear()
+
+
 def try_json(text: str) -> Any:
     """Decoded JSON, or None when the text is not JSON at all (for sniffing)."""
     stripped = text.lstrip()

@@ -28,10 +28,14 @@ _SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
 
 def ascii_fold(text: str) -> str:
     """'Müller-Łukasz' -> 'mullerlukasz': accents dropped, anything not a-z0-9 removed."""
-    # Letters NFKD cannot decompose (ł, ø, ß, æ) get their usual transliteration.
-    text = text.translate(str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "đ": "d", "ı": "i"}))
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    if text.isascii():
+        return _NON_ALNUM.sub("", text.lower())
+    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT)).encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub("", folded.lower())
+
+
+# Letters NFKD cannot decompose get their usual transliteration.
+_TRANSLIT = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "đ": "d", "ı": "i"})
 
 
 def surname(name: str) -> str:
@@ -64,8 +68,10 @@ def year_of(p: Paper) -> str:
 
 def first_word(title: str) -> str:
     """First significant word of the title (math and TeX commands ignored)."""
-    text = _TEX_CMD.sub(" ", _MATH.sub(" ", title or ""))
-    for word in _WORD.findall(text):
+    text = title or ""
+    if "$" in text or "\\" in text:
+        text = _TEX_CMD.sub(" ", _MATH.sub(" ", text))
+    for word in _WORD.findall(text[:300]):
         folded = ascii_fold(word)
         if folded and folded not in STOPWORDS and not folded.isdigit():
             return folded

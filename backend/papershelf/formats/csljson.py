@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json
@@ -23,6 +24,7 @@ EXTENSION = "json"
 _TYPES = {"misc": "article", "inproceedings": "paper-conference", "article": "article-journal"}
 
 
+@lru_cache(maxsize=65536)  # authors recur across a library; the dict is only read
 def _name(full: str) -> dict[str, str]:
     family = surname(full)
     given = full[: len(full) - len(family)].strip() if full.endswith(family) else ""
@@ -73,7 +75,9 @@ def item(p: Paper, citekey: str) -> dict:
 
 def export(papers: list[Paper]) -> str:
     keys = citation_keys(papers)
-    return json.dumps([item(p, keys[p.key]) for p in papers], ensure_ascii=False, indent=2) + "\n"
+    # One item per line (indent= would switch json's C encoder off).
+    lines = ",\n".join(json.dumps(item(p, keys[p.key]), ensure_ascii=False) for p in papers)
+    return "[\n" + lines + ("\n" if papers else "") + "]\n"
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -23,12 +23,12 @@ COLUMNS = [
     "tags", "note", "seen_count", "first_seen", "last_seen", "abstract",
 ]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def defuse(value: str) -> str:
     """A cell a spreadsheet will show as text, never run as a formula."""
-    if value and value.startswith(_FORMULA_START):
+    if value and value[0] in _FORMULA_START:
         return "'" + value
     return value
 

@@ -23,17 +23,27 @@ def md_escape(text: str) -> str:
     text = " ".join(str(text).split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # A leading "1." or "-" would start a list; "&" could start an entity.
-    text = re.sub(r"^(\d+)\.", r"\1\\.", text)
-    text = re.sub(r"^-", r"\\-", text)
+    if text[:1].isdigit():
+        text = _NUMBERED.sub(r"\1\\.", text, count=1)
+    elif text.startswith("-"):
+        text = "\\" + text
     return text.replace("&", "&amp;")
+
+
+_NUMBERED = re.compile(r"^(\d{1,9})\.")
 
 
 def safe_url(url: str) -> str:
     """The URL if it is http(s), with characters that would end a Markdown link encoded; else ''."""
     url = (url or "").strip()
-    if not re.match(r"^https?://", url, re.IGNORECASE):
+    if not url.lower().startswith(("http://", "https://")):
         return ""
+    if _URL_SAFE.fullmatch(url):
+        return url
     return quote(url, safe=":/?#@!$&'*+,;=%~-._")  # encodes ( ) < > space and quotes
+
+
+_URL_SAFE = re.compile(r"[A-Za-z0-9:/?#@!$&'*+,;=%~\-._]*")
 
 
 def _link(label: str, url: str) -> str:

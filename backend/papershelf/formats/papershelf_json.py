@@ -33,9 +33,11 @@ _FIELDS = dataclasses.fields(Paper)
 
 
 def export(papers: list[Paper]) -> str:
-    doc = {"format": FORMAT_NAME, "schema": SCHEMA, "exported_at": now_iso(), "count": len(papers),
-           "papers": [_paper_dict(p) for p in papers]}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    # One paper per line: readable and diffable, and json's C encoder (which indent= would
+    # switch off) does the work.
+    head = json.dumps({"format": FORMAT_NAME, "schema": SCHEMA, "exported_at": now_iso(), "count": len(papers)}, ensure_ascii=False)
+    lines = ",\n".join(json.dumps(_paper_dict(p), ensure_ascii=False) for p in papers)
+    return head[:-1] + ', "papers": [\n' + lines + ("\n" if papers else "") + "]}\n"
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ One ``TAG  - value`` per line, a record from ``TY`` to ``ER``.  Preprints are ``
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe
@@ -62,6 +63,7 @@ def _record(p: Paper, citekey: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def _ris_name(name: str) -> str:
     """RIS wants "Last, First"; a name already holding a comma is written as it is."""
     if "," in name:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Math: $$...$$, $...$ (not after a backslash) and \( ... \).
 _MATH = re.compile(r"(?<!\\)(\$\$[^$]+?\$\$|\$[^$]+?\$|\\\(.+?\\\))")
@@ -203,10 +204,14 @@ def _split_top_commas(name: str) -> list[str]:
     return [p for p in parts if p.strip()] or [name]
 
 
+@lru_cache(maxsize=65536)  # authors recur across a library
 def name_to_tex(name: str) -> str:
     """A plain 'First Last' name for an author field: escaped; a name that BibTeX would misread
     (containing ' and ' or a comma, or an organisation) is wrapped in braces as one unit."""
     tex = text_to_tex(name)
-    if "," in name or re.search(r"\band\b", name, re.IGNORECASE) or name.strip().lower() == "others":
+    if "," in name or _AND_WORD.search(name) or name.strip().lower() == "others":
         return "{" + tex + "}"
     return tex
+
+
+_AND_WORD = re.compile(r"\band\b", re.IGNORECASE)
