@@ -53,3 +53,23 @@ def test_imports_zotero_style_ris_with_last_first_names():
 def test_unreadable_ris_is_a_clear_error(text):
     with pytest.raises(FormatError, match="RIS"):
         import_text(text, "ris")
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from papershelf.papers import Paper
+
+_text = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=60)
+_note = st.lists(st.one_of(_text, st.just(""), st.just("TY  - x"), st.just("  ER  - y"), st.just(" KW  - z")), min_size=1, max_size=5).map("\n".join)
+
+
+@given(_text, st.lists(_text, min_size=1, max_size=3), _note, st.lists(_text, max_size=3))
+@settings(max_examples=150, deadline=None)
+def test_any_record_round_trips(title, authors, note, tags):
+    p = Paper(title=title, authors=authors, note=note.strip(), tags=sorted({t.strip() for t in tags if t.strip()}), arxiv_id="2405.01234")
+    if not p.title or not p.authors or any("," in a for a in p.authors):
+        return  # names with commas are "Last, First" in RIS by definition
+    (back,) = import_text(export_papers("ris", [p])[0], "ris").papers
+    assert (back.title, back.authors, back.tags) == (p.title, p.authors, p.tags)
+    assert back.note == p.note.strip("\n")

@@ -33,8 +33,14 @@ _CONFERENCE = re.compile(
 )
 
 
-def entry_type(p: Paper) -> str:
+def real_venue(p: Paper) -> str:
+    """The paper's venue; "arXiv" is where a preprint is, not a venue."""
     venue = p.venue.strip()
+    return "" if venue.lower().startswith("arxiv") else venue
+
+
+def entry_type(p: Paper) -> str:
+    venue = real_venue(p)
     if venue:
         return "inproceedings" if _CONFERENCE.search(venue) else "article"
     if p.journal_ref and not p.arxiv_id:
@@ -62,9 +68,9 @@ def _entry(p: Paper, citekey: str) -> str:
     if len(p.published or "") > 4:
         parts.append(_field("date", p.published))
     if kind == "inproceedings":
-        parts.append(_field("booktitle", text_to_tex(p.venue)))
+        parts.append(_field("booktitle", text_to_tex(real_venue(p))))
     elif kind == "article":
-        parts.append(_field("journal", text_to_tex(p.venue or p.journal_ref)))
+        parts.append(_field("journal", text_to_tex(real_venue(p) or p.journal_ref)))
     if p.arxiv_id:
         parts.append(_field("eprint", p.arxiv_id))
         parts.append(_field("archivePrefix", "arXiv"))

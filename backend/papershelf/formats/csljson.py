@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json
-from .bibtex import entry_type
+from .bibtex import entry_type, real_venue
 from .citekeys import citation_keys, surname
 
 NAME = "csljson"
@@ -50,8 +50,8 @@ def item(p: Paper, citekey: str) -> dict:
     issued = _issued(p.published)
     if issued:
         out["issued"] = issued
-    if p.venue:
-        out["container-title"] = p.venue
+    if real_venue(p):
+        out["container-title"] = real_venue(p)
     elif p.journal_ref:
         out["container-title"] = p.journal_ref
     if p.arxiv_id:

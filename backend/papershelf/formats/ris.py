@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe
-from .bibtex import entry_type
+from .bibtex import entry_type, real_venue
 from .citekeys import citation_keys, surname
 
 NAME = "ris"
@@ -26,7 +26,9 @@ _TYPES = {"misc": "UNPB", "inproceedings": "CPAPER", "article": "JOUR"}
 def _line(tag: str, value: str) -> str:
     lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # A continuation line that looks like a tag would start a new field when read back.
-    rest = [(" " + ln if _TAG_LINE.match(ln) else ln) for ln in lines[1:]]
+    # A continuation line that looks like a tag (after any leading spaces) gets one more space,
+    # which the reader takes off again.
+    rest = [(" " + ln if _TAG_LINE.match(ln.lstrip(" ")) else ln) for ln in lines[1:]]
     return "\n".join([f"{tag}  - {lines[0]}", *rest]) + "\n"
 
 
@@ -40,8 +42,8 @@ def _record(p: Paper, citekey: str) -> str:
         out.append(_line("PY", p.published[:4]))
         y, m, d = (p.published.split("-") + ["", ""])[:3]
         out.append(_line("DA", f"{y}/{m}/{d}/" if m else f"{y}///"))
-    if p.venue:
-        out.append(_line("T2", p.venue))
+    if real_venue(p):
+        out.append(_line("T2", real_venue(p)))
     elif p.journal_ref:
         out.append(_line("JO", p.journal_ref))
     if p.arxiv_id:
@@ -107,7 +109,7 @@ def _records(text: str) -> list[tuple[int, list[tuple[str, str]]]]:
                 fields.append((tag, value))
         elif fields:
             tag, value = fields[-1]
-            cont = raw[1:] if raw.startswith(" ") and _TAG_LINE.match(raw[1:]) else raw
+            cont = raw[1:] if raw.startswith(" ") and _TAG_LINE.match(raw.lstrip(" ")) else raw
             fields[-1] = (tag, value + "\n" + cont)
     if fields:
         records.append((start, fields))
