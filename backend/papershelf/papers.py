@@ -194,17 +194,31 @@ class Paper:
         return max(len(self.authors), self.author_count or 0)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # dataclasses.asdict deep-copies every value; this is the hot path of every capture.
+        d = {name: getattr(self, name) for name in _PAPER_FIELDS}
+        for name in ("authors", "categories", "keywords", "tags"):
+            d[name] = list(d[name])
+        d["urls"] = dict(self.urls)
+        d["sources"] = [
+            {"site": s.site, "url": s.url, "first_seen": s.first_seen, "last_seen": s.last_seen} for s in self.sources
+        ]
+        return d
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Paper":
-        names = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in data.items() if k in names}
+        values = {k: v for k, v in data.items() if k in _PAPER_FIELDS}
+        for name in ("authors", "categories", "keywords", "tags"):  # never share lists with the store
+            if name in values:
+                values[name] = list(values[name] or [])
+        values["urls"] = dict(values.get("urls") or {})
         values["sources"] = [
             s if isinstance(s, Source) else Source(**{k: v for k, v in s.items() if k in Source.__dataclass_fields__})
             for s in values.get("sources") or []
         ]
         return cls(**values)
+
+
+_PAPER_FIELDS = tuple(f.name for f in dataclasses.fields(Paper))
 
 
 # --- merging --------------------------------------------------------------------------------

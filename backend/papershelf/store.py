@@ -18,18 +18,19 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import threading
 from collections import Counter
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import orjson
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
-from tinydb.table import Document
+from tinydb.table import Document, Table
 
 from .papers import Paper, Source, merge_metadata, merge_seen, merge_user, normalize_key, normalize_title, now_iso
 
@@ -56,6 +57,49 @@ class NotFound(LibraryError):
 class ImportOutcome:
     added: int = 0
     merged: int = 0
+
+
+class _InMemoryTable(Table):
+    """A TinyDB table whose writes touch only the documents they change.
+
+    TinyDB's ``Table._update_table`` copies the whole table twice per write (converting ids to
+    int and back) because file storages need string keys; with a memory storage that makes a
+    one-paper save O(library size).  Here the updater sees an int-keyed view of the live dict.
+    """
+
+    def _update_table(self, updater) -> None:
+        tables = self._storage.read()
+        updater(_IntKeyedView(tables.setdefault(self.name, {})))
+        self.clear_cache()
+
+
+class _IntKeyedView(MutableMapping):
+    """The int doc-id view TinyDB's updaters expect, over the str-keyed stored table."""
+
+    def __init__(self, raw: dict) -> None:
+        self.raw = raw
+
+    def __contains__(self, doc_id) -> bool:
+        return str(doc_id) in self.raw
+
+    def __getitem__(self, doc_id):
+        return self.raw[str(doc_id)]
+
+    def __setitem__(self, doc_id, doc) -> None:
+        self.raw[str(doc_id)] = doc
+
+    def __delitem__(self, doc_id) -> None:
+        del self.raw[str(doc_id)]
+
+    def __iter__(self):
+        return (int(k) for k in self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+class _MemoryDB(TinyDB):
+    table_class = _InMemoryTable
 
 
 def _fsync_dir(path: Path) -> None:
@@ -85,7 +129,7 @@ class Library:
         self._lock_file = None
         self._journal = None
         self._compactor: threading.Thread | None = None
-        self._db = TinyDB(storage=MemoryStorage)
+        self._db = _MemoryDB(storage=MemoryStorage)
         self._papers = self._db.table("papers", cache_size=0)
         self._doc_ids: dict[str, int] = {}  # key -> TinyDB doc id: O(1) lookups
         self._by_doi: dict[str, str] = {}  # doi -> key of the record that carries it
@@ -134,13 +178,13 @@ class Library:
         snap_seq = 0
         if self.snapshot_path.exists():
             try:
-                tables = json.loads(self.snapshot_path.read_text("utf-8"))
+                tables = orjson.loads(self.snapshot_path.read_bytes())
                 meta = tables["_meta"]["1"]
                 schema = meta["schema"]
                 snap_seq = int(meta.get("seq", 0))
                 if not isinstance(tables.get("papers"), dict):
                     raise ValueError("no papers table")
-            except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
                 raise LibraryError(
                     f"cannot read the library file {self.snapshot_path}: {exc}. It was left untouched; "
                     f"restore it from a backup (papershelf export --format json) or move it away to start a new library."
@@ -181,7 +225,7 @@ class Library:
                 good_bytes += len(line) + 1
                 continue
             try:
-                entry = json.loads(line)
+                entry = orjson.loads(line)
                 if not isinstance(entry, dict) or not isinstance(entry.get("seq"), int):
                     raise ValueError("not a journal entry")
             except ValueError as exc:
@@ -321,10 +365,9 @@ class Library:
             new_docs.append(Document(paper.to_dict(), doc_id=doc_id))
         self._seq += 1
         deleted_ids = [self._doc_ids[k] for k in delete if k in self._doc_ids]
-        line = json.dumps(
-            {"seq": self._seq, "put": [{"_id": d.doc_id, **d} for d in new_docs], "del": deleted_ids},
-            ensure_ascii=False, separators=(",", ":"),
-        ).encode("utf-8") + b"\n"
+        line = orjson.dumps(
+            {"seq": self._seq, "put": [{"_id": d.doc_id, **d} for d in new_docs], "del": deleted_ids}
+        ) + b"\n"
         try:
             self._journal.write(line)
             self._journal.flush()
@@ -585,8 +628,8 @@ class Library:
     def _write_snapshot(self, table: dict, seq: int) -> None:
         data = {"_meta": {"1": {"schema": SCHEMA_VERSION, "seq": seq, "app": "papershelf"}}, "papers": table}
         tmp = self.snapshot_path.with_suffix(".json.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        with open(tmp, "wb") as f:
+            f.write(orjson.dumps(data))
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.snapshot_path)
