@@ -262,6 +262,7 @@ def test_select_many_then_tag_mark_read_and_unsave(shelf, make_paper, open_libra
     expect(row(page, "Batch paper 3").locator(".tag-name")).to_have_text(["reading group"])
     expect(row(page, "Batch paper 2").locator(".tag-name")).to_have_count(0)
     expect(page.locator("#papers .select:checked")).to_have_count(2)  # the selection stays
+    expect(page.locator("#chart-tags .tag-row[data-tag='reading group'] text.axis")).to_have_text("2")
     shot(page, "batch-tagged")
 
     page.click("#sel-read")
