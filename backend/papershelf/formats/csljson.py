@@ -40,11 +40,21 @@ def _issued(published: str) -> dict | None:
     return {"date-parts": [parts]}
 
 
+_MATH = re.compile(r"(?<!\\)(\$[^$]+\$)")
+_NOCASE = re.compile(r'<span class="nocase">(\$[^$]+\$)</span>')
+
+
+def _protect_math(title: str) -> str:
+    # CSL titles are rich text that styles title-case ("$\mathcal" -> "$\Mathcal"); a nocase
+    # span is CSL's own way to keep a piece as it is.
+    return _MATH.sub(r'<span class="nocase">\1</span>', title) if "$" in title else title
+
+
 def item(p: Paper, citekey: str) -> dict:
     kind = entry_type(p)
     out: dict = {"id": citekey, "type": _TYPES[kind]}
     if p.title:
-        out["title"] = p.title
+        out["title"] = _protect_math(p.title)
     if p.authors:
         out["author"] = [_name(a) for a in p.authors]
     issued = _issued(p.published)
@@ -57,8 +67,6 @@ def item(p: Paper, citekey: str) -> dict:
     if p.arxiv_id:
         out["publisher"] = "arXiv"
         out["number"] = f"arXiv:{p.arxiv_id}"
-        if p.categories:
-            out["genre"] = p.categories[0]
     if p.doi:
         out["DOI"] = p.doi
     url = p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or p.urls.get("hf") or p.urls.get("project")
@@ -165,7 +173,7 @@ def _date(raw: dict) -> str:
 
 
 def item_to_paper(raw: dict) -> Paper:
-    title = _str(raw, "title")
+    title = _NOCASE.sub(r"\1", _str(raw, "title"))
     arxiv_id = None
     for key in ("number", "URL", "DOI", "archive_location", "note"):
         v = raw.get(key)
@@ -185,7 +193,6 @@ def item_to_paper(raw: dict) -> Paper:
         urls.setdefault("abs", f"https://arxiv.org/abs/{arxiv_id}")
     venue = _str(raw, "container-title")
     keyword = _str(raw, "keyword")
-    genre = _str(raw, "genre")
     paper = Paper(
         title=title,
         arxiv_id=arxiv_id,
@@ -193,7 +200,6 @@ def item_to_paper(raw: dict) -> Paper:
         authors=_names(raw),
         abstract=_str(raw, "abstract"),
         published=_date(raw),
-        categories=[genre] if arxiv_id and re.match(r"^[a-z\-]+(\.[A-Za-z\-]+)?$", genre) else [],
         venue="" if venue.lower().startswith("arxiv") else venue,
         urls=urls,
         tags=sorted({k.strip() for k in re.split(r"[,;]", keyword) if k.strip()}),
