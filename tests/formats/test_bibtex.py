@@ -164,7 +164,40 @@ def test_a_malformed_entry_is_skipped_with_its_line_and_the_rest_imported():
     result = import_text(text, "bibtex")
     titles = sorted(p.title for p in result.papers)
     assert titles == ["Fine Paper", "Good Paper"]
-    assert result.skipped == [("entry broken2024 at line 3", "malformed BibTeX entry (unbalanced braces or missing comma?)")]
+    assert result.skipped == [("entry broken2024 at line 3", "malformed BibTeX: the entry never closes (unbalanced braces?)")]
+
+
+def test_entries_with_syntax_errors_are_reported_and_skipped():
+    text = (
+        "@misc{nocomma, title = {A} year = {2020}}\n"
+        "@misc{noequals, title {B}}\n"
+        "@misc{ok, title = \"Quoted {Title}\" # \" Joined\", month = oct, year = 2020}\n"
+    )
+    result = import_text(text, "bibtex")
+    assert [(p.title, p.published) for p in result.papers] == [("Quoted Title Joined", "2020-10")]
+    assert [item for item, _ in result.skipped] == ["entry nocomma at line 1", "entry noequals at line 2"]
+    assert "missing comma" in result.skipped[0][1] and "name = value" in result.skipped[1][1]
+
+
+def test_a_note_line_starting_with_at_does_not_split_the_entry():
+    p = Paper(title="T", arxiv_id="2401.00009", authors=["A B"], note="see\n@misc{fake, title={x}}\n  @ home")
+    body = export_papers("bibtex", [p])[0]
+    assert len(parse_bib(body)) == 1
+    (back,) = import_text(body, "bibtex").papers
+    assert back.note == "see\n@misc{fake, title={x}}\n@ home"
+
+
+def test_our_reader_reads_what_bibtexparser_reads(papers):
+    """The fast reader against bibtexparser on other tools' files and on our exports."""
+    from papershelf.formats import bibtex_reader
+
+    texts = [(DATA / "others.bib").read_text("utf-8"), export_papers("bibtex", papers)[0]]
+    for text in texts:
+        parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
+        theirs = bibtexparser.loads(text, parser=parser).entries
+        mine, problems = bibtex_reader.read(text)
+        assert problems == []
+        assert mine == theirs
 
 
 @pytest.mark.parametrize("text", ["no entries here at all", "@misc{x, title = {unclosed", "@@@"])
