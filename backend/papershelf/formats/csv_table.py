@@ -41,7 +41,8 @@ def _row(p: Paper, citekey: str) -> list[str]:
         "" if p.upvotes is None else str(p.upvotes), "yes" if p.saved else "no", p.saved_at or "",
         "yes" if p.read else "no", "; ".join(p.tags), p.note, str(p.seen_count), p.first_seen, p.last_seen, p.abstract,
     ]
-    return [defuse(c) for c in cells]
+    starts = _FORMULA_START
+    return [("'" + c) if c and c[0] in starts else c for c in cells]  # defuse(), inlined: 20,000 rows
 
 
 def export(papers: list[Paper]) -> str:

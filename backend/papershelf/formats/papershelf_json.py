@@ -23,13 +23,16 @@ SCHEMA = 1
 
 def _paper_dict(p: Paper) -> dict:
     # dataclasses.asdict deep-copies recursively and is the slowest part of a 20,000-paper
-    # export; a shallow build of the same dict is several times faster.
-    d = {f.name: getattr(p, f.name) for f in _FIELDS}
+    # export; a shallow copy of the instance dict (the same keys, in field order) is several
+    # times faster.  json.dumps only reads it.
+    d = dict(p.__dict__)
+    if len(d) != len(_FIELD_NAMES):  # something extra was set on the instance: be exact
+        d = {name: getattr(p, name) for name in _FIELD_NAMES}
     d["sources"] = [{"site": s.site, "url": s.url, "first_seen": s.first_seen, "last_seen": s.last_seen} for s in p.sources]
     return d
 
 
-_FIELDS = dataclasses.fields(Paper)
+_FIELD_NAMES = [f.name for f in dataclasses.fields(Paper)]
 
 
 def export(papers: list[Paper]) -> str:
