@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES, seed_text
+from support import FIXTURES, seed_text
 
 from papershelf.parsing.page import parts_from_html
 

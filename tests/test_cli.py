@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURES, SEEDS, LiveServer, free_port, seed_files
+from support import FIXTURES, SEEDS, LiveServer, free_port, seed_files
 
 
 def papershelf(*args, data=None, stdin=None, env=None):

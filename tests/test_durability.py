@@ -8,7 +8,7 @@ import random
 import threading
 import time
 
-from conftest import LiveServer
+from support import LiveServer
 
 from papershelf.store import Library
 

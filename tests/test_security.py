@@ -10,7 +10,7 @@ import http.client
 import json
 
 import pytest
-from conftest import LiveServer
+from support import LiveServer
 
 SAVE = json.dumps({"keys": ["arxiv:2401.00001"]}).encode()
 
