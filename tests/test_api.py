@@ -186,3 +186,25 @@ def test_an_unreadable_import_changes_nothing(api, library, body, message):
     if message:
         assert message in r.json["error"]["message"]
     assert len(library) == before
+
+
+def test_all_tags_with_counts(api):
+    keys = [p["key"] for p in api.post("/api/capture", capture_body(*HF_SEARCH)).json["papers"]][:3]
+    api.post("/api/papers/batch", {"keys": keys, "add_tags": ["common"]})
+    api.patch(f"/api/papers/{keys[0]}", {"tags": ["common", "rare"]})
+    assert api.get("/api/tags").json["tags"] == [{"tag": "common", "count": 3}, {"tag": "rare", "count": 1}]
+
+
+def test_export_a_large_selection_by_post(api):
+    keys = [p["key"] for p in api.post("/api/capture", capture_body(*ARXIV_NEW)).json["papers"]]
+    r = api.post("/api/export", {"format": "json", "keys": keys[:3] + ["arxiv:0000.00000"]})
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    assert sorted(p["key"] for p in r.json["papers"]) == sorted(keys[:3])
+    assert api.post("/api/export", {"format": "nope", "keys": keys[:1]}).status_code == 400
+
+
+def test_search_sees_a_note_added_after_an_earlier_search(api):
+    (key,) = [p["key"] for p in api.post("/api/capture", capture_body(*HF_SEARCH)).json["papers"]][:1]
+    assert api.get("/api/papers?saved=all&q=zebrafish").json["total"] == 0
+    api.patch(f"/api/papers/{key}", {"note": "compare with the zebrafish paper"})
+    assert [p["key"] for p in api.get("/api/papers?saved=all&q=zebrafish").json["papers"]] == [key]

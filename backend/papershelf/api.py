@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.datastructures import MultiDict
 
 from . import __version__
 from .errors import BadRequest
@@ -100,10 +101,15 @@ def unsave():
     return jsonify(unsaved=library().set_saved(keys_from(json_body()), False))
 
 
+def find(query: PaperQuery) -> list[dict]:
+    lib = library()
+    return query.order(lib.search(lambda doc: query.matches(doc, lib.search_text)))
+
+
 @bp.get("/papers")
 def papers():
     query = PaperQuery.from_args(request.args)
-    found = query.order(library().search(query.matches))
+    found = find(query)
     return jsonify(total=len(found), papers=found[query.offset: query.offset + query.limit])
 
 
@@ -158,19 +164,37 @@ def stats():
 
 @bp.get("/export")
 def export():
-    fmt = request.args.get("format", "")
-    query = PaperQuery.from_args(request.args, default_saved="1")
+    return export_response(request.args.get("format", ""), PaperQuery.from_args(request.args))
+
+
+@bp.post("/export")
+def export_post():
+    """Export with the filters in a JSON body: for a selection of thousands of keys."""
+    body = json_body()
+    args = {k: str(v) for k, v in body.items() if k != "keys" and isinstance(v, (str, int))}
+    query = PaperQuery.from_args(MultiDict(args))
+    query.keys = keys_from(body) if "keys" in body else []
+    return export_response(str(body.get("format", "")), query)
+
+
+def export_response(fmt: str, query: PaperQuery) -> Response:
     wanted = {normalize_key(k) or k for k in query.keys}
     if wanted:
-        query.saved = None
-    docs = library().search(lambda d: (d["key"] in wanted) if wanted else query.matches(d))
-    papers = [Paper.from_dict(d) for d in query.order(docs)]
+        docs = query.order(library().search(lambda d: d["key"] in wanted))
+    else:
+        docs = find(query)
+    papers = [Paper.from_dict(d) for d in docs]
     try:
         body, media_type, extension = export_papers(fmt, papers)
     except FormatError as exc:
         raise BadRequest(str(exc), "unknown_format") from None
     name = f"papershelf-{date.today():%Y%m%d}.{extension}"
     return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/tags")
+def tags():
+    return jsonify(tags=library().all_tags())
 
 
 @bp.post("/import")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .errors import BadRequest
 
@@ -59,7 +59,8 @@ class PaperQuery:
             keys=[k for k in args.get("keys", "").split(",") if k.strip()],
         )
 
-    def matches(self, doc: dict[str, Any]) -> bool:
+    def matches(self, doc: dict[str, Any], search_text: Callable[[dict], str]) -> bool:
+        """Does ``doc`` pass every filter? ``search_text(doc)`` gives the text ``q`` looks in."""
         if self.saved is not None and bool(doc.get("saved")) != self.saved:
             return False
         if self.read is not None and bool(doc.get("read")) != self.read:
@@ -74,10 +75,7 @@ class PaperQuery:
         if self.date_to and (not published or published[: len(self.date_to)] > self.date_to):
             return False
         if self.q:
-            haystack = " ".join([
-                doc.get("title", ""), " ".join(doc.get("authors", [])), doc.get("abstract", ""),
-                " ".join(doc.get("tags", [])), doc.get("note", ""), doc.get("key", ""),
-            ]).casefold()
+            haystack = search_text(doc)
             if not all(term in haystack for term in self.q.casefold().split()):
                 return False
         return True
@@ -112,3 +110,4 @@ def _int(value: str, name: str, low: int, high: int) -> int:
     if not low <= n <= high:
         raise BadRequest(f"{name} must be between {low} and {high}")
     return n
+

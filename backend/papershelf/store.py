@@ -134,6 +134,7 @@ class Library:
         self._doc_ids: dict[str, int] = {}  # key -> TinyDB doc id: O(1) lookups
         self._by_doi: dict[str, str] = {}  # doi -> key of the record that carries it
         self._by_title: dict[str, set[str]] = {}  # normalised title -> keys
+        self._search_text: dict[str, tuple[dict, str]] = {}  # key -> (document, its search text)
         self._seq = 0
         self._next_id = 1
         if not read_only:
@@ -255,6 +256,7 @@ class Library:
 
     def _index_remove(self, key: str, doc: dict) -> None:
         self._doc_ids.pop(key, None)
+        self._search_text.pop(key, None)
         if doc.get("doi") and self._by_doi.get(doc["doi"]) == key:
             del self._by_doi[doc["doi"]]
         t = normalize_title(doc.get("title"))
@@ -282,9 +284,17 @@ class Library:
     def __contains__(self, key: str) -> bool:
         return key in self._doc_ids
 
+    def _docs(self) -> list[dict]:
+        """The stored documents themselves, not copies: read-only for callers.
+
+        Safe to hand out because a write replaces a document, never changes it in place; and
+        much cheaper than ``Table.all()``, which copies all 20,000 documents on every call."""
+        with self._lock:
+            return list(self._db.storage.read()["papers"].values())
+
     def counts(self) -> dict[str, int]:
         with self._lock:
-            docs = self._papers.all()
+            docs = self._docs()
             return {
                 "papers": len(docs),
                 "saved": sum(1 for d in docs if d.get("saved")),
@@ -306,18 +316,28 @@ class Library:
 
     def all(self) -> list[Paper]:
         with self._lock:
-            return [Paper.from_dict(d) for d in self._papers.all()]
+            return [Paper.from_dict(d) for d in self._docs()]
 
     def search(self, test: Callable[[dict], bool] | None = None) -> list[dict]:
-        """Raw documents matching ``test`` (TinyDB query or plain function); the API shapes them."""
-        with self._lock:
-            if test is None:
-                return [dict(d) for d in self._papers.all()]
-            return [dict(d) for d in self._papers.search(test)]
+        """Stored documents matching ``test`` (a TinyDB query or any function of a document).
+
+        The documents are the stored ones: read them, copy before changing."""
+        docs = self._docs()
+        return docs if test is None else [d for d in docs if test(d)]
+
+    def search_text(self, doc: dict) -> str:
+        """The casefolded text a search looks through, cached per stored document."""
+        cached = self._search_text.get(doc["key"])
+        if cached is None or cached[0] is not doc:
+            cached = self._search_text[doc["key"]] = (doc, search_text_of(doc))
+        return cached[1]
+
+    def all_tags(self) -> list[dict[str, Any]]:
+        counts = Counter(t for d in self._docs() for t in d.get("tags", []))
+        return [{"tag": t, "count": c} for t, c in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))]
 
     def stats(self) -> dict[str, Any]:
-        with self._lock:
-            docs = self._papers.all()
+        docs = self._docs()
         tags = Counter(t for d in docs for t in d.get("tags", []))
         weeks: Counter[str] = Counter()
         for d in docs:
@@ -666,3 +686,10 @@ def merge_seen_sources(record: Paper, seen: Paper) -> None:
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
     return sorted({" ".join(str(t).split()) for t in tags if str(t).strip()})
+
+
+def search_text_of(doc: dict) -> str:
+    return " ".join([
+        doc.get("title", ""), " ".join(doc.get("authors", [])), doc.get("abstract", ""),
+        " ".join(doc.get("tags", [])), doc.get("note", ""), doc["key"],
+    ]).casefold()
