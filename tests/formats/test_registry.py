@@ -59,3 +59,10 @@ def test_bad_input_is_a_clear_error_never_a_traceback(text, fmt, message):
 def test_unknown_export_format_is_a_clear_error(papers):
     with pytest.raises(FormatError, match="unknown export format 'docx'"):
         export_papers("docx", papers)
+
+
+def test_common_format_aliases(papers):
+    assert export_papers("bib", papers)[2] == "bib"
+    assert export_papers("CSL-JSON", papers)[0] == export_papers("csljson", papers)[0]
+    assert len(import_text(export_papers("bibtex", papers)[0], "bib").papers) == len(papers)
+    assert [p.key for p in import_text("2401.12345\n", "arxiv").papers] == ["arxiv:2401.12345"]

@@ -21,13 +21,23 @@ EXPORTERS = {m.NAME: m for m in (bibtex, ris, csljson, csv_table, markdown_list,
 # In sniffing order: the most specific shapes first, plain text last.
 IMPORTERS = {m.NAME: m for m in (papershelf_json, papermemory, csljson, ris, bibtex, id_list, text_listings)}
 
+# Names people also use for the same formats (file extensions, other tools' names).
+ALIASES = {"bib": "bibtex", "csl": "csljson", "csl-json": "csljson", "csl_json": "csljson", "txt": "text",
+           "md": "markdown", "papershelf": "json", "id": "ids", "arxiv": "ids"}
+
+
+def _canonical(fmt: str | None) -> str:
+    name = (fmt or "").strip().lower()
+    return ALIASES.get(name, name)
+
+
 # Largest file an import reads (the API has its own body limit; this guards the CLI).
 MAX_IMPORT_CHARS = 200_000_000
 
 
 def export_papers(fmt: str, papers: list[Paper]) -> tuple[str, str, str]:
     """(body text, media type, file extension) of ``papers`` in format ``fmt``."""
-    module = EXPORTERS.get((fmt or "").strip().lower())
+    module = EXPORTERS.get(_canonical(fmt))
     if module is None:
         raise FormatError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
     return module.export(list(papers)), module.MEDIA_TYPE, module.EXTENSION
@@ -54,7 +64,7 @@ def import_text(text: str, fmt: str | None = None) -> ImportResult:
     if len(text) > MAX_IMPORT_CHARS:
         raise FormatError(f"the file is too large ({len(text):,} characters; the limit is {MAX_IMPORT_CHARS:,})")
     if fmt:
-        name = fmt.strip().lower()
+        name = _canonical(fmt)
         if name not in IMPORTERS:
             raise FormatError(f"unknown import format {fmt!r}; choose one of {', '.join(IMPORTERS)}")
     else:

@@ -71,8 +71,9 @@ def first_word(title: str) -> str:
     text = title or ""
     if "$" in text or "\\" in text:
         text = _TEX_CMD.sub(" ", _MATH.sub(" ", text))
-    for word in _WORD.findall(text[:300]):
-        folded = ascii_fold(word)
+    for m in _WORD.finditer(text):  # stop at the first significant word, not scan them all
+        word = m.group(0)
+        folded = word.lower() if word.isascii() and word.isalnum() else ascii_fold(word)
         if folded and folded not in STOPWORDS and not folded.isdigit():
             return folded
     return ""
