@@ -39,11 +39,19 @@ class Refused extends Error {
 
 // --- talking to the backend ------------------------------------------------------------------
 
+let cachedBase = null; // read once per worker life; the options page changes it via storage
+
 async function backendBase() {
+  if (cachedBase) return cachedBase;
   const { port } = await ext.storage.local.get({ port: DEFAULT_PORT });
   const n = Number(port);
-  return `http://127.0.0.1:${Number.isInteger(n) && n > 0 && n < 65536 ? n : DEFAULT_PORT}`;
+  cachedBase = `http://127.0.0.1:${Number.isInteger(n) && n > 0 && n < 65536 ? n : DEFAULT_PORT}`;
+  return cachedBase;
 }
+
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && "port" in changes) cachedBase = null;
+});
 
 async function callBackend(method, path, body, { raw = false } = {}) {
   const base = await backendBase();

@@ -55,14 +55,28 @@
     }
   }
 
+  // One parsed stylesheet shared by every badge (200 badges on an arXiv page); a <style> per
+  // shadow root where constructable sheets are not available to content scripts.
+  let shared = null;
+  function styleShadow(root) {
+    try {
+      shared = shared || new CSSStyleSheet();
+      if (!shared.cssRules.length) shared.replaceSync(STYLE);
+      root.adoptedStyleSheets = [shared];
+      if (root.adoptedStyleSheets.length === 1) return;
+    } catch (_) { /* fall through */ }
+    const style = document.createElement("style");
+    style.textContent = STYLE;
+    root.prepend(style);
+  }
+
   /** Create (or re-attach) the badge host for a record, right after its title element. */
   function attach(record) {
     if (!record.badge) {
       const host = document.createElement("span");
       host.className = "papershelf-badge-host";
       const root = host.attachShadow({ mode: "open" });
-      const style = document.createElement("style");
-      style.textContent = STYLE;
+      styleShadow(root);
       const wrap = document.createElement("span");
       wrap.className = "wrap";
       const button = document.createElement("button");
@@ -70,7 +84,7 @@
       const seen = document.createElement("span");
       seen.className = "seen";
       wrap.append(button, seen);
-      root.append(style, wrap);
+      root.append(wrap);
       // The badge often sits inside a link or a clickable card: keep the click to ourselves.
       for (const type of ["click", "mousedown", "mouseup", "pointerdown", "pointerup", "auxclick"]) {
         button.addEventListener(type, (event) => {
@@ -97,6 +111,7 @@
     if (record.key) host.dataset.papershelfKey = record.key;
     else delete host.dataset.papershelfKey;
     if (record.id) host.dataset.papershelfId = record.id;
+    host.dataset.papershelfRecorded = record.recorded ? "yes" : "no";
     const text = label(record);
     if (button.textContent !== text) button.textContent = text;
     button.title = tooltip(record);

@@ -16,7 +16,7 @@
   function paperFor(id) {
     let p = PS.papers.get(id);
     if (!p) {
-      p = { id, key: PS.keyById.get(id) || null, phase: "pending", reason: "", busy: false, wantSaved: false, queuedSave: false, html: "", single: false };
+      p = { id, key: PS.keyById.get(id) || null, confirmed: PS.keyById.has(id), phase: "pending", reason: "", busy: false, wantSaved: false, queuedSave: false, html: "", single: false };
       PS.papers.set(id, p);
     }
     return p;
@@ -42,6 +42,9 @@
       record.state = stateOf(p);
       record.wantSaved = p.wantSaved || p.queuedSave;
       record.reason = p.error || p.reason;
+      // The backend has answered for this paper (recorded, or refused with a reason); until then
+      // the badge may show a state from the quick status look-up.
+      record.recorded = Boolean(p.confirmed || p.error || p.phase === "error");
       PS.badges.render(record);
     }
   }
@@ -106,7 +109,28 @@
     return out;
   }
 
+  /** Badge states at once from a status look-up by key (cheap, no parsing); the capture that
+   * follows records the view and confirms. Only for papers whose key the id already gives. */
+  async function peekStatus(papers) {
+    const keyed = papers.filter((p) => !p.confirmed && /^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/.test(p.id));
+    if (!keyed.length) return;
+    const answer = await PS.send({ type: "status-keys", keys: keyed.map((p) => PaperShelfKeys.keyForArxivId(p.id)) });
+    if (!answer || answer.error || !answer.status) return; // offline: the capture answer says so
+    for (const p of keyed) {
+      const key = PaperShelfKeys.keyForArxivId(p.id);
+      const s = answer.status[key];
+      if (!s || p.confirmed) continue; // the capture answered first: it knows better
+      p.key = key;
+      // The capture in flight counts this view; show the count it will give.
+      PS.statusByKey.set(key, { saved: Boolean(s.saved), tags: s.tags || [], seen_count: (s.seen_count || 0) + 1 });
+    }
+    refresh(keyed.map((p) => p.id));
+  }
+
   async function sendCaptures(papers, finder) {
+    // The look-up goes first so the backend answers it before it starts parsing the capture;
+    // a slow look-up never holds the capture back for long.
+    await Promise.race([peekStatus(papers), new Promise((resolve) => setTimeout(resolve, 250))]);
     const page = finder.pageData();
     // A single-paper page is read from its page data alone; a listing sends its cards.
     const singles = papers.filter((p) => p.single);
@@ -152,6 +176,7 @@
       if (id === undefined || !item.key) continue;
       const p = paperFor(id);
       p.key = item.key;
+      p.confirmed = true;
       p.phase = null;
       p.error = "";
       PS.keyById.set(id, item.key);
@@ -167,7 +192,9 @@
     for (const id of ids) {
       if (done.has(id)) continue;
       const p = paperFor(id);
-      if (p.key) { p.phase = null; continue; } // known from an earlier view
+      if (p.confirmed) { p.phase = null; continue; } // known from an earlier view
+      // Not in the library after all: drop the key the status look-up guessed, say why.
+      p.key = null;
       p.phase = "error";
       p.reason = reasons.get(id) || pageReason || "the PaperShelf backend did not recognise this card";
     }

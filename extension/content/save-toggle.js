@@ -44,13 +44,9 @@
         p.error = "";
         p.queuedSave = false;
         // save-cards: the backend just keyed a card we could not key before.
-        if (!p.key && answer.keysById && answer.keysById[p.id]) {
-          p.key = answer.keysById[p.id];
-          PS.keyById.set(p.id, p.key);
-          p.phase = null;
-        }
         if (!p.key && Array.isArray(answer.saved) && papers.length === 1 && answer.saved.length === 1) {
           p.key = answer.saved[0];
+          p.confirmed = true;
           PS.keyById.set(p.id, p.key);
           p.phase = null;
         }

@@ -118,7 +118,7 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1, message:
 # Reads every badge on the page: [{id, key, state, text, seen}] in document order.
 BADGES_JS = """() => [...document.querySelectorAll('span.papershelf-badge-host')].map(h => ({
   id: h.dataset.papershelfId || null, key: h.dataset.papershelfKey || null,
-  state: h.dataset.papershelfState || null,
+  state: h.dataset.papershelfState || null, recorded: h.dataset.papershelfRecorded === 'yes',
   text: h.shadowRoot ? h.shadowRoot.querySelector('button').textContent : null,
   seen: h.shadowRoot ? h.shadowRoot.querySelector('.seen').textContent : null,
   title: h.shadowRoot ? h.shadowRoot.querySelector('button').title : null,
@@ -181,7 +181,7 @@ class Chromium:
         page = self.ctx.new_page()
         page.goto(url)
         if wait_badges is not None:
-            self.wait_badges(page, lambda bs: len(bs) >= wait_badges and all(b["state"] not in ("pending", "busy") for b in bs),
+            self.wait_badges(page, lambda bs: len(bs) >= wait_badges and all(b["state"] not in ("pending", "busy") and b["recorded"] for b in bs),
                              timeout=timeout, what=f"{wait_badges} settled badges")
         return page
 

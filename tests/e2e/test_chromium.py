@@ -22,7 +22,8 @@ SETTLED = ("new", "seen", "saved", "error")
 
 
 def settled(n):
-    return lambda bs: len(bs) >= n and all(b["state"] in SETTLED for b in bs)
+    """n badges whose paper the backend has answered for (recorded, or refused with a reason)."""
+    return lambda bs: len(bs) >= n and all(b["state"] in SETTLED and b["recorded"] for b in bs)
 
 
 def paper(server, key):

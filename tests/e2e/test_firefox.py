@@ -16,7 +16,8 @@ SETTLED = ("new", "seen", "saved", "error")
 
 
 def settled(n):
-    return lambda bs: bs is not None and len(bs) >= n and all(b["state"] in SETTLED for b in bs)
+    """n badges whose paper the backend has answered for (recorded, or refused with a reason)."""
+    return lambda bs: bs is not None and len(bs) >= n and all(b["state"] in SETTLED and b["recorded"] for b in bs)
 
 
 def click_badge(ff, paper_id):
