@@ -91,3 +91,19 @@ def test_items_with_wrong_types_are_skipped_with_the_field_named():
 def test_unreadable_backups_are_refused_whole(text, message):
     with pytest.raises(FormatError, match=message):
         import_text(text, "json")
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+_any = st.text(max_size=40)
+
+
+@given(title=_any, authors=st.lists(_any, max_size=3), note=_any, tags=st.lists(_any, max_size=3),
+       saved=st.booleans(), read=st.booleans(), seen=st.integers(0, 10**6), upvotes=st.none() | st.integers(0, 10**6))
+@settings(max_examples=150, deadline=None)
+def test_any_record_survives_the_backup(title, authors, note, tags, saved, read, seen, upvotes):
+    p = Paper(title=title or "x", arxiv_id="2401.00001", authors=authors, note=note, tags=tags, saved=saved,
+              read=read, seen_count=seen, upvotes=upvotes, sources=[Source("text", note, "a", "b")])
+    (back,) = import_text(export_papers("json", [p])[0]).papers
+    assert back.to_dict() == p.to_dict()
