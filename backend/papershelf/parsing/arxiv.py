@@ -67,12 +67,31 @@ def find_cards(soup) -> list[str]:
 
 
 # --- reading one card ------------------------------------------------------------------------
+#
+# A listing page has hundreds of cards, so the readers below walk each card's small subtree
+# with plain loops instead of calling find()/find_all() per field: bs4 builds a filter object
+# for every such call, which cost more than parsing the card.  The walks keep find()'s meaning
+# (first match in document order, a class matching any of the element's class words).
+
+_LIST_FIELDS = ("list-title", "list-authors", "list-subjects", "list-comments", "list-journal-ref", "list-doi")
+
+
+def _tags(el) -> list[Tag]:
+    """The element's descendant tags in document order."""
+    return [t for t in el.descendants if isinstance(t, Tag)]
+
+
+def _classes(el) -> list[str]:
+    cls = el.get("class")
+    if not cls:
+        return []
+    return cls.split() if isinstance(cls, str) else cls
 
 
 def _strip_descriptor(el) -> str:
     if el is None:
         return ""
-    for d in el.find_all(class_="descriptor"):
+    for d in [t for t in _tags(el) if "descriptor" in _classes(t)]:
         d.decompose()
     return text_of(el)
 
@@ -80,7 +99,7 @@ def _strip_descriptor(el) -> str:
 def _categories(subjects_el) -> list[str]:
     if subjects_el is None:
         return []
-    primary_el = subjects_el.find(class_="primary-subject")
+    primary_el = next((t for t in _tags(subjects_el) if "primary-subject" in _classes(t)), None)
     codes = _CATEGORY_RE.findall(text_of(primary_el)) if primary_el is not None else []
     for code in _CATEGORY_RE.findall(text_of(subjects_el)):
         if code not in codes:
@@ -89,48 +108,77 @@ def _categories(subjects_el) -> list[str]:
 
 
 def _id_from(soup) -> str | None:
-    for a in soup.find_all("a", href=True):
-        if "/abs/" in a["href"]:
-            aid = normalize_arxiv_id(a["href"].split("/abs/", 1)[1].split("?")[0].split("#")[0])
+    for a in _tags(soup):
+        href = a.get("href") if a.name == "a" else None
+        if isinstance(href, str) and "/abs/" in href:
+            aid = normalize_arxiv_id(href.split("/abs/", 1)[1].split("?")[0].split("#")[0])
             if aid:
                 return aid
     m = _ID_TEXT_RE.search(text_of(soup))
     return normalize_arxiv_id(m.group(1)) if m else None
 
 
+_AUTHORS_PREFIX_RE = re.compile(r"^\s*Authors?:\s*")
+_AUTHORS_SPLIT_RE = re.compile(r",|\band\b")
+
+
 def _authors(el) -> list[str]:
     if el is None:
         return []
-    for d in el.find_all(class_="descriptor"):
+    for d in [t for t in _tags(el) if "descriptor" in _classes(t)]:
         d.decompose()
-    names = [text_of(a) for a in el.find_all("a")]
+    names = [text_of(a) for a in _tags(el) if a.name == "a"]
     names = [n for n in names if n and n.lower() not in ("et al", "et al.", "et al. (more)")]
     if names:
         return names
-    text = re.sub(r"^\s*Authors?:\s*", "", text_of(el))
-    return [n.strip() for n in re.split(r",|\band\b", text) if n.strip()]
+    text = _AUTHORS_PREFIX_RE.sub("", text_of(el))
+    return [n.strip() for n in _AUTHORS_SPLIT_RE.split(text) if n.strip()]
+
+
+def _first_dt_dd(soup) -> tuple[Tag | None, Tag | None]:
+    """The first <dt> and the first <dd> in document order (find("dt"), find("dd")) in one walk."""
+    dt = dd = None
+    for t in soup.descendants:
+        if isinstance(t, Tag):
+            if t.name == "dt":
+                dt = dt or t
+            elif t.name == "dd":
+                dd = dd or t
+            if dt is not None and dd is not None:
+                break
+    return dt, dd
+
+
+def _under_list_field(el) -> bool:
+    return any(c.startswith("list-") for anc in el.parents for c in _classes(anc))
 
 
 def read_list_card(html, url: str) -> Paper:
     soup = html if isinstance(html, Tag) else make_soup(html)
-    dt, dd = soup.find("dt"), soup.find("dd")
+    dt, dd = _first_dt_dd(soup)
     aid = _id_from(dt if dt is not None else soup) or _id_from(soup)
     meta = dd if dd is not None else soup
-    abstract_el = None
-    for p in meta.find_all("p"):
-        if not p.find_parent(class_=re.compile(r"^list-")):
-            abstract_el = p
-            break
+    # One walk finds every field: the first element carrying each list-* class, and the
+    # paragraphs, of which the abstract is the first not inside a list-* field.
+    fields: dict[str, Tag] = {}
+    paragraphs = []
+    for t in _tags(meta):
+        if t.name == "p":
+            paragraphs.append(t)
+        for c in _classes(t):
+            if c in _LIST_FIELDS and c not in fields:
+                fields[c] = t
+    abstract_el = next((p for p in paragraphs if not _under_list_field(p)), None)
     return Paper(
-        title=_strip_descriptor(meta.find(class_="list-title")),
+        title=_strip_descriptor(fields.get("list-title")),
         arxiv_id=aid,
-        authors=_authors(meta.find(class_="list-authors")),
+        authors=_authors(fields.get("list-authors")),
         abstract=text_of(abstract_el),
         published=date_from_arxiv_id(aid),
-        categories=_categories(meta.find(class_="list-subjects")),
-        comments=_strip_descriptor(meta.find(class_="list-comments")),
-        journal_ref=_strip_descriptor(meta.find(class_="list-journal-ref")),
-        doi=normalize_doi(_strip_descriptor(meta.find(class_="list-doi"))),
+        categories=_categories(fields.get("list-subjects")),
+        comments=_strip_descriptor(fields.get("list-comments")),
+        journal_ref=_strip_descriptor(fields.get("list-journal-ref")),
+        doi=normalize_doi(_strip_descriptor(fields.get("list-doi"))),
         urls=arxiv_urls(aid),
         sources=[Source(SITE, url)],
     )
