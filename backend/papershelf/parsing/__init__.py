@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from . import arxiv, citation_meta, huggingface, text_listing
 from .base import PageParts, ParsedPaper, ParseResult, Skipped
 
 log = logging.getLogger(__name__)
@@ -15,18 +16,8 @@ log = logging.getLogger(__name__)
 __all__ = ["PageParts", "ParsedPaper", "ParseResult", "Skipped", "parse", "PARSERS"]
 
 
-def _load_parsers() -> list:
-    """Site parsers in the order they are asked; the first whose detect() says yes scrapes."""
-    modules = []
-    for name in ("huggingface", "arxiv", "citation_meta", "text_listing"):
-        try:
-            modules.append(__import__(f"{__name__}.{name}", fromlist=["scrape"]))
-        except ImportError:  # a site module not written yet
-            continue
-    return modules
-
-
-PARSERS = _load_parsers()
+# Asked in this order: the site parsers first, then the generic ones (any citation_* page, text).
+PARSERS = [huggingface, arxiv, citation_meta, text_listing]
 
 
 def parse(page: PageParts) -> ParseResult:
