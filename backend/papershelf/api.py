@@ -103,7 +103,7 @@ def unsave():
 
 def find(query: PaperQuery) -> list[dict]:
     lib = library()
-    return query.order(lib.search(lambda doc: query.matches(doc, lib.search_text)))
+    return query.order(lib.search(query.matcher(lib.search_text)))
 
 
 @bp.get("/papers")
