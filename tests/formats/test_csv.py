@@ -44,3 +44,16 @@ def test_formula_cells_are_defused(papers):
     formula = next(r for r in rows(body) if "HYPERLINK" in r["title"])
     assert formula["title"] == "'" + HOSTILE_TITLES[3]
     assert formula["note"].startswith("note: =HYPERLINK")  # not at the start: left alone
+
+
+def test_same_bytes_as_the_csv_module(papers):
+    """The hand-written quoting matches csv.writer's QUOTE_MINIMAL exactly."""
+    from papershelf.formats.citekeys import citation_keys
+    from papershelf.formats.csv_table import _row
+
+    keys = citation_keys(papers)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    writer.writerows(_row(p, keys[p.key]) for p in papers)
+    assert export_papers("csv", papers)[0] == buf.getvalue()

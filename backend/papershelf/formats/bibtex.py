@@ -68,7 +68,7 @@ def _entry(p: Paper, citekey: str) -> str:
         if p.author_count and p.author_count > len(p.authors):
             names += " and others"
         parts.append(_field("author", names))
-    year = p.published[:4] if re.match(r"\d{4}", p.published or "") else ""
+    year = p.published[:4] if p.published[:4].isdigit() and len(p.published) >= 4 else ""
     if year:
         parts.append(_field("year", year))
     if len(p.published or "") > 4:

@@ -24,6 +24,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _MATH = re.compile(r"\$[^$]*\$")
 _TEX_CMD = re.compile(r"\\[A-Za-z]+")
 _SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
+_NEW_ID_YEAR = re.compile(r"(\d{2})(\d{2})\.\d{4,5}$")
+_OLD_ID_YEAR = re.compile(r"/(\d{2})(\d{2})\d{3}$")
 
 
 def ascii_fold(text: str) -> str:
@@ -55,11 +57,11 @@ def surname(name: str) -> str:
 
 def year_of(p: Paper) -> str:
     """The publication year; for an arXiv id without a date, the year it encodes."""
-    m = re.match(r"(\d{4})", p.published or "")
-    if m:
-        return m.group(1)
+    year = (p.published or "")[:4]
+    if len(year) == 4 and year.isdigit():
+        return year
     aid = p.arxiv_id or ""
-    m = re.match(r"(\d{2})(\d{2})\.\d{4,5}$", aid) or re.search(r"/(\d{2})(\d{2})\d{3}$", aid)
+    m = _NEW_ID_YEAR.match(aid) or _OLD_ID_YEAR.search(aid)
     if m:
         yy = int(m.group(1))
         return str(1900 + yy if yy >= 91 else 2000 + yy)

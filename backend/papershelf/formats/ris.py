@@ -38,7 +38,7 @@ def _record(p: Paper, citekey: str) -> str:
     if p.title:
         out.append(_line("TI", p.title))
     out += [_line("AU", _ris_name(a)) for a in p.authors]
-    if re.match(r"\d{4}", p.published or ""):
+    if p.published[:4].isdigit() and len(p.published) >= 4:
         out.append(_line("PY", p.published[:4]))
         y, m, d = (p.published.split("-") + ["", ""])[:3]
         out.append(_line("DA", f"{y}/{m}/{d}/" if m else f"{y}///"))

@@ -37,22 +37,25 @@ _ESCAPES = {
     "}": r"\}",
     "$": r"\$",
 }
-_NEEDS_WORK = re.compile(r"[\\&%#_{}~^$]")
+_SPECIALS = "\\&%#_{}~^$"
+# BibTeX counts escaped braces too, so a lone "{" in a title cannot be written as "\\{":
+# the named forms keep the entry balanced whatever the title holds.
+_LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+
+_BRACE = re.compile(r"[{}]")
+_TEX_SPECIAL = re.compile(r"[\\{}~]")
 
 
 def _balanced(s: str) -> bool:
     """Balanced the way BibTeX counts: an escaped brace (\\{) counts like any other."""
     depth = 0
-    for c in re.findall(r"[{}]", s):
+    for c in _BRACE.findall(s):
         depth += 1 if c == "{" else -1
         if depth < 0:
             return False
     return depth == 0
 
 
-# BibTeX counts escaped braces too, so a lone "{" in a title cannot be written as "\\{":
-# the named forms keep the entry balanced whatever the title holds.
-_LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 
 def _escape_text(segment: str, lone_braces: bool = False) -> str:
@@ -69,10 +72,21 @@ def _escape_text(segment: str, lone_braces: bool = False) -> str:
     return _ESCAPE.sub(repl, segment)
 
 
+_SIMPLE = str.maketrans(_ESCAPES)
+_SIMPLE_LONE = str.maketrans({**_ESCAPES, **_LONE_BRACES})
+
+
 def text_to_tex(text: str) -> str:
     """Escape a plain value for a BibTeX field; $math$ and TeX commands are kept as they are."""
-    if not text or not _NEEDS_WORK.search(text):
+    # Substring tests run at memchr speed; most abstracts need no escaping at all.
+    if not text or not any(c in text for c in _SPECIALS):
         return text or ""
+    if "\\" not in text and "$" not in text:
+        # No math and no TeX commands: a character table does it (20,000 abstracts).
+        result = text.translate(_SIMPLE)
+        if ("{" in text or "}" in text) and not _balanced(result):
+            result = text.translate(_SIMPLE_LONE)
+        return result
     result = _escape_all(text, lone_braces=False)
     if not _balanced(result):
         # The title's own braces do not pair up: spell them out so the entry stays balanced.
@@ -140,7 +154,7 @@ def tex_to_text(value: str) -> str:
     """A BibTeX field value as plain text: escapes undone, protective braces dropped, math kept."""
     if not value:
         return ""
-    if not re.search(r"[\\{}~]", value):
+    if not _TEX_SPECIAL.search(value):
         return " ".join(value.split())
     out = []
     pos = 0
