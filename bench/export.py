@@ -4,7 +4,7 @@ Builds the papers in memory with realistic sizes (abstracts of ~1,200 characters
 authors, tags, notes, some TeX and special characters in titles) and prints the time of the
 best of three runs of each exporter.  Not a test: it prints figures.
 
-    python bench/export.py [N]
+    python bench/export.py [N] [--api]     (--api: also time GET /api/export on a real library)
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def make_papers(n: int, seed: int = 7) -> list[Paper]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    n = int(numbers[0]) if numbers else 20_000
     t0 = time.perf_counter()
     papers = make_papers(n)
     print(f"built {n:,} saved papers in {time.perf_counter() - t0:.2f} s")
@@ -89,6 +90,33 @@ def main() -> None:
         size = len(body.encode("utf-8")) / 1e6
         print(f"{fmt:<10} {best:>16.3f}s {min(cpus):>7.3f}s {size:>7.1f} MB   {'ok' if best <= 1.5 else 'SLOW'}")
     print(f"slowest format: {worst:.3f} s wall; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if "--api" in sys.argv:
+        api_export(papers)
+
+
+def api_export(papers: list[Paper]) -> None:
+    """The whole path a user waits for: GET /api/export on a real library of the same papers
+    (read from the store, turned back into Paper records, exported, sent)."""
+    import tempfile
+
+    from papershelf.app import create_app
+    from papershelf.store import Library
+
+    with tempfile.TemporaryDirectory() as tmp:
+        library = Library(tmp)
+        try:
+            library.import_papers(papers)
+            client = create_app(library).test_client()
+            print(f"\nGET /api/export?format=...&saved=1 on a real library of {len(papers):,} papers")
+            for fmt in EXPORTERS:
+                w = time.perf_counter()
+                r = client.get(f"/api/export?format={fmt}&saved=1", base_url="http://127.0.0.1:27182",
+                               headers={"X-PaperShelf-Client": "bench/1"})
+                took = time.perf_counter() - w
+                assert r.status_code == 200, r.status_code
+                print(f"{fmt:<10} {took:>16.3f}s {len(r.data) / 1e6:>17.1f} MB")
+        finally:
+            library.close()
 
 
 if __name__ == "__main__":
