@@ -4,7 +4,8 @@ Builds the papers in memory with realistic sizes (abstracts of ~1,200 characters
 authors, tags, notes, some TeX and special characters in titles) and prints the time of the
 best of three runs of each exporter.  Not a test: it prints figures.
 
-    python bench/export.py [N] [--api]     (--api: also time GET /api/export on a real library)
+    python bench/export.py [N] [--import] [--api]
+        --import: also time importing each export back; --api: GET /api/export on a real library
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import random
 import sys
 import time
 
-from papershelf.formats import EXPORTERS, export_papers
+from papershelf.formats import EXPORTERS, export_papers, import_text
 from papershelf.papers import Paper, Source
 
 WORDS = (
@@ -90,8 +91,20 @@ def main() -> None:
         size = len(body.encode("utf-8")) / 1e6
         print(f"{fmt:<10} {best:>16.3f}s {min(cpus):>7.3f}s {size:>7.1f} MB   {'ok' if best <= 1.5 else 'SLOW'}")
     print(f"slowest format: {worst:.3f} s wall; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if "--import" in sys.argv:
+        read_back(papers)
     if "--api" in sys.argv:
         api_export(papers)
+
+
+def read_back(papers: list[Paper]) -> None:
+    """Import speed of our own exports (no target; a user restoring a backup waits for it)."""
+    print(f"\nimport of the same {len(papers):,} papers")
+    for fmt in ("json", "csljson", "ris", "bibtex"):
+        body, _, _ = export_papers(fmt, papers)
+        w, c = time.perf_counter(), time.process_time()
+        result = import_text(body, fmt)
+        print(f"{fmt:<10} {time.perf_counter() - w:>16.3f}s {time.process_time() - c:>7.3f}s  {len(result.papers):,} papers")
 
 
 def api_export(papers: list[Paper]) -> None:

@@ -142,9 +142,9 @@ def parse(text: str) -> ImportResult:
 
 
 def _get(entry: dict, *names: str) -> str:
-    lower = {k.lower(): v for k, v in entry.items()}
+    # entry_to_paper lower-cases the field names once.
     for name in names:
-        v = lower.get(name)
+        v = entry.get(name)
         if v and str(v).strip():
             return str(v).strip()
     return ""
@@ -178,6 +178,7 @@ def _month(value: str) -> str:
 
 def entry_to_paper(entry: dict) -> Paper:
     """One entry dict ({"ENTRYTYPE", "ID", field: value}) -> Paper; ValueError with the reason."""
+    entry = {k.lower(): v for k, v in entry.items()}
     title = tex_to_text(_get(entry, "title"))
     arxiv_id = None
     prefix = _get(entry, "archiveprefix", "eprinttype").lower()

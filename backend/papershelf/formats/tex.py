@@ -43,6 +43,7 @@ _SPECIALS = "\\&%#_{}~^$"
 _LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 _BRACE = re.compile(r"[{}]")
+_AND_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
 _TEX_SPECIAL = re.compile(r"[\\{}~]")
 
 
@@ -168,6 +169,8 @@ def tex_to_text(value: str) -> str:
 
 def split_names(value: str) -> list[str]:
     """Split a BibTeX name list on top-level 'and' (not inside braces), any case and spacing."""
+    if "{" not in value:
+        return [x.strip() for x in _AND_SPLIT.split(value) if x.strip()]
     names, depth, start = [], 0, 0
     i, n = 0, len(value)
     while i < n:
@@ -205,6 +208,8 @@ def name_to_plain(name: str) -> str:
 
 
 def _split_top_commas(name: str) -> list[str]:
+    if "{" not in name:
+        return [p for p in name.split(",") if p.strip()] or [name]
     parts, depth, start = [], 0, 0
     for i, c in enumerate(name):
         if c == "{":
