@@ -29,12 +29,13 @@ ensure_venv() {
   fi
 }
 
-ensure_browsers() {
-  # Real headless browsers for the end-to-end tests: Debian's Chromium and Firefox ESR
-  # (never a browser download of a test tool's own).
+ensure_test_programs() {
+  # Real programs the tests drive: Debian's Chromium and Firefox ESR for the end-to-end tests
+  # (never a browser download of a test tool's own), pandoc as a real consumer of our exports.
   local need=()
   command -v chromium >/dev/null || need+=(chromium)
   command -v firefox-esr >/dev/null || need+=(firefox-esr)
+  command -v pandoc >/dev/null || need+=(pandoc)
   if [ ${#need[@]} -gt 0 ]; then
     say "installing ${need[*]} (apt)"
     as_root apt-get update -qq
@@ -67,7 +68,7 @@ case "${1:-}" in
   test)
     shift
     ensure_venv test
-    ensure_browsers
+    ensure_test_programs
     ensure_node_tools
     build_extension
     if [ -d extension ]; then

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from . import __version__
 from .errors import BadRequest
 from .formats import FormatError, export_papers, import_text
-from .papers import Paper, normalize_key
+from .papers import Paper, normalize_key, paper_from_stored
 from .parsing import PageParts, parse
 from .query import PaperQuery
 from .store import Library, NotFound
@@ -183,7 +183,7 @@ def export_response(fmt: str, query: PaperQuery) -> Response:
         docs = query.order(library().search(lambda d: d["key"] in wanted))
     else:
         docs = find(query)
-    papers = [Paper.from_dict(d) for d in docs]
+    papers = [paper_from_stored(d) for d in docs]
     try:
         body, media_type, extension = export_papers(fmt, papers)
     except FormatError as exc:

@@ -32,7 +32,16 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document, Table
 
-from .papers import Paper, Source, merge_metadata, merge_seen, merge_user, normalize_key, normalize_title, now_iso
+from .papers import (
+    Paper,
+    merge_metadata,
+    merge_seen,
+    merge_user,
+    normalize_key,
+    normalize_title,
+    now_iso,
+    paper_from_stored,
+)
 
 SCHEMA_VERSION = 1
 SNAPSHOT_NAME = "library.json"
@@ -276,7 +285,7 @@ class Library:
     def get(self, key: str) -> Paper | None:
         with self._lock:
             doc = self._raw(normalize_key(key) or key)
-            return Paper.from_dict(doc) if doc is not None else None
+            return paper_from_stored(doc) if doc is not None else None
 
     def __len__(self) -> int:
         return len(self._doc_ids)
@@ -316,7 +325,7 @@ class Library:
 
     def all(self) -> list[Paper]:
         with self._lock:
-            return [Paper.from_dict(d) for d in self._docs()]
+            return [paper_from_stored(d) for d in self._docs()]
 
     def search(self, test: Callable[[dict], bool] | None = None) -> list[dict]:
         """Stored documents matching ``test`` (a TinyDB query or any function of a document).
@@ -444,7 +453,7 @@ class Library:
 
     def _absorb(self, paper: Paper, existing_keys: list[str]) -> tuple[Paper, list[str]]:
         """Merge ``paper`` into the records at ``existing_keys``; return it and keys to drop."""
-        records = [Paper.from_dict(self._raw(k)) for k in existing_keys]
+        records = [paper_from_stored(self._raw(k)) for k in existing_keys]
         base = records[0]
         for other in records[1:]:
             merged = merge_metadata(base, other)
@@ -566,7 +575,7 @@ class Library:
                                   doi=key[4:] if key.startswith("doi:") else None)
                     paper.first_seen = now
                 else:
-                    paper = Paper.from_dict(doc)
+                    paper = paper_from_stored(doc)
                 if paper.saved != saved:
                     paper.saved = saved
                     paper.saved_at = now if saved else None
@@ -581,7 +590,7 @@ class Library:
             doc = self._raw(normalize_key(key) or key)
             if doc is None:
                 raise NotFound(f"no paper {key}")
-            paper = Paper.from_dict(doc)
+            paper = paper_from_stored(doc)
             if tags is not None:
                 paper.tags = clean_tags(tags)
             if note is not None:
@@ -600,7 +609,7 @@ class Library:
                 doc = self._raw(normalize_key(key) or key)
                 if doc is None:
                     continue
-                paper = Paper.from_dict(doc)
+                paper = paper_from_stored(doc)
                 paper.tags = clean_tags([t for t in paper.tags if t not in set(remove_tags)] + list(add_tags))
                 if read is not None:
                     paper.read = read
@@ -617,7 +626,7 @@ class Library:
             if doc is None:
                 raise NotFound(f"no paper {key}")
             self._commit([], [k])
-            return Paper.from_dict(doc)
+            return paper_from_stored(doc)
 
     # --- snapshots ----------------------------------------------------------------------
 

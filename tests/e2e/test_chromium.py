@@ -150,7 +150,7 @@ def test_save_all_from_the_popup_saves_every_paper_on_the_page(chrome, artifacts
     page, n = open_listing(chrome)
     page.bring_to_front()
     with chrome.ctx.expect_page() as popup_info:
-        chrome.storage(f"await chrome.windows.create({{url: chrome.runtime.getURL('popup/popup.html'), type: 'popup', width: 320, height: 460}});")
+        chrome.storage("await chrome.windows.create({url: chrome.runtime.getURL('popup/popup.html'), type: 'popup', width: 320, height: 460});")
     popup = popup_info.value
     popup.wait_for_load_state()
     wait_until(lambda: "6 papers" in popup.locator("#page-info").text_content(), message="page counts in the popup")
