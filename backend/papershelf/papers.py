@@ -229,7 +229,7 @@ def paper_from_stored(doc: dict[str, Any]) -> Paper:
     for 20,000 records on an export that is most of the time, and it changes nothing here.
     """
     paper = Paper.__new__(Paper)
-    values = {name: doc.get(name, _DEFAULTS[name]) for name in _PAPER_FIELDS}
+    values = {**_DEFAULTS, **doc}  # stored documents hold Paper fields only (they come from to_dict)
     for name in ("authors", "categories", "keywords", "tags"):  # never share lists with the store
         values[name] = list(values[name] or [])
     values["urls"] = dict(values["urls"] or {})
