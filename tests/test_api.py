@@ -208,3 +208,15 @@ def test_search_sees_a_note_added_after_an_earlier_search(api):
     assert api.get("/api/papers?saved=all&q=zebrafish").json["total"] == 0
     api.patch(f"/api/papers/{key}", {"note": "compare with the zebrafish paper"})
     assert [p["key"] for p in api.get("/api/papers?saved=all&q=zebrafish").json["papers"]] == [key]
+
+
+def test_saving_a_page_that_lists_a_paper_twice_loses_nothing(api):
+    body = capture_body(*ARXIV_NEW)
+    key = api.post("/api/capture", body).json["papers"][0]["key"]
+    api.patch(f"/api/papers/{key}", {"tags": ["mine"], "note": "keep me"})
+    twice = {**body, "cards": [body["cards"][0], body["cards"][0]]}
+    r = api.post("/api/save", twice)
+    assert r.status_code == 200 and r.json["saved"] == [key]
+    assert api.post("/api/save", {"keys": [key, key, key.replace("arxiv:", "https://arxiv.org/abs/")]}).status_code == 200
+    paper = api.get(f"/api/papers/{key}").json
+    assert paper["saved"] and paper["tags"] == ["mine"] and paper["note"] == "keep me"

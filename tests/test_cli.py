@@ -145,3 +145,15 @@ def test_data_directory_comes_from_the_environment(tmp_path):
 
 def test_seeds_are_where_the_tests_expect():
     assert len(seed_files()) == 5 and SEEDS.is_dir()
+
+
+@pytest.mark.parametrize("args, env, fragment", [
+    (("serve", "--port", "99999"), {}, "not a port number"),
+    (("serve", "--port", "-5"), {}, "not a port number"),
+    (("serve", "--host", "bogus.invalid", "--port", "0"), {}, "cannot listen on bogus.invalid"),
+    (("serve",), {"PAPERSHELF_PORT": "abc"}, "PAPERSHELF_PORT='abc' is not a whole number"),
+    (("import", str(seed_files()[0])), {"PAPERSHELF_COMPACT_BYTES": "1MB"}, "PAPERSHELF_COMPACT_BYTES"),
+])
+def test_bad_settings_get_one_clear_line(tmp_path, args, env, fragment):
+    r = papershelf(*args, data=tmp_path / "lib", env=env)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and fragment in r.stderr, r.stderr

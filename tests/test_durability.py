@@ -63,3 +63,39 @@ def test_acknowledged_saves_survive_sigkill_at_random_moments(tmp_path, monkeypa
         assert lib.counts()["saved"] >= len(acknowledged)
     assert not (data / "library.journal.old").exists()
     assert os.path.getsize(data / "library.journal") == 0
+
+
+def test_a_reader_beside_a_compacting_server_sees_every_acknowledged_save(tmp_path, monkeypatch):
+    # `papershelf export` opens the library read-only while the server keeps writing and
+    # folding its journal into snapshots; it must never see less than was acknowledged.
+    monkeypatch.setenv("PAPERSHELF_COMPACT_BYTES", "5000")
+    server = LiveServer(tmp_path / "lib").start()
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def saver() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            key = f"arxiv:2611.{n:05d}"
+            if server.api("POST", "/api/save", json={"keys": [key]})[0] == 200:
+                acknowledged.append(key)
+
+    t = threading.Thread(target=saver)
+    t.start()
+    reads = 0
+    deadline = time.monotonic() + 60
+    try:
+        while len(acknowledged) < 300 and time.monotonic() < deadline:
+            before = len(acknowledged)
+            with Library(server.data_dir, read_only=True) as reader:
+                assert len(reader) >= before
+            reads += 1
+    finally:
+        stop.set()
+        t.join()
+        server.stop()
+    assert len(acknowledged) >= 300 and reads > 50
+    assert (server.data_dir / "library.json").exists()  # snapshots were written meanwhile
+    with Library(server.data_dir, read_only=True) as reader:
+        assert len(reader) == len(acknowledged)

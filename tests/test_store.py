@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import threading
 
 import pytest
@@ -21,6 +23,14 @@ def text(title: str, **kw) -> Paper:
 
 def journal_lines(lib: Library) -> int:
     return lib.journal_path.read_bytes().count(b"\n")
+
+
+def die(lib: Library) -> None:
+    """The process dies: no snapshot, no clean close; only the lock goes (the OS drops it)."""
+    os.close(lib._journal_fd)
+    lib._journal_fd = None
+    lib._lock_file.close()
+    lib._lock_file = None
 
 
 def test_capture_records_papers_as_seen_and_counts_views(library):
@@ -125,12 +135,27 @@ def test_many_threads_write_at_once_and_lose_nothing(library):
 def test_a_cut_off_last_journal_line_is_dropped_not_fatal(tmp_path):
     lib = Library(tmp_path)
     lib.capture([hf("2501.00001", "A")])
-    lib._journal.write(b'{"seq": 99, "put": [{"_id": 5, "key": "arxiv:25')  # crash mid-append
-    lib._journal.flush()
-    lib._journal = None  # simulate the process dying: no clean close
-    lib._lock_file.close()
+    die(lib)
+    with open(lib.journal_path, "ab") as f:
+        f.write(b'{"seq": 2, "put": [{"_id": 5, "key": "arxiv:25')  # the crash came mid-append
     with Library(tmp_path) as again:
         assert len(again) == 1 and again.get("arxiv:2501.00001")
+        again.capture([hf("2501.00002", "B")])
+    with Library(tmp_path) as third:
+        assert len(third) == 2
+
+
+def test_a_journal_cut_just_before_its_last_newline_keeps_working(tmp_path):
+    lib = Library(tmp_path)
+    lib.capture([hf("2501.00001", "A")])
+    die(lib)
+    lib.journal_path.write_bytes(lib.journal_path.read_bytes().rstrip(b"\n"))
+    lib = Library(tmp_path)
+    assert len(lib) == 1
+    lib.capture([hf("2501.00002", "B")])
+    die(lib)  # and crash again: the two entries must be on two lines
+    with Library(tmp_path) as again:
+        assert len(again) == 2
 
 
 @pytest.mark.parametrize("damage", [
@@ -155,10 +180,9 @@ def test_a_corrupted_journal_line_in_the_middle_is_refused(tmp_path):
     with Library(tmp_path, compact_bytes=10**9) as lib:
         lib.capture([hf("2501.00001", "A")])
         lib.capture([hf("2501.00002", "B")])
-        lib._journal.flush()
+        die(lib)
         raw = lib.journal_path.read_bytes()
         lib.journal_path.write_bytes(raw.replace(b'"seq":', b'"seq":"x', 1))
-        lib._journal = None  # die without a clean close
     with pytest.raises(LibraryError, match="library.journal, line 1"):
         Library(tmp_path)
 
@@ -182,3 +206,83 @@ def test_snapshots_fold_the_journal_and_keep_everything(tmp_path):
         assert lib.journal_path.stat().st_size < 4000  # folded, not growing forever
     with Library(tmp_path) as again:
         assert len(again) == 40 and again.get("arxiv:2501.00003").saved
+
+
+def test_the_same_paper_twice_in_one_request_is_one_change(library):
+    library.capture([hf("2501.00001", "A")])
+    library.update("arxiv:2501.00001", tags=["keep"], note="mine")
+    spellings = ["arxiv:2501.00001", "https://arxiv.org/abs/2501.00001v2", "arxiv:2501.00001"]
+    assert library.set_saved(spellings, True) == ["arxiv:2501.00001"]
+    assert library.update_many(spellings, add_tags=["x"]) == ["arxiv:2501.00001"]
+    assert library.set_saved(["arxiv:2501.00009", "arxiv:2501.00009v1"], True) == ["arxiv:2501.00009"]
+    path = library.dir
+    library.close()
+    with Library(path) as again:
+        p = again.get("arxiv:2501.00001")
+        assert p.saved and p.tags == ["keep", "x"] and p.note == "mine"
+        assert [d["key"] for d in again.search()].count("arxiv:2501.00009") == 1
+
+
+@pytest.mark.parametrize("order", ["title first", "arxiv first"])
+def test_one_batch_with_a_paper_and_its_title_only_twin_keeps_user_data(library, order):
+    library.capture([hf("1706.03762", "Attention Is All You Need")])
+    library.set_saved(["arxiv:1706.03762"], True)
+    library.update("arxiv:1706.03762", tags=["classic"], note="read twice", read=True)
+    twin = [text("Attention is all you need", venue="NeurIPS 2017"),
+            hf("1706.03762", "Attention Is All You Need")]
+    outcome = library.import_papers(twin if order == "title first" else twin[::-1])
+    assert outcome.added == 0
+    assert len(library) == 1
+    p = library.get("arxiv:1706.03762")
+    assert (p.saved, p.tags, p.note, p.read) == (True, ["classic"], "read twice", True)
+    assert p.venue == "NeurIPS 2017"
+    seen_before = p.seen_count
+    library.capture(twin)  # one page view, even though the page lists it twice
+    assert library.get("arxiv:1706.03762").seen_count == seen_before + 1 and len(library) == 1
+
+
+def test_a_doi_finds_the_arxiv_record_that_carries_it(library):
+    library.capture([hf("2501.00001", "A", doi="10.1000/XYZ")])
+    assert library.set_saved(["doi:10.1000/xyz"], True) == ["arxiv:2501.00001"]
+    assert library.status(["doi:10.1000/XYZ"])["doi:10.1000/XYZ"]["saved"] is True
+    assert len(library) == 1
+
+
+def test_seeing_a_paper_on_one_site_leaves_the_other_sources_dates_alone(library):
+    (first,) = library.capture([Paper(title="A", arxiv_id="2501.00001",
+                                      sources=[Source("arxiv", "https://arxiv.org/list/cs.LG/new")])])
+    arxiv_seen = first.sources[0].last_seen
+    import time
+    time.sleep(1.1)
+    (again,) = library.capture([hf("2501.00001", "A")])
+    by_site = {s.site: s for s in again.sources}
+    assert by_site["arxiv"].last_seen == arxiv_seen
+    assert by_site["huggingface"].last_seen > arxiv_seen
+
+
+def test_a_failed_journal_write_leaves_nothing_behind(library, monkeypatch):
+    library.capture([hf("2501.00001", "A")])
+    size = library.journal_path.stat().st_size
+    real_write = os.write
+
+    def disk_full(fd, data):  # the disk fills up half-way through the line
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("papershelf.store.os.write", disk_full)
+    with pytest.raises(LibraryError, match="No space left"):
+        library.capture([hf("2501.00002", "refused " * 50)])
+    monkeypatch.undo()
+    assert library.journal_path.stat().st_size == size and len(library) == 1
+    library.update("arxiv:2501.00001", note="acknowledged")
+    die(library)
+    with Library(library.dir) as again:
+        assert again.get("arxiv:2501.00001").note == "acknowledged"
+        assert again.get("arxiv:2501.00002") is None
+
+
+def test_absurd_counts_from_a_page_or_file_are_dropped_not_fatal(library):
+    (p,) = library.capture([hf("2501.00001", "A", upvotes=10**20, github_stars=-5, author_count=True)])
+    assert (p.upvotes, p.github_stars, p.author_count) == (None, None, None)
+    library.import_papers([Paper.from_dict({"title": "B", "seen_count": 2**64, "upvotes": "many"})])
+    assert library.get("title:b").seen_count == 0

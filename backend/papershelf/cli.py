@@ -40,11 +40,34 @@ def open_library(args, *, read_only: bool = False):
     if read_only and not (data / "library.json").exists() and not (data / "library.journal").exists():
         raise CliError(f"{data}: no library here yet (start one with `papershelf serve` or `papershelf import`)")
     # PAPERSHELF_COMPACT_BYTES: journal size that triggers a snapshot (tests make it small).
-    compact = int(os.environ.get("PAPERSHELF_COMPACT_BYTES") or 0) or COMPACT_JOURNAL_BYTES
+    compact = env_int("PAPERSHELF_COMPACT_BYTES", COMPACT_JOURNAL_BYTES, 1, 2**40)
     try:
         return Library(data, read_only=read_only, compact_bytes=compact)
     except LibraryError as exc:
         raise CliError(str(exc)) from None
+
+
+def env_int(name: str, default: int, low: int, high: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise CliError(f"{name}={raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise CliError(f"{name}={value} is out of range ({low}-{high})")
+    return value
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
+    return port
 
 
 def read_input(path: str) -> str:
@@ -73,11 +96,16 @@ def cmd_serve(args) -> int:
 
     from .app import create_app
 
+    if args.port is None:
+        args.port = env_int("PAPERSHELF_PORT", DEFAULT_PORT, 0, 65535)
+
     library = open_library(args)
     try:
         try:
             server = create_server(create_app(library), host=args.host, port=args.port, threads=args.threads,
                                    max_request_body_size=300 * 1024 * 1024, ident="PaperShelf")
+        except ValueError as exc:  # waitress: a host it cannot resolve or an address it cannot use
+            raise CliError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise CliError(
@@ -205,8 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_data(sub.add_parser("serve", help="start the backend"))
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=int(os.environ.get("PAPERSHELF_PORT", DEFAULT_PORT)),
-                   help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    p.add_argument("--port", type=port_number, default=None,
+                   help=f"port (default $PAPERSHELF_PORT or {DEFAULT_PORT}; 0 picks a free one)")
     p.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_serve)
 

@@ -118,6 +118,13 @@ def normalize_key(value: str) -> str | None:
     return paper_key(arxiv_id=text) or paper_key(doi=text if _DOI_RE.search(text) else None)
 
 
+MAX_COUNT = 2**53 - 1  # the largest integer every JSON reader (JavaScript too) keeps exactly
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -183,6 +190,12 @@ class Paper:
             self.arxiv_id = normalize_arxiv_id(self.doi)
         self.authors = [clean_text(a) for a in self.authors if clean_text(a)]
         self.abstract = clean_text(self.abstract)
+        # Counts come from pages and files: keep them to what JSON tools read exactly.
+        for name in ("author_count", "upvotes", "github_stars"):
+            if not _is_count(getattr(self, name)):
+                setattr(self, name, None)
+        if not _is_count(self.seen_count):
+            self.seen_count = 0
         if not self.key:
             self.key = self.compute_key() or ""
 
@@ -350,13 +363,18 @@ def merge_seen(existing: Paper, other: Paper) -> None:
     existing.last_seen = max(filter(None, [existing.last_seen, other.last_seen]), default="")
 
 
-def merge_user(existing: Paper, other: Paper) -> None:
-    """Fold the user data of a twin record into ``existing`` (in place): nothing is lost."""
+def merge_user(existing: Paper, other: Paper, *, join_notes: bool = True) -> None:
+    """Fold the user data of a twin record into ``existing`` (in place): nothing is lost.
+
+    ``join_notes=False`` (imports) keeps an existing note rather than appending the file's, so
+    re-importing an older backup does not pile up old versions of a note."""
     if other.saved and not existing.saved:
         existing.saved, existing.saved_at = True, other.saved_at
     elif existing.saved and other.saved and other.saved_at:
         existing.saved_at = min(filter(None, [existing.saved_at, other.saved_at]))
     existing.tags = sorted(set(existing.tags) | set(other.tags))
-    if other.note and other.note not in existing.note:
+    if other.note and not existing.note:
+        existing.note = other.note
+    elif join_notes and other.note and other.note not in existing.note:
         existing.note = f"{existing.note}\n\n{other.note}".strip()
     existing.read = existing.read or other.read

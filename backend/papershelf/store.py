@@ -16,10 +16,11 @@ Files in the data directory:
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
+import logging
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import MutableMapping
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ from .papers import (
     now_iso,
     paper_from_stored,
 )
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 SNAPSHOT_NAME = "library.json"
@@ -136,8 +139,11 @@ class Library:
         self.compact_bytes = compact_bytes
         self._lock = threading.RLock()
         self._lock_file = None
-        self._journal = None
+        self._journal_fd: int | None = None  # O_APPEND, unbuffered: a failed write leaves nothing behind
+        self._broken: str | None = None  # set when the journal can no longer be trusted for writing
+        self._closed = False
         self._compactor: threading.Thread | None = None
+        self._compaction_failed = False
         self._db = _MemoryDB(storage=MemoryStorage)
         self._papers = self._db.table("papers", cache_size=0)
         self._doc_ids: dict[str, int] = {}  # key -> TinyDB doc id: O(1) lookups
@@ -153,11 +159,11 @@ class Library:
                 raise LibraryError(f"cannot create the data directory {self.dir}: {exc.strerror}") from exc
             self._acquire_write_lock()
         try:
-            self._load()
+            self._load_consistent()
             if not read_only:
                 if self.old_journal_path.exists():
                     self._finish_interrupted_snapshot()
-                self._journal = open(self.journal_path, "ab")
+                self._open_journal()
         except BaseException:
             self.close()
             raise
@@ -183,15 +189,33 @@ class Library:
         self._lock_file.write(f"pid {os.getpid()}")
         self._lock_file.flush()
 
+    def _load_consistent(self) -> None:
+        """Load, and for a reader beside a running server, make sure the view was consistent.
+
+        A reader takes no lock, so the server may rotate the journal and replace the snapshot
+        while it reads; it then sees a gap in the sequence numbers and simply reads again."""
+        attempts = 20 if self.read_only else 1
+        for attempt in range(attempts):
+            try:
+                self._load()
+                return
+            except _Inconsistent as exc:
+                if attempt == attempts - 1:
+                    raise LibraryError(str(exc)) from None
+                time.sleep(0.05)
+
     def _load(self) -> None:
         tables: dict[str, Any] = {"papers": {}, "_meta": {}}
         snap_seq = 0
-        if self.snapshot_path.exists():
+        snap_stat = _stat(self.snapshot_path)
+        if snap_stat is not None:
             try:
                 tables = orjson.loads(self.snapshot_path.read_bytes())
                 meta = tables["_meta"]["1"]
                 schema = meta["schema"]
-                snap_seq = int(meta.get("seq", 0))
+                snap_seq = meta.get("seq", 0)
+                if not isinstance(schema, int) or not isinstance(snap_seq, int):
+                    raise ValueError("the schema version and sequence number must be whole numbers")
                 if not isinstance(tables.get("papers"), dict):
                     raise ValueError("no papers table")
             except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
@@ -205,22 +229,39 @@ class Library:
                     f"understands ({SCHEMA_VERSION}); upgrade PaperShelf."
                 )
         papers = tables["papers"]
-        self._seq = snap_seq
+        seq = snap_seq
         for path in (self.old_journal_path, self.journal_path):
-            for entry in self._read_journal(path):
+            for n, entry in self._read_journal(path):
                 if entry["seq"] <= snap_seq:
                     continue  # already in the snapshot (a crash between snapshot and clean-up)
-                for doc in entry.get("put", []):
-                    papers[str(doc["_id"])] = {k: v for k, v in doc.items() if k != "_id"}
-                for doc_id in entry.get("del", []):
-                    papers.pop(str(doc_id), None)
-                self._seq = max(self._seq, entry["seq"])
+                if entry["seq"] != seq + 1:
+                    raise _Inconsistent(f"the journal {path} skips from change {seq} to {entry['seq']} (line {n})")
+                try:
+                    for doc in entry.get("put", []):
+                        doc = dict(doc)
+                        doc_id = doc.pop("_id")
+                        _check_document(doc)
+                        papers[str(int(doc_id))] = doc
+                    for doc_id in entry.get("del", []):
+                        papers.pop(str(int(doc_id)), None)
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise LibraryError(f"cannot read the journal {path}, line {n}: a malformed change ({exc}). "
+                                       f"The library was left untouched.") from None
+                seq = entry["seq"]
+        if _stat(self.snapshot_path) != snap_stat:
+            raise _Inconsistent(f"the library file {self.snapshot_path} changed while it was being read")
+        self._seq = seq
+        try:
+            for doc_id, doc in papers.items():
+                _check_document(doc)
+                self._index_add(doc["key"], int(doc_id), doc)
+                self._next_id = max(self._next_id, int(doc_id) + 1)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LibraryError(f"cannot read the library file {self.snapshot_path}: a malformed paper ({exc}). "
+                               f"It was left untouched.") from None
         self._db.storage.write({"papers": papers, "_meta": {"1": {"schema": SCHEMA_VERSION}}})
-        for doc_id, doc in papers.items():
-            self._index_add(doc["key"], int(doc_id), doc)
-            self._next_id = max(self._next_id, int(doc_id) + 1)
 
-    def _read_journal(self, path: Path) -> Iterable[dict]:
+    def _read_journal(self, path: Path) -> list[tuple[int, dict]]:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -249,9 +290,38 @@ class Library:
                 raise LibraryError(
                     f"cannot read the journal {path}, line {n + 1}: {exc}. The library was left untouched."
                 ) from exc
-            entries.append(entry)
+            entries.append((n + 1, entry))
             good_bytes += len(line) + 1
         return entries
+
+    def _open_journal(self) -> None:
+        self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        size = os.fstat(self._journal_fd).st_size
+        if size:
+            with open(self.journal_path, "rb") as f:
+                f.seek(size - 1)
+                if f.read(1) != b"\n":
+                    # A crash cut the newline after a complete last entry: end that line, or the
+                    # next change would be glued onto it.
+                    self._append(b"\n")
+
+    def _append(self, data: bytes) -> None:
+        """Append and fsync; on failure the journal is cut back to where it was."""
+        fd = self._journal_fd
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(fd, start)
+                os.fsync(fd)
+            except OSError:
+                self._broken = (f"the journal {self.journal_path} could not be written or repaired "
+                                f"({exc.strerror}); restart PaperShelf")
+            raise LibraryError(f"cannot write the journal {self.journal_path}: {exc.strerror}") from exc
 
     # --- indexes ------------------------------------------------------------------------
 
@@ -282,10 +352,20 @@ class Library:
             return None
         return self._papers.get(doc_id=doc_id)
 
+    def _resolve(self, key: str) -> str | None:
+        """The stored key for what a user or the extension names: any spelling of an arXiv id
+        or DOI, a key; a DOI finds the arXiv record that carries it."""
+        k = normalize_key(key) or key
+        if k in self._doc_ids:
+            return k
+        if k.startswith("doi:"):
+            return self._by_doi.get(k[4:])
+        return None
+
     def get(self, key: str) -> Paper | None:
         with self._lock:
-            doc = self._raw(normalize_key(key) or key)
-            return paper_from_stored(doc) if doc is not None else None
+            k = self._resolve(key)
+            return paper_from_stored(self._raw(k)) if k else None
 
     def __len__(self) -> int:
         return len(self._doc_ids)
@@ -315,7 +395,8 @@ class Library:
         out = {}
         with self._lock:
             for key in keys:
-                doc = self._raw(normalize_key(key) or key)
+                k = self._resolve(key)
+                doc = self._raw(k) if k else None
                 out[key] = {
                     "saved": bool(doc and doc.get("saved")),
                     "tags": list(doc.get("tags", [])) if doc else [],
@@ -377,47 +458,44 @@ class Library:
     # --- writing ------------------------------------------------------------------------
 
     def _commit(self, put: list[Paper], delete: list[str]) -> None:
-        """Journal, then apply: one fsync'ed journal line per batch, whatever its size."""
+        """Journal, then apply: one fsync'ed journal line per batch, whatever its size.
+
+        Everything that can fail (serialising, writing) happens before memory changes, so a
+        refused change leaves memory and disk as they were."""
         if self.read_only:
             raise LibraryError("the library is open read-only")
-        if not put and not delete:
+        if self._closed:
+            raise LibraryError("the library is closed")
+        if self._broken:
+            raise LibraryError(self._broken)
+        by_key = {p.key: p for p in put}  # one document per key, whatever the caller passed
+        deleted = {k for k in delete if k in self._doc_ids and k not in by_key}
+        if not by_key and not deleted:
             return
         now = now_iso()
+        next_id = self._next_id
         new_docs: list[Document] = []
-        old_ids: list[int] = []
-        removed: list[tuple[str, dict]] = []
-        for key in delete:
-            doc_id = self._doc_ids.get(key)
-            if doc_id is not None:
-                old_ids.append(doc_id)
-                removed.append((key, self._papers.get(doc_id=doc_id)))
-        for paper in put:
+        for paper in by_key.values():
             paper.updated_at = now
             doc_id = self._doc_ids.get(paper.key)
             if doc_id is None:
-                doc_id = self._next_id
-                self._next_id += 1
+                doc_id, next_id = next_id, next_id + 1
                 paper.added_at = paper.added_at or now
-            else:
-                old_ids.append(doc_id)
-                removed.append((paper.key, self._papers.get(doc_id=doc_id)))
             new_docs.append(Document(paper.to_dict(), doc_id=doc_id))
+        replaced = [k for k in by_key if k in self._doc_ids] + sorted(deleted)
+        line = orjson.dumps({
+            "seq": self._seq + 1,
+            "put": [{"_id": d.doc_id, **d} for d in new_docs],
+            "del": [self._doc_ids[k] for k in sorted(deleted)],
+        }) + b"\n"
+        self._append(line)
         self._seq += 1
-        deleted_ids = [self._doc_ids[k] for k in delete if k in self._doc_ids]
-        line = orjson.dumps(
-            {"seq": self._seq, "put": [{"_id": d.doc_id, **d} for d in new_docs], "del": deleted_ids}
-        ) + b"\n"
-        try:
-            self._journal.write(line)
-            self._journal.flush()
-            os.fsync(self._journal.fileno())
-        except OSError as exc:
-            self._seq -= 1
-            raise LibraryError(f"cannot write the journal {self.journal_path}: {exc.strerror}") from exc
+        self._next_id = next_id
         # Apply in memory: replace whole documents (never mutate one in place) so that a
         # snapshot taken as a shallow copy of the table stays consistent.
-        for key, doc in removed:
-            self._index_remove(key, doc)
+        old_ids = [self._doc_ids[k] for k in replaced]
+        for k in replaced:
+            self._index_remove(k, self._raw(k))
         if old_ids:
             self._papers.remove(doc_ids=old_ids)
         if new_docs:
@@ -426,43 +504,35 @@ class Library:
             self._index_add(d["key"], d.doc_id, d)
         self._maybe_compact()
 
-    def _find_existing(self, paper: Paper) -> list[str]:
-        """Keys of records that are this paper: its own key, its DOI twin, its title-only twin.
+    def _find_existing(self, paper: Paper, batch: "_Batch") -> list[str]:
+        """Keys of records, stored or made earlier in this batch, that are this paper: its own
+        key, its DOI twin, its title-only twin.
 
         An arXiv/DOI capture absorbs a title-only record of the same normalised title; a
         title-only capture joins the one record with an id that has that title.
         """
         keys: list[str] = []
-        if paper.key in self._doc_ids:
-            keys.append(paper.key)
-        if paper.doi:
-            for k in (f"doi:{paper.doi}", self._by_doi.get(paper.doi)):
-                if k and k in self._doc_ids and k not in keys:
-                    keys.append(k)
-        t = normalize_title(paper.title)
-        same_title = self._by_title.get(t, set()) if t else set()
-        if paper.key.startswith("title:"):
-            with_ids = sorted(k for k in same_title if not k.startswith("title:"))
-            if len(with_ids) == 1 and with_ids[0] not in keys:
-                keys.insert(0, with_ids[0])
-        else:
-            twin = f"title:{t}"
-            if twin in same_title and twin not in keys:
-                keys.append(twin)
-        return keys
 
-    def _absorb(self, paper: Paper, existing_keys: list[str]) -> tuple[Paper, list[str]]:
-        """Merge ``paper`` into the records at ``existing_keys``; return it and keys to drop."""
-        records = [paper_from_stored(self._raw(k)) for k in existing_keys]
-        base = records[0]
-        for other in records[1:]:
-            merged = merge_metadata(base, other)
-            merge_seen(merged, other)
-            merge_user(merged, other)
-            base = merged
-        result = merge_metadata(base, paper)
-        drop = [k for k in existing_keys if k != result.key]
-        return result, drop
+        def add(k: str | None, first: bool = False) -> None:
+            if k and k not in keys and batch.exists(k, self._doc_ids):
+                keys.insert(0, k) if first else keys.append(k)
+
+        add(paper.key)
+        if paper.doi:
+            add(f"doi:{paper.doi}")
+            add(batch.by_doi.get(paper.doi))
+            add(self._by_doi.get(paper.doi))
+        t = normalize_title(paper.title)
+        if t:
+            same_title = self._by_title.get(t, set()) | batch.by_title.get(t, set())
+            if paper.key.startswith("title:"):
+                with_ids = sorted(k for k in same_title if not k.startswith("title:")
+                                  and batch.exists(k, self._doc_ids))
+                if len(with_ids) == 1:
+                    add(with_ids[0], first=True)
+            elif f"title:{t}" in same_title:
+                add(f"title:{t}")
+        return keys
 
     def _group_by_key(self, papers: list[Paper]) -> dict[str, Paper]:
         """One record per key within a batch (a page may list a paper twice)."""
@@ -482,26 +552,37 @@ class Library:
     def _merge_batch(self, papers: list[Paper], on_existing, on_new):
         """Merge a batch into the library with one journal write.
 
+        ``on_existing(record, incoming, seen_in_batch)`` finishes a record that merged with
+        existing ones (``seen_in_batch``: one of them came from this same batch);
+        ``on_new(record)`` one that did not.
         Returns (incoming key -> stored key, stored records by key, number added, number merged)."""
-        pending: dict[str, Paper] = {}
-        drops: set[str] = set()
+        batch = _Batch()
         final_key: dict[str, str] = {}
         added = merged = 0
         for key, incoming in self._group_by_key(papers).items():
-            existing = [k for k in self._find_existing(incoming) if k not in drops and k not in pending]
-            if existing:
-                record, drop = self._absorb(incoming, existing)
-                on_existing(record, incoming)
-                drops.update(drop)
+            found = self._find_existing(incoming, batch)
+            if found:
+                seen_in_batch = any(k in batch.pending for k in found)
+                records = [batch.pending.get(k) or paper_from_stored(self._raw(k)) for k in found]
+                base = records[0]
+                for other in records[1:]:
+                    base = merge_metadata(base, other)
+                    merge_seen(base, other)
+                    merge_user(base, other)
+                record = merge_metadata(base, incoming)
+                on_existing(record, incoming, seen_in_batch)
+                for k in found:
+                    if k != record.key:
+                        batch.absorb(k, record.key)
                 merged += 1
             else:
                 record = incoming
                 on_new(record)
                 added += 1
-            pending[record.key] = record
+            batch.put(record)
             final_key[key] = record.key
-        self._commit(list(pending.values()), sorted(drops - set(pending)))
-        return final_key, pending, added, merged
+        self._commit(list(batch.pending.values()), sorted(batch.dropped - set(batch.pending)))
+        return {k: batch.final(v) for k, v in final_key.items()}, batch.pending, added, merged
 
     def capture(self, papers: list[Paper], *, count_view: bool = True) -> list[Paper]:
         """Record papers seen on one page view; returns the stored records in the same order.
@@ -512,22 +593,22 @@ class Library:
         """
         now = now_iso()
 
-        def stamp(paper: Paper) -> None:
-            for s in paper.sources:
+        def seen_now(paper: Paper) -> None:
+            for s in paper.sources:  # only the page just seen: other sources keep their dates
                 s.first_seen, s.last_seen = s.first_seen or now, now
-            paper.last_seen = now
-            paper.first_seen = paper.first_seen or now
+            paper.first_seen, paper.last_seen = paper.first_seen or now, now
 
-        def on_existing(record: Paper, seen: Paper) -> None:
-            stamp(seen)
+        def on_existing(record: Paper, seen: Paper, seen_in_batch: bool) -> None:
+            seen_now(seen)
             merge_seen_sources(record, seen)
-            record.seen_count += 1 if count_view else 0
-            stamp(record)
+            if count_view and not seen_in_batch:
+                record.seen_count += 1
+            record.first_seen, record.last_seen = record.first_seen or now, now
 
         def on_new(record: Paper) -> None:
             record.saved, record.saved_at, record.tags, record.note, record.read = False, None, [], "", False
             record.first_seen = ""
-            stamp(record)
+            seen_now(record)
             record.seen_count = 1
 
         with self._lock:
@@ -537,14 +618,15 @@ class Library:
     def import_papers(self, papers: list[Paper], *, save: bool = False) -> ImportOutcome:
         """Merge imported records by key, keeping the user data they carry (tags, note, read, saved).
 
-        Seen counts take the larger side, so importing a backup twice does not inflate them."""
+        Seen counts take the larger side, so importing a backup twice does not inflate them;
+        a note already in the library is kept over the file's."""
         now = now_iso()
 
-        def on_existing(record: Paper, incoming: Paper) -> None:
+        def on_existing(record: Paper, incoming: Paper, seen_in_batch: bool) -> None:
             count = max(record.seen_count, incoming.seen_count)
             merge_seen(record, incoming)
             record.seen_count = count
-            merge_user(record, incoming)
+            merge_user(record, incoming, join_notes=False)
             if save and not record.saved:
                 record.saved, record.saved_at = True, now
 
@@ -557,15 +639,19 @@ class Library:
             _, _, added, merged = self._merge_batch(papers, on_existing, on_new)
         return ImportOutcome(added=added, merged=merged)
 
+    def _resolve_all(self, keys: Iterable[str]) -> list[str]:
+        """Stored keys for ``keys``, each once, in order; unknown ones left out."""
+        return list(dict.fromkeys(k for k in map(self._resolve, keys) if k))
+
     def set_saved(self, keys: Iterable[str], saved: bool) -> list[str]:
         """Save or unsave; an unknown arXiv/DOI key is saved as a stub the next capture fills in."""
         now = now_iso()
-        changed: list[Paper] = []
+        changed: dict[str, Paper] = {}
         done: list[str] = []
         with self._lock:
             for raw_key in keys:
-                key = normalize_key(raw_key)
-                if not key:
+                key = self._resolve(raw_key) or normalize_key(raw_key)
+                if not key or key in done:
                     continue
                 doc = self._raw(key)
                 if doc is None:
@@ -579,18 +665,18 @@ class Library:
                 if paper.saved != saved:
                     paper.saved = saved
                     paper.saved_at = now if saved else None
-                    changed.append(paper)
+                    changed[key] = paper
                 done.append(key)
-            self._commit(changed, [])
+            self._commit(list(changed.values()), [])
         return done
 
     def update(self, key: str, *, tags: list[str] | None = None, note: str | None = None,
                read: bool | None = None) -> Paper:
         with self._lock:
-            doc = self._raw(normalize_key(key) or key)
-            if doc is None:
+            k = self._resolve(key)
+            if k is None:
                 raise NotFound(f"no paper {key}")
-            paper = paper_from_stored(doc)
+            paper = paper_from_stored(self._raw(k))
             if tags is not None:
                 paper.tags = clean_tags(tags)
             if note is not None:
@@ -605,11 +691,8 @@ class Library:
         now = now_iso()
         changed = []
         with self._lock:
-            for key in keys:
-                doc = self._raw(normalize_key(key) or key)
-                if doc is None:
-                    continue
-                paper = paper_from_stored(doc)
+            for key in self._resolve_all(keys):
+                paper = paper_from_stored(self._raw(key))
                 paper.tags = clean_tags([t for t in paper.tags if t not in set(remove_tags)] + list(add_tags))
                 if read is not None:
                     paper.read = read
@@ -621,39 +704,46 @@ class Library:
 
     def delete(self, key: str) -> Paper:
         with self._lock:
-            k = normalize_key(key) or key
-            doc = self._raw(k)
-            if doc is None:
+            k = self._resolve(key)
+            if k is None:
                 raise NotFound(f"no paper {key}")
+            paper = paper_from_stored(self._raw(k))
             self._commit([], [k])
-            return paper_from_stored(doc)
+            return paper
 
     # --- snapshots ----------------------------------------------------------------------
 
     def _maybe_compact(self) -> None:
-        if self._journal.tell() < self.compact_bytes:
+        if self._compaction_failed or os.fstat(self._journal_fd).st_size < self.compact_bytes:
             return
         if self._compactor is not None and self._compactor.is_alive():
             return
-        self._compactor = threading.Thread(target=self.compact, name="papershelf-snapshot", daemon=True)
+        self._compactor = threading.Thread(target=self._compact_in_background, name="papershelf-snapshot",
+                                           daemon=True)
         self._compactor.start()
+
+    def _compact_in_background(self) -> None:
+        try:
+            self.compact()
+        except Exception:
+            # The journal still holds everything (.journal.old + .journal are replayed at the
+            # next start), so nothing is lost; stop trying until then rather than loop.
+            self._compaction_failed = True
+            log.exception("could not write a snapshot of %s; the journal keeps every change", self.snapshot_path)
 
     def compact(self) -> None:
         """Write a snapshot of everything journalled so far and drop that journal."""
         with self._lock:
-            if self.read_only:
-                return
-            if self.old_journal_path.exists():
-                return  # a snapshot is being written already
+            if self.read_only or self._journal_fd is None or self.old_journal_path.exists():
+                return  # nothing to write to, or a snapshot is being written already
             table = dict(self._db.storage.read()["papers"])  # shallow: documents are never mutated
             seq = self._seq
-            self._journal.close()
+            os.close(self._journal_fd)
             os.replace(self.journal_path, self.old_journal_path)
-            self._journal = open(self.journal_path, "ab")
+            self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             _fsync_dir(self.dir)
         self._write_snapshot(table, seq)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.old_journal_path)
+        os.unlink(self.old_journal_path)
         _fsync_dir(self.dir)
 
     def _finish_interrupted_snapshot(self) -> None:
@@ -672,27 +762,83 @@ class Library:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.snapshot_path)
+        _fsync_dir(self.dir)  # the new snapshot is durable before any journal it covers goes
 
     def close(self) -> None:
         """Fold the journal into a snapshot (if anything changed) and release the lock."""
         if self._compactor is not None:
             self._compactor.join()
-        if self._journal is not None:
-            try:
-                if self._journal.tell() > 0 or not self.snapshot_path.exists():
-                    self.compact()
-            finally:
-                self._journal.close()
-                self._journal = None
-        if self._lock_file is not None:
-            self._lock_file.close()
-            self._lock_file = None
+        with self._lock:
+            if self._journal_fd is not None:
+                try:
+                    changed = os.fstat(self._journal_fd).st_size > 0 or not self.snapshot_path.exists()
+                    if changed and not self._broken and not self._compaction_failed:
+                        self.compact()
+                finally:
+                    os.close(self._journal_fd)
+                    self._journal_fd = None
+            self._closed = True
+            if self._lock_file is not None:
+                self._lock_file.close()
+                self._lock_file = None
 
     def __enter__(self) -> "Library":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Inconsistent(Exception):
+    """What a reader saw was mid-change (a server rotated its journal); read again."""
+
+
+class _Batch:
+    """The records one batch has produced so far, with the same indexes as the library, so
+    that later items in the batch find earlier ones (a .bib with a paper's conference entry
+    and its arXiv entry; a page listing a paper twice)."""
+
+    def __init__(self) -> None:
+        self.pending: dict[str, Paper] = {}
+        self.dropped: set[str] = set()  # stored records absorbed into others
+        self.by_doi: dict[str, str] = {}
+        self.by_title: dict[str, set[str]] = {}
+        self.renamed: dict[str, str] = {}  # absorbed key -> the key that absorbed it
+
+    def exists(self, key: str, stored: dict) -> bool:
+        return key in self.pending or (key in stored and key not in self.dropped)
+
+    def put(self, record: Paper) -> None:
+        self.pending[record.key] = record
+        self.dropped.discard(record.key)
+        if record.doi:
+            self.by_doi[record.doi] = record.key
+        t = normalize_title(record.title)
+        if t:
+            self.by_title.setdefault(t, set()).add(record.key)
+
+    def absorb(self, key: str, into: str) -> None:
+        self.pending.pop(key, None)
+        self.dropped.add(key)
+        self.renamed[key] = into
+
+    def final(self, key: str) -> str:
+        while key in self.renamed and key not in self.pending:
+            key = self.renamed[key]
+        return key
+
+
+def _stat(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _check_document(doc: Any) -> None:
+    if not isinstance(doc, dict) or not isinstance(doc.get("key"), str) or not doc["key"]:
+        raise ValueError("a paper without a key")
 
 
 def merge_seen_sources(record: Paper, seen: Paper) -> None:
