@@ -220,3 +220,17 @@ def test_saving_a_page_that_lists_a_paper_twice_loses_nothing(api):
     assert api.post("/api/save", {"keys": [key, key, key.replace("arxiv:", "https://arxiv.org/abs/")]}).status_code == 200
     paper = api.get(f"/api/papers/{key}").json
     assert paper["saved"] and paper["tags"] == ["mine"] and paper["note"] == "keep me"
+
+
+def test_a_library_that_cannot_write_answers_with_the_reason(api, library, monkeypatch):
+    import errno
+    import os
+
+    def disk_full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("papershelf.store.os.write", disk_full)
+    r = api.post("/api/save", {"keys": ["arxiv:2501.00001"]})
+    monkeypatch.undo()
+    assert r.status_code == 507 and "No space left" in r.json["error"]["message"]
+    assert len(library) == 0 and os.path.getsize(library.journal_path) == 0

@@ -25,6 +25,14 @@ def install(app: Flask) -> None:
     def _bad_request(exc: BadRequest):
         return api_error(exc.status, exc.code, exc.message)
 
+    from .store import LibraryError
+
+    @app.errorhandler(LibraryError)
+    def _library(exc: LibraryError):
+        # The library could not take the change (disk full, say): nothing was stored, and the
+        # extension keeps the request queued. A server-side failure, so a 5xx, with the reason.
+        return api_error(507 if "No space" in str(exc) else 500, "library_error", str(exc))
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if not request.path.startswith("/api/"):
