@@ -163,6 +163,32 @@ def test_hostile_values_are_shown_as_text_and_never_run(shelf, make_paper, open_
     assert page.errors == []
 
 
+def test_abstract_text_is_put_in_when_opened_by_click_keyboard_or_script(shelf, make_paper, open_library, page):
+    server = shelf([
+        make_paper(1, title="Opened by a click", abstract="We fold proteins with score matching."),
+        make_paper(2, title="Opened from the keyboard", abstract="Keyboard users read abstracts too."),
+        make_paper(3, title="Opened by a script", abstract="Find-in-page and scripts open details."),
+    ])
+    open_library(server, "?sort=title&order=asc")
+    # Closed abstracts are not in the page (fifty of them cost drawing time); opening fills them.
+    assert page.locator("#papers .abstract-text").all_text_contents() == ["", "", ""]
+    clicked = row(page, "Opened by a click")
+    clicked.locator(".abstract summary").click()
+    expect(clicked.locator(".abstract-text")).to_have_text("We fold proteins with score matching.")
+    expect(clicked.locator(".abstract-text")).to_be_visible()
+    keyboard = row(page, "Opened from the keyboard")
+    keyboard.locator(".abstract summary").focus()
+    page.keyboard.press("Enter")
+    expect(keyboard.locator(".abstract-text")).to_have_text("Keyboard users read abstracts too.")
+    row(page, "Opened by a script").locator(".abstract").evaluate("d => { d.open = true; }")
+    expect(row(page, "Opened by a script").locator(".abstract-text")).to_have_text("Find-in-page and scripts open details.")
+    # Closing and opening again shows the text once, not twice.
+    clicked.locator(".abstract summary").click()
+    clicked.locator(".abstract summary").click()
+    expect(clicked.locator(".abstract-text")).to_have_text("We fold proteins with score matching.")
+    assert page.errors == []
+
+
 def test_tags_added_removed_and_used_as_a_filter(shelf, make_paper, open_library, page, shot):
     server = shelf([
         make_paper(1, title="Vision transformers at scale"),

@@ -8,11 +8,13 @@
 // - The filter state lives in the address bar, so a reload or a shared link shows the same view.
 
 import { api, ApiError, paperPath, query, downloadName } from "./api.js";
-import { drawWeeks, drawTags } from "./charts.js";
+
+// Navigation to this module running: the shell, the stylesheet and the modules (bench/library_page.py).
+performance.mark("papershelf:boot");
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
-const SEARCH_DEBOUNCE_MS = 250;
+const SEARCH_DEBOUNCE_MS = 150;
 const NOTE_DEBOUNCE_MS = 900;
 const UNDO_MS = 10000;
 const MAX_AUTHORS_SHOWN = 8;
@@ -105,23 +107,32 @@ function listParams() {
 }
 
 async function load() {
-  writeLocation();
   const seq = ++loadSeq;
   if (loadAbort) loadAbort.abort();
   loadAbort = new AbortController();
-  document.body.classList.add("loading");
   const started = performance.now();
+  // The request goes out first; the address bar and the dimming are updated while it travels.
+  const answer = api("GET", `/api/papers${query(listParams())}`, { signal: loadAbort.signal });
+  writeLocation();
+  document.body.classList.add("loading");
   try {
-    const data = await api("GET", `/api/papers${query(listParams())}`, { signal: loadAbort.signal });
+    const data = await answer;
     if (seq !== loadSeq) return; // a newer search has been sent meanwhile
     // Deleting the last paper of the last page: step back a page rather than show nothing.
     if (!data.papers.length && state.offset > 0 && data.total > 0) {
       state.offset = Math.max(0, Math.floor((data.total - 1) / state.limit) * state.limit);
       return load();
     }
+    // The counts and the picture are asked for once the list has its answer: the server works
+    // them out while the page draws the list, instead of competing with the list's request.
+    startStats();
     render(data);
-    // Request to drawn list, for bench/library_page.py (the search debounce is not included).
-    performance.measure("papershelf:list", { start: started, detail: { q: state.q } });
+    // Request to drawn list, for bench/library_page.py (the search debounce is not included),
+    // and request to the next frame on screen: rows out of view are laid out only when they come
+    // near it (content-visibility), those in view in that frame.
+    const detail = { q: state.q };
+    performance.measure("papershelf:list", { start: started, detail });
+    afterNextFrame(() => performance.measure("papershelf:list-painted", { start: started, detail }));
   } catch (err) {
     if (err.name === "AbortError") return;
     if (seq !== loadSeq) return;
@@ -147,7 +158,7 @@ function render(data) {
   const what = state.saved === "1" ? "saved papers" : state.saved === "0" ? "unsaved papers" : "papers seen";
   const filtered = state.q || state.tag || state.source || state.read || state.from || state.to;
   $("#summary").textContent = total
-    ? `${from.toLocaleString()}–${to.toLocaleString()} of ${total.toLocaleString()} ${what}${filtered ? " matching" : ""}`
+    ? `${num(from)}–${num(to)} of ${num(total)} ${what}${filtered ? " matching" : ""}`
     : "";
   const empty = $("#empty");
   empty.hidden = total > 0;
@@ -166,9 +177,15 @@ function render(data) {
   if (!firstRenderMarked) {
     firstRenderMarked = true;
     performance.mark("papershelf:first-render");
+    afterNextFrame(() => performance.mark("papershelf:first-paint"));
     document.body.dataset.ready = "1";
   }
   document.body.dataset.loaded = String(loadSeq);
+}
+
+/** fn runs once the browser has drawn the next frame (requestAnimationFrame runs just before it). */
+function afterNextFrame(fn) {
+  requestAnimationFrame(() => setTimeout(fn, 0));
 }
 
 // --- one paper ---------------------------------------------------------------------------
@@ -219,55 +236,119 @@ function authorsText(paper) {
 }
 
 function paperItem(paper) {
-  const li = $("#paper-template").content.firstElementChild.cloneNode(true);
+  const li = ROW.cloneNode(true);
   li.dataset.key = paper.key;
-  li.classList.toggle("is-read", !!paper.read);
-  li.classList.toggle("is-unsaved", !paper.saved);
+  if (paper.read) li.classList.add("is-read");
+  if (!paper.saved) li.classList.add("is-unsaved");
+  const [box, titleLink, authors, date, badges, links, counts, abstract, tagList, note, readBtn, savedBtn] =
+    ROW_PARTS.map((sel) => li.querySelector(sel));
 
-  const box = $(".select", li);
   box.checked = selected.has(paper.key);
   box.setAttribute("aria-label", `select ${paper.title || paper.key}`);
-  box.addEventListener("change", () => {
-    if (box.checked) selected.add(paper.key);
-    else selected.delete(paper.key);
-    updateSelection();
-  });
 
   const urls = paper.urls || {};
-  const titleLink = $(".title-link", li);
   titleLink.textContent = paper.title || paper.key;
   const target = safeUrl(urls.abs) || safeUrl(urls.hf) || safeUrl(urls.pdf) || safeUrl(urls.project);
   if (target) titleLink.href = target;
   else titleLink.removeAttribute("href");
 
-  $(".authors", li).textContent = authorsText(paper);
+  authors.textContent = authorsText(paper);
   const dates = [];
   if (paper.published) dates.push(paper.published);
   if (paper.saved && paper.saved_at) dates.push(`saved ${paper.saved_at.slice(0, 10)}`);
-  $(".date", li).textContent = dates.join(" · ");
+  date.textContent = dates.join(" · ");
 
-  const badges = $(".badges", li);
   for (const site of badgesOf(paper)) badges.appendChild(span(SITE_BADGES[site] || site, `badge badge-${site}`));
-  const links = $(".links", li);
-  const linkKinds = [["pdf", "PDF"], ["hf", "HF page"], ["code", "code"], ["project", "project page"]];
-  for (const [kind, label] of linkKinds) {
+  for (const [kind, label] of LINK_KINDS) {
     const href = safeUrl(urls[kind]);
     if (href) links.appendChild(link(href, label, `link-${kind}`));
   }
-  const counts = [];
-  if (paper.upvotes != null) counts.push(`▲ ${paper.upvotes}`);
-  if (paper.seen_count) counts.push(`seen ${paper.seen_count}×`);
-  $(".counts", li).textContent = counts.join("  ");
+  const countText = [];
+  if (paper.upvotes != null) countText.push(`▲ ${paper.upvotes}`);
+  if (paper.seen_count) countText.push(`seen ${paper.seen_count}×`);
+  counts.textContent = countText.join("  ");
 
-  const abstract = $(".abstract", li);
-  if (paper.abstract) $(".abstract-text", li).textContent = paper.abstract + (paper.abstract_truncated ? " …" : "");
-  else abstract.remove();
+  // The abstract's text goes into the DOM only when it is opened (fillAbstract): fifty closed
+  // abstracts are fifty long text nodes nobody reads.
+  if (!paper.abstract) abstract.remove();
 
-  renderTags(li, paper);
-  $(".tag-add", li).addEventListener("submit", (e) => {
+  renderTags(tagList, paper);
+  if (paper.note) {
+    note.value = paper.note;
+    note.classList.add("has-note");
+  }
+
+  readBtn.textContent = paper.read ? "Mark unread" : "Mark read";
+  readBtn.setAttribute("aria-pressed", String(!!paper.read));
+  savedBtn.textContent = paper.saved ? "Unsave" : "Save";
+  li._paper = paper;
+  return li;
+}
+
+// The row's elements paperItem fills, in the order it destructures them.
+const ROW_PARTS = [".select", ".title-link", ".authors", ".date", ".badges", ".links", ".counts", ".abstract",
+  ".tag-list", ".note-text", ".toggle-read", ".toggle-saved"];
+const LINK_KINDS = [["pdf", "PDF"], ["hf", "HF page"], ["code", "code"], ["project", "project page"]];
+const ROW = $("#paper-template").content.firstElementChild;
+
+function fillAbstract(li) {
+  const text = $(".abstract-text", li);
+  if (!text || text.firstChild) return;
+  const paper = currentPaper(li);
+  if (paper && paper.abstract) text.textContent = paper.abstract + (paper.abstract_truncated ? " …" : "");
+}
+
+// --- what the rows do: one listener per kind of event on the list, not ten per row ---------
+
+function rowOf(node) {
+  const li = node instanceof Element ? node.closest("#papers > li.paper") : null;
+  return li && li._paper ? li : null;
+}
+
+function saveNote(li) {
+  clearTimeout(li._noteTimer);
+  const note = $(".note-text", li);
+  const value = note.value;
+  if (value === (currentPaper(li).note || "")) return;
+  $(".note-state", li).textContent = "saving…";
+  patchPaper(li, { note: value }, { keepFocus: true }).then((ok) => {
+    $(".note-state", li).textContent = ok ? "saved" : "not saved";
+  });
+}
+
+function wireList(list) {
+  list.addEventListener("click", (e) => {
+    const li = rowOf(e.target);
+    if (!li) return;
+    const el = e.target.closest("button, summary");
+    if (!el) return;
+    if (el.tagName === "SUMMARY") return fillAbstract(li); // before the details opens
+    if (el.classList.contains("tag-name")) return setFilter({ tag: el.dataset.tag });
+    if (el.classList.contains("tag-remove")) {
+      const tag = el.dataset.tag;
+      return patchPaper(li, { tags: (currentPaper(li).tags || []).filter((t) => t !== tag) });
+    }
+    if (el.classList.contains("toggle-read")) return patchPaper(li, { read: !currentPaper(li).read });
+    if (el.classList.contains("toggle-saved")) return toggleSaved(li);
+    if (el.classList.contains("delete")) return deletePaper(li);
+  });
+  // Opened some other way than by a click (keyboard, find-in-page, script).
+  list.addEventListener("toggle", (e) => {
+    const li = rowOf(e.target);
+    if (li && e.target.open) fillAbstract(li);
+  }, true);
+  list.addEventListener("change", (e) => {
+    const li = rowOf(e.target);
+    if (!li || !e.target.classList.contains("select")) return;
+    if (e.target.checked) selected.add(li.dataset.key);
+    else selected.delete(li.dataset.key);
+    updateSelection();
+  });
+  list.addEventListener("submit", (e) => {
+    const li = rowOf(e.target);
+    if (!li || !e.target.classList.contains("tag-add")) return;
     e.preventDefault();
-    const input = $(".tag-input", li);
-    const tags = splitTags(input.value);
+    const tags = splitTags($(".tag-input", li).value);
     if (!tags.length) return;
     const now = currentPaper(li);
     patchPaper(li, { tags: [...new Set([...(now.tags || []), ...tags])] }).then((fresh) => {
@@ -275,43 +356,27 @@ function paperItem(paper) {
       if (fresh) $(".tag-input", fresh).focus();
     });
   });
-
-  const note = $(".note-text", li);
-  note.value = paper.note || "";
-  note.classList.toggle("has-note", !!paper.note);
-  let noteTimer = null;
-  const saveNote = () => {
-    clearTimeout(noteTimer);
-    const value = note.value;
-    if (value === (currentPaper(li).note || "")) return;
-    $(".note-state", li).textContent = "saving…";
-    patchPaper(li, { note: value }, { keepFocus: true }).then((ok) => {
-      $(".note-state", li).textContent = ok ? "saved" : "not saved";
-    });
-  };
-  note.addEventListener("input", () => {
-    autosize(note);
+  list.addEventListener("input", (e) => {
+    const li = rowOf(e.target);
+    if (!li || !e.target.classList.contains("note-text")) return;
+    autosize(e.target);
     $(".note-state", li).textContent = "";
-    clearTimeout(noteTimer);
-    noteTimer = setTimeout(saveNote, NOTE_DEBOUNCE_MS);
+    clearTimeout(li._noteTimer);
+    li._noteTimer = setTimeout(() => saveNote(li), NOTE_DEBOUNCE_MS);
   });
-  note.addEventListener("blur", saveNote);
-
-  const readBtn = $(".toggle-read", li);
-  readBtn.textContent = paper.read ? "Mark unread" : "Mark read";
-  readBtn.setAttribute("aria-pressed", String(!!paper.read));
-  readBtn.addEventListener("click", () => patchPaper(li, { read: !currentPaper(li).read }));
-
-  const savedBtn = $(".toggle-saved", li);
-  savedBtn.textContent = paper.saved ? "Unsave" : "Save";
-  savedBtn.addEventListener("click", () => toggleSaved(li));
-
-  $(".delete", li).addEventListener("click", () => deletePaper(li));
-  li._paper = paper;
-  return li;
+  // Leaving the note saves it (blur does not bubble; focusout does).
+  list.addEventListener("focusout", (e) => {
+    const li = rowOf(e.target);
+    if (li && e.target.classList.contains("note-text")) saveNote(li);
+  });
 }
 
+// Where the browser sizes a textarea to its text (CSS field-sizing, see library.css), notes need
+// no script and, above all, no layout read: rows below the fold are never laid out at all.
+const CSS_SIZES_NOTES = typeof CSS !== "undefined" && CSS.supports && CSS.supports("field-sizing", "content");
+
 function autosize(textarea) {
+  if (CSS_SIZES_NOTES) return;
   textarea.style.height = "auto";
   textarea.style.height = `${Math.min(textarea.scrollHeight + 2, 240)}px`;
 }
@@ -319,6 +384,7 @@ function autosize(textarea) {
 /** Grow the notes that have text to fit it, in one layout pass for the whole list: sizing
  *  them one by one would force a layout per row, hundreds of milliseconds on a full page. */
 function fitNotes(textareas) {
+  if (CSS_SIZES_NOTES) return;
   const all = [...textareas];
   for (const t of all) t.style.height = "auto";
   const heights = all.map((t) => t.scrollHeight);
@@ -331,9 +397,7 @@ function currentPaper(li) {
   return li._paper;
 }
 
-function renderTags(li, paper) {
-  const list = $(".tag-list", li);
-  list.replaceChildren();
+function renderTags(list, paper) {
   for (const tag of paper.tags || []) {
     const chip = document.createElement("span");
     chip.className = "tag";
@@ -342,15 +406,13 @@ function renderTags(li, paper) {
     name.className = "tag-name";
     name.textContent = tag;
     name.title = `show papers tagged ${tag}`;
-    name.addEventListener("click", () => setFilter({ tag }));
+    name.dataset.tag = tag;
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "tag-remove";
     remove.textContent = "×";
     remove.setAttribute("aria-label", `remove tag ${tag}`);
-    remove.addEventListener("click", () => {
-      patchPaper(li, { tags: (currentPaper(li).tags || []).filter((t) => t !== tag) });
-    });
+    remove.dataset.tag = tag;
     chip.append(name, remove);
     list.appendChild(chip);
   }
@@ -439,7 +501,7 @@ async function undoDelete(paper) {
 
 function updateSelection() {
   const n = selected.size;
-  $("#selection-count").textContent = `${n.toLocaleString()} selected`;
+  $("#selection-count").textContent = `${num(n)} selected`;
   $("#selection-bar").classList.toggle("active", n > 0);
   for (const b of document.querySelectorAll(".sel-actions button")) b.disabled = n === 0;
   const onPage = shown.filter((p) => selected.has(p.key)).length;
@@ -545,19 +607,52 @@ async function importFile() {
 // --- stats and health --------------------------------------------------------------------
 
 let statsTimer = null;
+let statsSeq = 0;
+let statsStarted = false;
+
 function refreshStats() {
   clearTimeout(statsTimer);
   statsTimer = setTimeout(loadStats, 150);
 }
 
+/** The first stats and health requests of the page (later ones go through refreshStats). */
+function startStats() {
+  if (statsStarted) return;
+  statsStarted = true;
+  loadStats();
+  refreshHealth();
+}
+
+/** Run fn once the browser has drawn what it has and is idle: the picture never holds up the list. */
+function whenIdle(fn) {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: 300 });
+  else setTimeout(fn, 0);
+}
+
+// The picture's module is not needed for the list: it is fetched with the first stats, not
+// before the page can start (a static import would hold this module back until it arrived).
+let chartsModule = null;
+function charts() {
+  if (!chartsModule) {
+    chartsModule = import("./charts.js").catch((err) => {
+      chartsModule = null; // try again next time
+      throw err;
+    });
+  }
+  return chartsModule;
+}
+
 async function loadStats() {
+  const seq = ++statsSeq;
   try {
-    const stats = await api("GET", "/api/stats");
+    const [stats, { drawWeeks, drawTags }] = await Promise.all([api("GET", "/api/stats"), charts()]);
+    await new Promise(whenIdle);
+    if (seq !== statsSeq) return; // a newer answer is on its way
     drawWeeks($("#chart-weeks"), stats.saved_per_week);
     drawTags($("#chart-tags"), stats.tags, (tag) => setFilter({ tag }));
     fillTagFilter(stats.tags || []);
     $("#health").textContent =
-      `${plural(stats.papers, "paper")} · ${Number(stats.saved || 0).toLocaleString()} saved · ${Number(stats.read || 0).toLocaleString()} read`;
+      `${plural(stats.papers, "paper")} · ${num(Number(stats.saved) || 0)} saved · ${num(Number(stats.read) || 0)} read`;
     $("#health").classList.remove("offline");
   } catch (err) {
     if (err instanceof ApiError && err.status === 0) setOffline();
@@ -594,9 +689,18 @@ function setOffline() {
   $("#health").classList.add("offline");
 }
 
+// Numbers in the user's locale ("20,000"). The first use loads the locale's data, 40-60 ms in a
+// fresh Chromium: the page makes it while its first request is in flight (see the end of this
+// file), not while drawing the answer.
+let numberFormat = null;
+function num(n) {
+  if (!numberFormat) numberFormat = new Intl.NumberFormat();
+  return numberFormat.format(n);
+}
+
 function plural(n, word) {
   const count = Number(n) || 0;
-  return `${count.toLocaleString()} ${word}${count === 1 ? "" : "s"}`;
+  return `${num(count)} ${word}${count === 1 ? "" : "s"}`;
 }
 
 // --- toasts ------------------------------------------------------------------------------
@@ -662,6 +766,7 @@ function debounce(fn, ms) {
 }
 
 function wire() {
+  wireList($("#papers"));
   const search = debounce(() => setFilter({ q: $("#q").value }), SEARCH_DEBOUNCE_MS);
   $("#q").addEventListener("input", search);
   $("#filters").addEventListener("submit", (e) => {
@@ -738,11 +843,13 @@ function wire() {
 }
 
 readLocation();
+// The list's request goes out first; the controls are set up while it travels (its answer is
+// handled in a later task, after wire()). The picture and the counts are secondary, and at
+// 20,000 papers computing them competes with the list for the server's time, so load() asks for
+// them once the list's answer is in (startStats), while the list is being drawn; they are still
+// asked for if the list fails.
+const firstLoad = load();
 syncControls();
 wire();
-// The list first: the picture and the counts are secondary, and at 20,000 papers computing
-// them competes with the list for the server's time.
-load().finally(() => {
-  loadStats();
-  refreshHealth();
-});
+setTimeout(() => num(0), 0); // while the request travels, not when its answer is drawn
+firstLoad.finally(startStats);
