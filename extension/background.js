@@ -23,6 +23,7 @@ const QUEUE_KEY = "queue";
 const ATTEMPTS_KEY = "queueAttempts";
 const FLUSH_ALARM = "papershelf-flush";
 const LINK_MARKS_ID = "papershelf-link-marks";
+const MENU_SAVE_LINK = "papershelf-save-link";
 const ANY_SITE = ["*://*/*"];
 const REQUEST_TIMEOUT_MS = 20000;
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
@@ -91,7 +92,32 @@ async function callBackend(method, path, body, { raw = false } = {}) {
 // --- the offline queue -----------------------------------------------------------------------
 //
 // One lock serialises every backend write (direct or from the queue), so operations reach the
-// backend in the order they were made, and a flush can never send an item twice.
+// backend in the order they were made, and one flush never races another over the same item.
+//
+// Delivery is at least once: an operation leaves the queue only after the backend answered it.
+// Saves and unsaves are idempotent (saving a saved paper changes nothing), and so is save-cards
+// (it records without counting a view). A capture is not: each one the backend takes adds a view
+// to every paper on it. If the backend took a capture but its answer never reached us (the worker
+// was stopped between sending and dequeuing, the connection dropped, the request timed out while
+// the backend was slow), sending it again would count those papers twice. The backend has no
+// request ids, so the worker checks instead (`deliveredBefore` below): before a capture's first
+// send it notes the seen counts of its papers (`op.before`, kept in the queue); before any later
+// send it asks again, and a capture that already shows on every one of its papers is taken as
+// delivered and dropped. What remains:
+//  * captures whose cards have no arXiv id (title-only papers) cannot be checked: they are sent
+//    again, so such a paper may be counted twice;
+//  * a capture with a card the backend skips (no title) never shows on that card's paper, so it
+//    is sent again and its other papers may be counted twice;
+//  * a capture of the same papers from elsewhere (another tab's capture arriving between the
+//    two look-ups, another browser, an import) can make an undelivered capture look delivered:
+//    its view is not counted, but its papers are all in the library already (every one of them
+//    grew), so nothing is lost but one count;
+//  * a direct (not queued) capture has a baseline only when the page's own status look-up
+//    answered just before it (content/capture.js peekStatus); without one it is sent again;
+//  * Chromium's network stack itself resends a request, POSTs included, when a reused keep-alive
+//    connection closes without an answer; the worker never sees that repeat.
+// A backend-side capture id (the backend remembering recent ids and answering a repeat with the
+// first answer) would close all of these; it is not the extension's to add.
 
 let lock = Promise.resolve();
 function locked(fn) {
@@ -161,11 +187,16 @@ function submit(op) {
       kick();
       return { queued: true, captureId: op.id };
     }
+    const keys = captureKeys(op);
+    const before = keys ? takePeek(op, keys) : null;
     try {
       const data = await callBackend("POST", op.path, op.body);
       return await finish(op, data, true);
     } catch (err) {
       if (err instanceof Offline) {
+        // The request may have reached the backend (a dropped answer, a timeout): with a
+        // baseline the flush can tell; without one it sends the capture again.
+        if (before) op.before = before;
         queue.push(op);
         await storeQueue(queue);
         await scheduleRetry();
@@ -176,6 +207,76 @@ function submit(op) {
   });
 }
 
+// --- captures in doubt --------------------------------------------------------------------
+
+const ARXIV_ID = /^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/;
+const PEEK_MAX_AGE_MS = 10000;
+const peeks = new Map(); // tabId -> Map(key -> {seen, at}): the page's last status look-up
+
+/** The library keys of a capture's papers, or null when some card has no arXiv id. */
+function captureKeys(op) {
+  if (op.kind !== "capture" || !op.ids.length || !op.ids.every((id) => typeof id === "string" && ARXIV_ID.test(id))) return null;
+  return op.ids.map((id) => PaperShelfKeys.keyForArxivId(id));
+}
+
+async function statusOf(keys) {
+  const { status } = await callBackend("POST", "/api/status", { keys });
+  return status || {};
+}
+
+/** Remember what a tab's status look-up said, as the baseline of the capture that follows it. */
+function notePeek(tabId, keys, status) {
+  if (tabId === undefined || !status) return;
+  const at = Date.now();
+  for (const [tab, entries] of peeks) { // forget look-ups no capture followed (link marks, closed tabs)
+    for (const [k, v] of entries) if (at - v.at >= PEEK_MAX_AGE_MS) entries.delete(k);
+    if (!entries.size) peeks.delete(tab);
+  }
+  let byKey = peeks.get(tabId);
+  if (!byKey) peeks.set(tabId, (byKey = new Map()));
+  for (const k of keys) if (status[k]) byKey.set(k, { seen: status[k].seen_count || 0, at });
+}
+
+/** The baseline of a direct capture from its tab's look-up, used once; null when there is none. */
+function takePeek(op, keys) {
+  const byKey = peeks.get(op.tabId);
+  if (!byKey) return null;
+  const now = Date.now();
+  const fresh = keys.every((k) => byKey.has(k) && now - byKey.get(k).at < PEEK_MAX_AGE_MS);
+  const before = fresh ? Object.fromEntries(keys.map((k) => [k, byKey.get(k).seen])) : null;
+  for (const k of keys) byKey.delete(k);
+  if (!byKey.size) peeks.delete(op.tabId);
+  return before;
+}
+
+/** For a queued capture about to be sent: if an earlier send already reached the backend (every
+ * paper on it shows one more view than before the first send), the answer the tab would have had,
+ * rebuilt from a status look-up. Otherwise null, after storing the current seen counts as the
+ * baseline, in the queue, before the request leaves. */
+async function deliveredBefore(op, queue) {
+  const keys = captureKeys(op);
+  if (!keys) return null;
+  let status;
+  try {
+    status = await statusOf(keys);
+  } catch (err) {
+    if (err instanceof Offline) throw err;
+    return null; // the look-up was refused: send unchecked, keep the old baseline
+  }
+  const seen = (k) => (status[k] && status[k].seen_count) || 0;
+  if (op.before && keys.every((k) => k in op.before && seen(k) > op.before[k])) {
+    return {
+      papers: keys.map((key, index) => ({ index, key, title: "", saved: Boolean(status[key] && status[key].saved),
+        tags: (status[key] && status[key].tags) || [], seen_count: seen(key), first_seen: null })),
+      skipped: [],
+    };
+  }
+  op.before = Object.fromEntries(keys.map((k) => [k, seen(k)]));
+  queue[0] = op;
+  await storeQueue(queue);
+  return null;
+}
+
 /** Send the queue in order; stop at the first item the backend cannot take yet. */
 function flush() {
   return locked(async () => {
@@ -184,6 +285,14 @@ function flush() {
       const op = queue[0];
       let data;
       try {
+        const earlier = await deliveredBefore(op, queue);
+        if (earlier) {
+          // An earlier send got through but its answer was lost: do not count the view twice.
+          queue = queue.slice(1);
+          await storeQueue(queue);
+          await finish(op, earlier, false).catch(() => {});
+          continue;
+        }
         data = await callBackend("POST", op.path, op.body);
       } catch (err) {
         if (err instanceof Offline) {
@@ -198,7 +307,9 @@ function flush() {
         continue;
       }
       queue = queue.slice(1);
-      await storeQueue(queue); // removed before anything else can fail: never sent twice
+      // Dequeued before anything else can fail. The worker can still be stopped between the
+      // backend's answer and this write: the next flush then finds the capture delivered.
+      await storeQueue(queue);
       try {
         await finish(op, data, false);
       } catch (err) {
@@ -330,9 +441,12 @@ async function handle(message, sender) {
     case "save-cards":
       return submit(operation("save-cards", "/api/save", pageBody(message), sender, message.ids));
     case "status-keys": {
-      // Read-only look-up for link marks: never queued.
+      // Read-only look-up (quick badges before a capture, link marks): never queued.
       try {
-        return await callBackend("POST", "/api/status", { keys: keysOf(message) });
+        const keys = keysOf(message);
+        const answer = await callBackend("POST", "/api/status", { keys });
+        notePeek(sender && sender.tab ? sender.tab.id : undefined, keys, answer && answer.status);
+        return answer;
       } catch (err) {
         return { error: err.message, status: {} };
       }
@@ -381,38 +495,30 @@ const PAPER_LINK_PATTERNS = [
 async function createMenus() {
   await ext.contextMenus.removeAll();
   ext.contextMenus.create({
-    id: "papershelf-save-link",
+    id: MENU_SAVE_LINK,
     title: "Save to PaperShelf",
     contexts: ["link"],
     targetUrlPatterns: PAPER_LINK_PATTERNS,
   });
 }
 
-/** Save the paper a link points at: by key when the library knows it, else from a stub page. */
-async function saveLink(linkUrl, linkText) {
+/** Save the paper a link points at, by its key. A paper the library does not know yet is saved
+ * as a stub (the backend keeps the key, saved, no title); the next time the paper shows up on a
+ * listing or its own page, the capture fills in title, authors and abstract. The link's text is
+ * not used as a title: it is often "PDF", "[2401.12345]" or "this paper". */
+async function saveLink(linkUrl) {
   const id = PaperShelfKeys.arxivIdFromUrl(linkUrl);
   if (!id) return { error: "not a link to an arXiv or Hugging Face paper" };
-  const key = PaperShelfKeys.keyForArxivId(id);
-  // Known to the library (or the backend is down, so the queue decides later): save by key.
-  let known = true;
-  try {
-    await callBackend("GET", `/api/papers/${encodeURIComponent(key)}`);
-  } catch (err) {
-    known = !(err instanceof Refused && err.status === 404);
-  }
-  if (known) {
-    return submit(operation("save", "/api/save", { keys: [key] }));
-  }
-  // Unknown paper: hand the backend what a citation_* page would carry; it fills in the rest
-  // the next time the paper shows up on a listing.
-  const meta = [["citation_arxiv_id", id], ["citation_title", (linkText || "").trim() || `arXiv:${id}`],
-    ["citation_abstract_html_url", `https://arxiv.org/abs/${id}`]];
-  return submit(operation("save-cards", "/api/save", { url: `https://arxiv.org/abs/${id}`, cards: [], page: { meta } }));
+  return submit(operation("save", "/api/save", { keys: [PaperShelfKeys.keyForArxivId(id)] }));
 }
 
-ext.contextMenus.onClicked.addListener((info) => {
-  if (info.menuItemId === "papershelf-save-link") saveLink(info.linkUrl, info.linkText);
-});
+/** The context menu's click (a named listener, so tests can check it is the one registered). */
+function onMenuClicked(info) {
+  if (info && info.menuItemId === MENU_SAVE_LINK) return saveLink(info.linkUrl);
+  return Promise.resolve({ error: "not a PaperShelf menu item" });
+}
+
+ext.contextMenus.onClicked.addListener(onMenuClicked);
 
 async function setLinkMarks(enabled) {
   try {

@@ -200,6 +200,27 @@ class Chromium:
     def toolbar_badge(self) -> str:
         return self.storage("return await chrome.action.getBadgeText({});")
 
+    def worker(self):
+        """The extension's service worker, woken first (a worker that went to sleep would leave
+        an evaluate waiting forever)."""
+        self.storage("await chrome.runtime.sendMessage({type: 'popup-state'});")
+        return self.ctx.service_workers[-1]
+
+    def stop_worker(self, timeout: float = 10) -> None:
+        """Stop the extension's service worker as the browser does when it is idle or killed
+        (DevTools' ServiceWorker.stopAllWorkers): in-flight requests and timers die with it."""
+        cdp = self.ctx.new_cdp_session(self.control)
+        states: list[str] = []
+        cdp.on("ServiceWorker.workerVersionUpdated", lambda e: states.extend(
+            v["runningStatus"] for v in e["versions"] if v["scriptURL"].endswith("/background.js")))
+        cdp.send("ServiceWorker.enable")
+        cdp.send("ServiceWorker.stopAllWorkers")
+        deadline = time.monotonic() + timeout
+        while "stopped" not in states:
+            assert time.monotonic() < deadline, f"the service worker did not stop: {states}"
+            self.control.wait_for_timeout(50)  # lets Playwright deliver the CDP events
+        cdp.detach()
+
     def popup(self):
         page = self.ctx.new_page()
         page.goto(f"chrome-extension://{self.ext_id}/popup/popup.html")
@@ -427,6 +448,101 @@ def firefox_build_for_port(build: Path, port: int, out: Path) -> Path:
     assert "const DEFAULT_PORT = 27182;" in code, "background.js no longer declares DEFAULT_PORT"
     worker.write_text(code.replace("const DEFAULT_PORT = 27182;", f"const DEFAULT_PORT = {port};"), "utf-8")
     return target
+
+
+def chrome_build_with_all_sites_granted(build: Path, out: Path) -> Path:
+    """A copy of the Chrome build whose optional host permissions are required ones, so the
+    browser grants them at install and ``permissions.request`` resolves at once.
+
+    A headless browser cannot show (or click) the permission prompt the options page raises; this
+    copy stands in for the user pressing "Allow". The shipped manifest is never changed."""
+    target = out / "chrome-all-sites"
+    shutil.copytree(build, target)
+    manifest = json.loads((target / "manifest.json").read_text("utf-8"))
+    optional = manifest.pop("optional_host_permissions")
+    assert optional == ["*://*/*"], optional
+    manifest["host_permissions"] += optional
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+    return target
+
+
+class BackendProxy:
+    """A plain HTTP relay between the extension and the backend that can lose answers.
+
+    ``lose_answer(path)``: the next request to ``path`` reaches the backend (which acts on it),
+    and then its answer is thrown away and the connection closed, as when the worker is stopped,
+    the network drops, or a request times out after the backend took it. With ``hold=True`` the
+    relay keeps the connection open after the backend answered until ``release()``. ``down``:
+    every request is dropped unanswered. ``sent`` lists the paths the backend received."""
+
+    def __init__(self, backend_port: int):
+        import http.client
+        import http.server
+
+        relay = self
+        self.backend_port = backend_port
+        self.down = False
+        self.sent: list[str] = []
+        self._lose: dict[str, bool] = {}
+        self.taken = threading.Event()
+        self._release = threading.Event()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            # One connection per request: Chromium resends a request, even a POST, on its own
+            # when a reused keep-alive connection closes without an answer, which would hide the
+            # lost answer from the worker.
+            protocol_version = "HTTP/1.0"
+
+            def log_message(self, *args):
+                pass
+
+            def _relay(self):
+                if relay.down:
+                    self.close_connection = True
+                    return
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                path = self.path.split("?")[0]
+                lose = relay._lose.pop(path, None)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                conn = http.client.HTTPConnection("127.0.0.1", relay.backend_port, timeout=30)
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                answer = conn.getresponse()
+                data = answer.read()
+                conn.close()
+                relay.sent.append(path)
+                if lose is not None:
+                    relay.taken.set()
+                    if lose:
+                        relay._release.wait(30)
+                    self.close_connection = True
+                    return  # no answer at all: the client sees the connection close
+                self.send_response(answer.status)
+                for k, v in answer.getheaders():
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PATCH = do_DELETE = do_OPTIONS = _relay
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def lose_answer(self, path: str, hold: bool = False) -> None:
+        self.taken.clear()
+        self._release.clear()
+        self._lose[path] = hold
+
+    def release(self) -> None:
+        self._release.set()
+
+    def close(self) -> None:
+        self._release.set()
+        self.server.shutdown()
+        self.server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ import urllib.parse
 
 import pytest
 
-from .conftest import PAGES, Chromium, arxiv_abs_page, expected_ids, fixture_html, wait_until
+from .conftest import (PAGES, BackendProxy, Chromium, arxiv_abs_page, chrome_build_with_all_sites_granted,
+                       expected_ids, fixture_html, wait_until)
 
 pytestmark = pytest.mark.browser
 
@@ -175,13 +176,138 @@ def test_a_save_in_one_tab_updates_the_other_tab(chrome):
                        what="the first tab's badge to follow the unsave")
 
 
-def test_context_menu_action_saves_a_linked_paper(chrome):
-    # Headless Chromium cannot open a context menu; run the menu's click handler in the worker.
-    worker = chrome.ctx.service_workers[0]
-    worker.evaluate("saveLink('https://arxiv.org/abs/2401.00001v2', 'A Linked Paper About Things')")
-    record = wait_until(lambda: (lambda s: s[1] if s[0] == 200 else None)(chrome.server.api("GET", "/api/papers/arxiv:2401.00001")),
-                        message="the linked paper in the library")
-    assert record["saved"] is True and record["title"] == "A Linked Paper About Things"
+BLOG = "https://example.org/blog/reading-list"
+BLOG_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>My reading list</title></head>
+<body style="font: 16px/1.6 sans-serif; max-width: 40em; margin: 2em">
+<h1>What I read this week</h1>
+<ul>
+  <li id="abs">Hogwild! Inference (<a href="https://arxiv.org/abs/2504.06261v2">arXiv</a>)</li>
+  <li id="hf">The same on <a href="https://huggingface.co/papers/2504.06261">HF Papers</a></li>
+  <li id="pdf">A PDF: <a href="https://arxiv.org/pdf/2506.07982">2506.07982</a></li>
+  <li id="unknown">Not in my library: <a href="https://arxiv.org/abs/2409.00001">2409.00001</a></li>
+  <li id="listing">A listing: <a href="https://arxiv.org/list/cs.LG/new">cs.LG new</a></li>
+  <li id="other">Elsewhere: <a href="https://example.org/about">about</a></li>
+</ul></body></html>"""
+
+MARKS_JS = """() => [...document.querySelectorAll('span.papershelf-link-mark')].map(m => ({
+  item: m.closest('li') && m.closest('li').id, after: m.previousElementSibling && m.previousElementSibling.href,
+  text: m.shadowRoot.querySelector('span').textContent, title: m.shadowRoot.querySelector('span').title }))"""
+
+
+def menu_click(chrome, link_url, link_text, page_url=BLOG):
+    """A right-click on a link and "Save to PaperShelf", as far as headless Chromium allows.
+
+    A headless browser has no native context menu to open or click. The test checks that the
+    worker registered the menu item (update() fails for an unknown id) and that its onClicked
+    listener is the worker's handler, then calls that listener with the info object and tab
+    Chrome passes for a click on a link, and waits for what the handler returns."""
+    worker = chrome.worker()
+    assert worker.evaluate("chrome.contextMenus.onClicked.hasListener(onMenuClicked)")
+    worker.evaluate("chrome.contextMenus.update('papershelf-save-link', {title: 'Save to PaperShelf'})")
+    return worker.evaluate("""async ([linkUrl, linkText, pageUrl]) => {
+        const [tab] = await chrome.tabs.query({url: pageUrl});
+        return await onMenuClicked({menuItemId: 'papershelf-save-link', linkUrl, linkText, pageUrl,
+                                    frameId: 0, editable: false}, tab);
+    }""", [link_url, link_text, page_url])
+
+
+def test_context_menu_saves_a_linked_paper_by_key_and_the_next_capture_fills_it_in(chrome):
+    server = chrome.server
+    chrome.serve(BLOG, BLOG_HTML)
+    chrome.open(BLOG)
+
+    # A paper the library has never seen: saved by key as a stub, no invented title.
+    answer = menu_click(chrome, "https://arxiv.org/abs/2504.06261v2", "arXiv")
+    assert answer["saved"] == ["arxiv:2504.06261"], answer
+    stub = paper(server, "arxiv:2504.06261")
+    assert stub["saved"] is True and not stub["title"] and stub["seen_count"] == 0
+    # The listing that carries it fills the stub in and shows it saved.
+    page, _ = open_listing(chrome)
+    badge = next(b for b in chrome.badges(page) if b["id"] == "2504.06261")
+    assert badge["state"] == "saved" and badge["text"] == "✓ Saved"
+    filled = paper(server, "arxiv:2504.06261")
+    assert filled["saved"] is True and filled["seen_count"] == 1 and filled["title"].startswith("Hogwild! Inference")
+
+    # A paper the library has seen, from an HF link: saved, and the open listing's badge follows.
+    assert paper(server, "arxiv:2506.07982")["saved"] is False
+    answer = menu_click(chrome, "https://huggingface.co/papers/2506.07982", "HF Papers")
+    assert answer["saved"] == ["arxiv:2506.07982"], answer
+    chrome.wait_badges(page, lambda bs: any(b["id"] == "2506.07982" and b["state"] == "saved" for b in bs),
+                       what="the listing's badge to follow the menu save")
+    assert paper(server, "arxiv:2506.07982")["title"]  # the captured title is kept
+
+    # A link that is not a paper (the menu's URL patterns would not offer it): nothing saved.
+    answer = menu_click(chrome, "https://arxiv.org/list/cs.LG/new", "cs.LG new")
+    assert "error" in answer
+    assert saved_keys(server) == {"arxiv:2504.06261", "arxiv:2506.07982"}
+
+
+# --- opt-in link marks on other sites ------------------------------------------------------------
+
+def library_for_blog(server):
+    """2504.06261 saved (a stub), 2506.07982 known but not saved, 2409.00001 unknown."""
+    assert server.api("POST", "/api/save", json={"keys": ["arxiv:2504.06261", "arxiv:2506.07982"]})[0] == 200
+    assert server.api("POST", "/api/unsave", json={"keys": ["arxiv:2506.07982"]})[0] == 200
+
+
+def marks_after_idle(page, ms=1200):
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(ms)  # a registered script runs at document_idle and asks the worker once
+    return page.evaluate(MARKS_JS)
+
+
+def test_link_marks_are_off_by_default(chrome):
+    library_for_blog(chrome.server)
+    chrome.serve(BLOG, BLOG_HTML)
+    page = chrome.open(BLOG)
+    assert marks_after_idle(page) == []
+    assert page.evaluate("() => document.querySelectorAll('span.papershelf-badge-host').length") == 0
+    assert chrome.storage("return await chrome.scripting.getRegisteredContentScripts();") == []
+    assert chrome.storage("return await chrome.permissions.contains({origins: ['*://*/*']});") is False
+    options = chrome.ctx.new_page()
+    options.goto(f"chrome-extension://{chrome.ext_id}/options/options.html")
+    assert options.locator("#mark-links").is_checked() is False
+
+
+def test_link_marks_once_enabled_mark_saved_paper_links_on_any_site(playwright_driver, extension_builds, artifacts,
+                                                                     live_server, tmp_path):
+    library_for_blog(live_server)
+    build = chrome_build_with_all_sites_granted(extension_builds["chrome"], tmp_path)
+    browser = Chromium(playwright_driver, build, artifacts)
+    try:
+        browser.reset(live_server)
+        browser.serve(BLOG, BLOG_HTML)
+        # Permission granted but the option not turned on: still nothing.
+        assert marks_after_idle(browser.open(BLOG)) == []
+
+        options = browser.ctx.new_page()
+        options.goto(f"chrome-extension://{browser.ext_id}/options/options.html")
+        assert options.locator("#mark-links").is_checked() is False
+        options.locator("#mark-links").click()  # a real click: permissions.request needs the gesture
+        wait_until(lambda: "On:" in options.locator("#marks-status").text_content(), message="the option to turn on")
+        assert options.locator("#mark-links").is_checked()
+        scripts = browser.storage("return await chrome.scripting.getRegisteredContentScripts();")
+        assert [s["id"] for s in scripts] == ["papershelf-link-marks"]
+
+        page = browser.open(BLOG)
+        marks = wait_until(lambda: page.evaluate(MARKS_JS) if len(page.evaluate(MARKS_JS)) >= 2 else None,
+                           message="marks on the blog's links")
+        page.wait_for_timeout(300)  # nothing else arrives later
+        marks = page.evaluate(MARKS_JS)
+        assert sorted(m["item"] for m in marks) == ["abs", "hf"], marks
+        assert all(m["text"] == "✓" and m["title"] == "Saved in PaperShelf" for m in marks)
+        assert {m["after"] for m in marks} == {"https://arxiv.org/abs/2504.06261v2", "https://huggingface.co/papers/2504.06261"}
+        page.set_viewport_size({"width": 800, "height": 420})
+        page.screenshot(path=str(artifacts / "chromium-link-marks.png"))
+
+        # Turned off again: unregistered, and a fresh load of the page has no marks.
+        options.locator("#mark-links").click()
+        wait_until(lambda: options.locator("#marks-status").text_content() == "Off.", message="the option to turn off")
+        assert browser.storage("return await chrome.scripting.getRegisteredContentScripts();") == []
+        page.reload()
+        assert marks_after_idle(page) == []
+    finally:
+        browser.close()
 
 
 # --- HF in-page navigation -------------------------------------------------------------------
@@ -327,6 +453,60 @@ def test_queue_survives_a_browser_restart(playwright_driver, extension_builds, a
     assert saved_keys(live_server) == {"arxiv:2502.21257"}
     for i in expected_ids(LISTING):
         assert paper(live_server, f"arxiv:{i}")["seen_count"] == 1
+
+
+def seen_counts(server, ids):
+    return {i: paper(server, f"arxiv:{i}")["seen_count"] for i in ids}
+
+
+def test_a_capture_whose_answer_was_lost_is_not_counted_twice(chrome):
+    """The backend takes the page's capture but the answer never arrives (connection dropped):
+    the worker queues it as undelivered, and before sending it again finds it already counted."""
+    proxy = BackendProxy(chrome.server.port)
+    try:
+        chrome.storage(f"await chrome.storage.local.set({{port: {proxy.port}}});")
+        proxy.lose_answer("/api/capture")
+        page, n = open_listing(chrome)  # settles once the worker has sorted it out
+        assert proxy.taken.is_set()
+        assert chrome.queue() == []
+        assert all(b["state"] == "new" for b in chrome.badges(page)), (chrome.badges(page), proxy.sent, seen_counts(chrome.server, expected_ids(LISTING)))
+        assert proxy.sent.count("/api/capture") == 1
+        assert set(seen_counts(chrome.server, expected_ids(LISTING)).values()) == {1}
+    finally:
+        proxy.close()
+
+
+def test_a_worker_stopped_between_sending_and_dequeuing_does_not_count_a_capture_twice(chrome):
+    """A queued capture is flushed; the backend takes it; the browser stops the worker before the
+    answer comes back and the capture leaves the queue. The next worker finds it in the queue and
+    must not send it again."""
+    proxy = BackendProxy(chrome.server.port)
+    try:
+        chrome.storage(f"await chrome.storage.local.set({{port: {proxy.port}}});")
+        proxy.down = True
+        url = chrome.serve(PAGES[LISTING], fixture_html(LISTING))
+        page = chrome.open(url)
+        chrome.wait_badges(page, lambda bs: len(bs) == 6 and all(b["state"] == "queued" for b in bs), what="queued badges")
+        assert [op["kind"] for op in chrome.queue()] == ["capture"]
+
+        proxy.lose_answer("/api/capture", hold=True)
+        proxy.down = False  # the worker's retry timer flushes the queue within a second or two
+        assert proxy.taken.wait(20), "the queued capture was not sent"
+        assert set(seen_counts(chrome.server, expected_ids(LISTING)).values()) == {1}  # the backend took it
+        chrome.stop_worker()
+        proxy.release()
+        (op,) = chrome.queue()  # the capture is still queued, with the counts from before it was sent
+        assert op["kind"] == "capture" and set(op["before"].values()) == {0}
+
+        chrome.storage("await chrome.runtime.sendMessage({type: 'popup-state'});")  # a new worker starts
+        wait_until(lambda: chrome.queue() == [], timeout=20, message="the queue to empty")
+        chrome.wait_badges(page, lambda bs: len(bs) == 6 and all(b["state"] == "new" and b["recorded"] for b in bs),
+                           what="the tab to learn its capture was recorded")
+        assert proxy.sent.count("/api/capture") == 1
+        assert set(seen_counts(chrome.server, expected_ids(LISTING)).values()) == {1}
+        assert wait_until(lambda: chrome.toolbar_badge() == "", message="toolbar badge cleared")
+    finally:
+        proxy.close()
 
 
 # --- options -----------------------------------------------------------------------------------

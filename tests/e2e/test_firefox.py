@@ -72,3 +72,29 @@ def test_offline_queue_flushes_when_the_backend_is_back(ff):
     for i in expected_ids("hf_daily_with_props.html"):
         status, record = server.api("GET", f"/api/papers/arxiv:{i}")
         assert status == 200 and record["seen_count"] == 1, i
+
+
+def test_a_save_in_one_tab_updates_the_badge_in_another_tab(ff, artifacts):
+    """Two tabs (two BiDi browsing contexts) on the same listing: saving in one changes the badge
+    of the same paper in the other, through the worker's broadcast, and back for an unsave."""
+    name = "hf_daily_with_props.html"
+    url = ff.serve(PAGES[name], fixture_html(name))
+    n = len(expected_ids(name))
+    ff.navigate(url)
+    ff.wait_badges(settled(n), what="badges in the first tab")
+    second = ff.new_tab()
+    try:
+        ff.navigate(url, context=second)
+        ff.wait_badges(settled(n), context=second, what="badges in the second tab")
+        click_badge(ff, "2504.06261")  # in the first tab
+        ff.wait_badges(lambda bs: any(b["id"] == "2504.06261" and b["text"] == "✓ Saved" for b in bs),
+                       context=second, what="the second tab's badge to follow the save")
+        assert saved_keys(ff.server) == {"arxiv:2504.06261"}
+        ff.screenshot(artifacts / "firefox-second-tab-follows.png", context=second)
+        ff.evaluate("""(() => { const host = document.querySelector('span.papershelf-badge-host[data-papershelf-id="2504.06261"]');
+            host.shadowRoot.querySelector('button').click(); return true; })()""", context=second)
+        ff.wait_badges(lambda bs: any(b["id"] == "2504.06261" and b["text"] == "Save" for b in bs),
+                       what="the first tab's badge to follow the unsave")
+        assert saved_keys(ff.server) == set()
+    finally:
+        ff.close_tab(second)
