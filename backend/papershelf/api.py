@@ -102,15 +102,15 @@ def unsave():
 
 
 def find(query: PaperQuery) -> list[dict]:
-    lib = library()
-    return query.order(lib.search(query.matcher(lib.search_text)))
+    """The stored documents the query selects, unordered."""
+    return query.select(*library().search_view())
 
 
 @bp.get("/papers")
 def papers():
     query = PaperQuery.from_args(request.args)
     found = find(query)
-    return jsonify(total=len(found), papers=found[query.offset: query.offset + query.limit])
+    return jsonify(total=len(found), papers=query.page(found))
 
 
 @bp.post("/papers/batch")
@@ -182,7 +182,7 @@ def export_response(fmt: str, query: PaperQuery) -> Response:
     if wanted:
         docs = query.order(library().search(lambda d: d["key"] in wanted))
     else:
-        docs = find(query)
+        docs = query.order(find(query))
     papers = [paper_from_stored(d) for d in docs]
     try:
         body, media_type, extension = export_papers(fmt, papers)

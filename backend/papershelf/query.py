@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -59,11 +60,13 @@ class PaperQuery:
             keys=[k for k in args.get("keys", "").split(",") if k.strip()],
         )
 
-    def matcher(self, search_text: Callable[[dict], str]) -> Callable[[dict], bool]:
-        """A test for documents that checks only the filters this query sets.
-
-        Built once per request: at 20,000 papers the per-document cost is the whole budget.
-        ``search_text(doc)`` gives the casefolded text ``q`` looks in."""
+    def select(self, docs: list[dict], texts: list[str]) -> list[dict]:
+        """The documents that pass every filter; ``texts[i]`` is the casefolded text ``q`` looks
+        in for ``docs[i]``. At 20,000 papers the per-document cost is the whole budget, so
+        only the filters this query sets are checked, the text first (it is the most selective)."""
+        terms = self.q.casefold().split()
+        if terms:
+            docs = [d for d, text in zip(docs, texts) if all(t in text for t in terms)]
         tests: list[Callable[[dict], bool]] = []
         if self.saved is not None:
             tests.append(lambda d, want=self.saved: bool(d.get("saved")) is want)
@@ -77,23 +80,27 @@ class PaperQuery:
             tests.append(lambda d, low=self.date_from: (d.get("published") or "") >= low)
         if self.date_to:
             tests.append(lambda d, high=self.date_to: "" < (d.get("published") or "")[: len(high)] <= high)
-        terms = self.q.casefold().split()
-        if terms:
-            tests.append(lambda d: all(t in search_text(d) for t in terms))
+        if not tests:
+            return list(docs)
         if len(tests) == 1:
-            return tests[0]
-        return lambda d: all(test(d) for test in tests)
+            return [d for d in docs if tests[0](d)]
+        return [d for d in docs if all(test(d) for test in tests)]
 
-    def order(self, docs: list[dict]) -> list[dict]:
+    def sort_key(self) -> Callable[[dict], tuple]:
         name, missing = SORTS[self.sort]
         if self.sort == "title":
-            def sort_key(d: dict):
-                return ((d.get(name) or "").casefold(), d["key"])
-        else:
-            def sort_key(d: dict):
-                value = d.get(name)
-                return (missing if value is None else value, d["key"])
-        return sorted(docs, key=sort_key, reverse=self.descending)
+            return lambda d: ((d.get(name) or "").casefold(), d["key"])
+        return lambda d: (missing if d.get(name) is None else d[name], d["key"])
+
+    def order(self, docs: list[dict]) -> list[dict]:
+        """All of ``docs`` in this query's order (exports)."""
+        return sorted(docs, key=self.sort_key(), reverse=self.descending)
+
+    def page(self, docs: list[dict]) -> list[dict]:
+        """Just the requested page: a partial sort of the first offset+limit, not all 20,000."""
+        wanted = self.offset + self.limit
+        pick = heapq.nlargest if self.descending else heapq.nsmallest
+        return pick(wanted, docs, key=self.sort_key())[self.offset:]
 
 
 def _tri_state(value: str, name: str) -> bool | None:

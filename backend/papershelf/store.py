@@ -150,6 +150,7 @@ class Library:
         self._by_doi: dict[str, str] = {}  # doi -> key of the record that carries it
         self._by_title: dict[str, set[str]] = {}  # normalised title -> keys
         self._search_text: dict[str, tuple[dict, str]] = {}  # key -> (document, its search text)
+        self._view: tuple[int, list[dict], list[str]] | None = None  # see search_view()
         self._seq = 0
         self._next_id = 1
         if not read_only:
@@ -415,12 +416,22 @@ class Library:
         docs = self._docs()
         return docs if test is None else [d for d in docs if test(d)]
 
-    def search_text(self, doc: dict) -> str:
-        """The casefolded text a search looks through, cached per stored document."""
-        cached = self._search_text.get(doc["key"])
-        if cached is None or cached[0] is not doc:
-            cached = self._search_text[doc["key"]] = (doc, search_text_of(doc))
-        return cached[1]
+    def search_view(self) -> tuple[list[dict], list[str]]:
+        """Every stored document and, aligned with it, the casefolded text a search looks in.
+
+        Built at most once per change to the library; each paper's text is cached until that
+        paper changes, so after one save only that paper's text is made again."""
+        with self._lock:
+            if self._view is None or self._view[0] != self._seq:
+                docs = self._docs()
+                texts = []
+                for doc in docs:
+                    cached = self._search_text.get(doc["key"])
+                    if cached is None or cached[0] is not doc:
+                        cached = self._search_text[doc["key"]] = (doc, search_text_of(doc))
+                    texts.append(cached[1])
+                self._view = (self._seq, docs, texts)
+            return self._view[1], self._view[2]
 
     def all_tags(self) -> list[dict[str, Any]]:
         counts = Counter(t for d in self._docs() for t in d.get("tags", []))
