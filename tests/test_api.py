@@ -234,3 +234,13 @@ def test_a_library_that_cannot_write_answers_with_the_reason(api, library, monke
     monkeypatch.undo()
     assert r.status_code == 507 and "No space left" in r.json["error"]["message"]
     assert len(library) == 0 and os.path.getsize(library.journal_path) == 0
+
+
+def test_a_repeated_capture_id_is_answered_without_counting_again(api):
+    body = {**capture_body(*HF_SEARCH), "capture_id": "tab7-1700000000000-3"}
+    first = api.post("/api/capture", body).json
+    again = api.post("/api/capture", body).json
+    assert again == first and all(p["seen_count"] == 1 for p in first["papers"])
+    other = api.post("/api/capture", {**body, "capture_id": "tab7-1700000000000-4"}).json
+    assert all(p["seen_count"] == 2 for p in other["papers"])
+    assert api.post("/api/capture", {**body, "capture_id": 5}).status_code == 400

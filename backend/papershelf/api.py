@@ -73,9 +73,22 @@ def health():
 
 @bp.post("/capture")
 def capture():
-    page = page_from(json_body())
-    papers, skipped = capture_page(page)
-    return jsonify(papers=papers, skipped=skipped)
+    body = json_body()
+    page = page_from(body)
+    capture_id = body.get("capture_id")
+    if capture_id is not None and (not isinstance(capture_id, str) or not 0 < len(capture_id) <= 100):
+        raise BadRequest("'capture_id' must be a string of 1 to 100 characters")
+
+    def record() -> dict:
+        papers, skipped = capture_page(page)
+        return {"papers": papers, "skipped": skipped}
+
+    # A capture is the one call that is not safe to repeat (each one counts a view), and a
+    # browser may send one twice (an answer lost, a worker stopped mid-flight, a POST retried on
+    # a dropped keep-alive connection). The extension names each capture; a repeat is answered
+    # with the first answer and counts nothing.
+    answer = current_app.config["RECENT_CAPTURES"].once(capture_id, record) if capture_id else record()
+    return jsonify(answer)
 
 
 @bp.post("/status")
