@@ -116,7 +116,7 @@ def unsave():
 
 def find(query: PaperQuery) -> list[dict]:
     """The stored documents the query selects, unordered."""
-    return query.select(*library().search_view())
+    return query.select(*library().search_view(with_text=bool(query.q.strip())))
 
 
 @bp.get("/papers")

@@ -416,12 +416,15 @@ class Library:
         docs = self._docs()
         return docs if test is None else [d for d in docs if test(d)]
 
-    def search_view(self) -> tuple[list[dict], list[str]]:
-        """Every stored document and, aligned with it, the casefolded text a search looks in.
+    def search_view(self, *, with_text: bool = True) -> tuple[list[dict], list[str]]:
+        """Every stored document and, aligned with it, the casefolded text a search looks in
+        (``with_text=False``: no texts, for queries without words).
 
         Built at most once per change to the library; each paper's text is cached until that
         paper changes, so after one save only that paper's text is made again."""
         with self._lock:
+            if not with_text:
+                return self._docs(), []
             if self._view is None or self._view[0] != self._seq:
                 docs = self._docs()
                 texts = []
