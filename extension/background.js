@@ -2,7 +2,8 @@
  *
  * Content scripts, the popup and the options page send it messages; it calls the local backend
  * (http://127.0.0.1:PORT/api/*, always with the X-PaperShelf-Client header). Captures and saves
- * that cannot reach the backend go into an offline queue in storage.local, kept in order,
+ * that cannot reach the backend, or that it cannot take yet (a 5xx answer: the library cannot
+ * write, say), go into an offline queue in storage.local, kept in order,
  * retried with back-off (a timer while the worker is awake, an alarm when it sleeps), shown on
  * the toolbar badge, and flushed in order when the backend answers again. Every successful save
  * or unsave is broadcast to all tabs, so the same paper's badge changes everywhere.
@@ -30,7 +31,17 @@ const MAX_BACKOFF_MS = 5 * 60 * 1000;
 
 /** The backend did not answer (down, wrong port, restarting): the request can be retried. */
 class Offline extends Error {}
-/** The backend answered with an error: retrying the same request would fail the same way. */
+/** The backend answered but could not do it (5xx: the library cannot write, disk full, a proxy in
+ * between restarting). Nothing was stored, so like Offline it is queued and retried; `reason` is
+ * the backend's own message, shown on the badges that wait for it. */
+class Unavailable extends Offline {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+    this.reason = message;
+  }
+}
+/** The backend refused the request (4xx): retrying the same request would fail the same way. */
 class Refused extends Error {
   constructor(status, message) {
     super(message);
@@ -71,14 +82,15 @@ async function callBackend(method, path, body, { raw = false } = {}) {
   } catch (err) {
     throw new Offline(`PaperShelf backend unreachable at ${base} (${(err && err.message) || err})`);
   }
-  // 502-504: something between us and the backend is restarting; worth retrying later.
-  if (response.status >= 502 && response.status <= 504) throw new Offline(`backend answered ${response.status}`);
   if (!response.ok) {
     let message = `backend answered ${response.status}`;
     try {
       const data = await response.json();
       if (data && data.error && data.error.message) message = data.error.message;
     } catch (_) { /* not JSON: keep the status line */ }
+    // 5xx: the trouble is on the server's side (507/500: the library could not write; 502-504:
+    // something in between is restarting) and may clear; 4xx: the request itself is wrong.
+    if (response.status >= 500) throw new Unavailable(response.status, message);
     throw new Refused(response.status, message);
   }
   if (raw) return response;
@@ -94,30 +106,12 @@ async function callBackend(method, path, body, { raw = false } = {}) {
 // One lock serialises every backend write (direct or from the queue), so operations reach the
 // backend in the order they were made, and one flush never races another over the same item.
 //
-// Delivery is at least once: an operation leaves the queue only after the backend answered it.
-// Saves and unsaves are idempotent (saving a saved paper changes nothing), and so is save-cards
-// (it records without counting a view). A capture is not: each one the backend takes adds a view
-// to every paper on it. If the backend took a capture but its answer never reached us (the worker
-// was stopped between sending and dequeuing, the connection dropped, the request timed out while
-// the backend was slow), sending it again would count those papers twice. The backend has no
-// request ids, so the worker checks instead (`deliveredBefore` below): before a capture's first
-// send it notes the seen counts of its papers (`op.before`, kept in the queue); before any later
-// send it asks again, and a capture that already shows on every one of its papers is taken as
-// delivered and dropped. What remains:
-//  * captures whose cards have no arXiv id (title-only papers) cannot be checked: they are sent
-//    again, so such a paper may be counted twice;
-//  * a capture with a card the backend skips (no title) never shows on that card's paper, so it
-//    is sent again and its other papers may be counted twice;
-//  * a capture of the same papers from elsewhere (another tab's capture arriving between the
-//    two look-ups, another browser, an import) can make an undelivered capture look delivered:
-//    its view is not counted, but its papers are all in the library already (every one of them
-//    grew), so nothing is lost but one count;
-//  * a direct (not queued) capture has a baseline only when the page's own status look-up
-//    answered just before it (content/capture.js peekStatus); without one it is sent again;
-//  * Chromium's network stack itself resends a request, POSTs included, when a reused keep-alive
-//    connection closes without an answer; the worker never sees that repeat.
-// A backend-side capture id (the backend remembering recent ids and answering a repeat with the
-// first answer) would close all of these; it is not the extension's to add.
+// Delivery is at least once: an operation leaves the queue only after the backend answered it,
+// so a request whose answer was lost (a dropped connection, a timeout, a worker stopped between
+// sending and dequeuing) is sent again. Saves, unsaves and save-cards are idempotent. A capture
+// counts a view, so it carries `capture_id` (the operation's id, the same on every send, direct or
+// from the queue): the backend answers a repeated id with its first answer and counts nothing
+// (it remembers the last 2000 ids while it runs).
 
 let lock = Promise.resolve();
 function locked(fn) {
@@ -148,7 +142,22 @@ async function showQueueLength(n) {
 }
 
 function newOpId() {
+  if (globalThis.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** The request body of an operation; a capture is named by its operation's id (also for queue
+ * items stored before captures carried one). */
+function bodyOf(op) {
+  return op.kind === "capture" ? { ...op.body, capture_id: op.id } : op.body;
+}
+
+/** What a tab is told when its operation was queued; `reason` when the backend answered but
+ * could not take it (the badge shows it). */
+function queuedAnswer(op, err) {
+  const answer = { queued: true, captureId: op.id };
+  if (err instanceof Unavailable) answer.reason = err.reason;
+  return answer;
 }
 
 async function scheduleRetry() {
@@ -185,96 +194,22 @@ function submit(op) {
       queue.push(op);
       await storeQueue(queue);
       kick();
-      return { queued: true, captureId: op.id };
+      return queuedAnswer(op);
     }
-    const keys = captureKeys(op);
-    const before = keys ? takePeek(op, keys) : null;
     try {
-      const data = await callBackend("POST", op.path, op.body);
+      const data = await callBackend("POST", op.path, bodyOf(op));
       return await finish(op, data, true);
     } catch (err) {
       if (err instanceof Offline) {
-        // The request may have reached the backend (a dropped answer, a timeout): with a
-        // baseline the flush can tell; without one it sends the capture again.
-        if (before) op.before = before;
+        // Not taken, or taken with the answer lost: queued as it is (same id), sent again later.
         queue.push(op);
         await storeQueue(queue);
         await scheduleRetry();
-        return { queued: true, captureId: op.id };
+        return queuedAnswer(op, err);
       }
       return { error: err.message };
     }
   });
-}
-
-// --- captures in doubt --------------------------------------------------------------------
-
-const ARXIV_ID = /^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/;
-const PEEK_MAX_AGE_MS = 10000;
-const peeks = new Map(); // tabId -> Map(key -> {seen, at}): the page's last status look-up
-
-/** The library keys of a capture's papers, or null when some card has no arXiv id. */
-function captureKeys(op) {
-  if (op.kind !== "capture" || !op.ids.length || !op.ids.every((id) => typeof id === "string" && ARXIV_ID.test(id))) return null;
-  return op.ids.map((id) => PaperShelfKeys.keyForArxivId(id));
-}
-
-async function statusOf(keys) {
-  const { status } = await callBackend("POST", "/api/status", { keys });
-  return status || {};
-}
-
-/** Remember what a tab's status look-up said, as the baseline of the capture that follows it. */
-function notePeek(tabId, keys, status) {
-  if (tabId === undefined || !status) return;
-  const at = Date.now();
-  for (const [tab, entries] of peeks) { // forget look-ups no capture followed (link marks, closed tabs)
-    for (const [k, v] of entries) if (at - v.at >= PEEK_MAX_AGE_MS) entries.delete(k);
-    if (!entries.size) peeks.delete(tab);
-  }
-  let byKey = peeks.get(tabId);
-  if (!byKey) peeks.set(tabId, (byKey = new Map()));
-  for (const k of keys) if (status[k]) byKey.set(k, { seen: status[k].seen_count || 0, at });
-}
-
-/** The baseline of a direct capture from its tab's look-up, used once; null when there is none. */
-function takePeek(op, keys) {
-  const byKey = peeks.get(op.tabId);
-  if (!byKey) return null;
-  const now = Date.now();
-  const fresh = keys.every((k) => byKey.has(k) && now - byKey.get(k).at < PEEK_MAX_AGE_MS);
-  const before = fresh ? Object.fromEntries(keys.map((k) => [k, byKey.get(k).seen])) : null;
-  for (const k of keys) byKey.delete(k);
-  if (!byKey.size) peeks.delete(op.tabId);
-  return before;
-}
-
-/** For a queued capture about to be sent: if an earlier send already reached the backend (every
- * paper on it shows one more view than before the first send), the answer the tab would have had,
- * rebuilt from a status look-up. Otherwise null, after storing the current seen counts as the
- * baseline, in the queue, before the request leaves. */
-async function deliveredBefore(op, queue) {
-  const keys = captureKeys(op);
-  if (!keys) return null;
-  let status;
-  try {
-    status = await statusOf(keys);
-  } catch (err) {
-    if (err instanceof Offline) throw err;
-    return null; // the look-up was refused: send unchecked, keep the old baseline
-  }
-  const seen = (k) => (status[k] && status[k].seen_count) || 0;
-  if (op.before && keys.every((k) => k in op.before && seen(k) > op.before[k])) {
-    return {
-      papers: keys.map((key, index) => ({ index, key, title: "", saved: Boolean(status[key] && status[key].saved),
-        tags: (status[key] && status[key].tags) || [], seen_count: seen(key), first_seen: null })),
-      skipped: [],
-    };
-  }
-  op.before = Object.fromEntries(keys.map((k) => [k, seen(k)]));
-  queue[0] = op;
-  await storeQueue(queue);
-  return null;
 }
 
 /** Send the queue in order; stop at the first item the backend cannot take yet. */
@@ -285,21 +220,13 @@ function flush() {
       const op = queue[0];
       let data;
       try {
-        const earlier = await deliveredBefore(op, queue);
-        if (earlier) {
-          // An earlier send got through but its answer was lost: do not count the view twice.
-          queue = queue.slice(1);
-          await storeQueue(queue);
-          await finish(op, earlier, false).catch(() => {});
-          continue;
-        }
-        data = await callBackend("POST", op.path, op.body);
+        data = await callBackend("POST", op.path, bodyOf(op));
       } catch (err) {
-        if (err instanceof Offline) {
+        if (err instanceof Offline) { // unreachable, or a 5xx: keep it first in line, retry later
           await scheduleRetry();
           return { sent: false, queue: queue.length };
         }
-        // Refused for good (e.g. a card the backend rejects): drop it so the rest can go, and
+        // Refused for good (4xx, e.g. a card the backend rejects): drop it so the rest can go, and
         // tell the tab that made it.
         queue = queue.slice(1);
         await storeQueue(queue);
@@ -308,7 +235,8 @@ function flush() {
       }
       queue = queue.slice(1);
       // Dequeued before anything else can fail. The worker can still be stopped between the
-      // backend's answer and this write: the next flush then finds the capture delivered.
+      // backend's answer and this write: the next flush sends it again, and a capture's id keeps
+      // that from counting twice.
       await storeQueue(queue);
       try {
         await finish(op, data, false);
@@ -443,10 +371,7 @@ async function handle(message, sender) {
     case "status-keys": {
       // Read-only look-up (quick badges before a capture, link marks): never queued.
       try {
-        const keys = keysOf(message);
-        const answer = await callBackend("POST", "/api/status", { keys });
-        notePeek(sender && sender.tab ? sender.tab.id : undefined, keys, answer && answer.status);
-        return answer;
+        return await callBackend("POST", "/api/status", { keys: keysOf(message) });
       } catch (err) {
         return { error: err.message, status: {} };
       }

@@ -45,6 +45,12 @@
         return tags.length ? `Saved in PaperShelf · tags: ${tags.join(", ")} · click to remove` : "Saved in PaperShelf (no tags) · click to remove";
       }
       case "queued":
+        // The backend answered but could not store it (disk full, say): its reason, then the plan.
+        if (record.queuedReason) {
+          return record.wantSaved
+            ? `PaperShelf could not store the save yet (${record.queuedReason}): it is queued and will be retried`
+            : `PaperShelf could not record this page yet (${record.queuedReason}): it is queued and will be retried · click to save`;
+        }
         return record.wantSaved
           ? "PaperShelf backend unreachable: the save is queued and will be sent when it is back"
           : "PaperShelf backend unreachable: this page is queued and will be recorded when it is back · click to save";

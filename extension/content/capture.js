@@ -10,13 +10,13 @@
   const MAX_CARDS_PER_REQUEST = 100;
   const MAX_CHARS_PER_REQUEST = 1_500_000;
 
-  PS.papers = new Map(); // id -> {id, key, phase: pending|queued|error|null, reason, busy, wantSaved, queuedSave, html, single}
+  PS.papers = new Map(); // id -> {id, key, phase: pending|queued|error|null, reason, queuedReason, busy, wantSaved, queuedSave, html, single}
   PS.captures = new Map(); // captureId of a queued capture -> [ids]
 
   function paperFor(id) {
     let p = PS.papers.get(id);
     if (!p) {
-      p = { id, key: PS.keyById.get(id) || null, confirmed: PS.keyById.has(id), phase: "pending", reason: "", busy: false, wantSaved: false, queuedSave: false, html: "", single: false };
+      p = { id, key: PS.keyById.get(id) || null, confirmed: PS.keyById.has(id), phase: "pending", reason: "", queuedReason: "", busy: false, wantSaved: false, queuedSave: false, html: "", single: false };
       PS.papers.set(id, p);
     }
     return p;
@@ -27,6 +27,9 @@
     if (p.busy) return "busy";
     if (p.queuedSave) return "queued";
     if (p.error) return "error";
+    // A capture queued or refused for a paper the backend has not answered for: its status may
+    // be known from the quick look-up, but this view is not recorded (yet).
+    if ((p.phase === "queued" || p.phase === "error") && !p.confirmed) return p.phase;
     const status = p.key ? PS.statusByKey.get(p.key) : null;
     if (status) return PS.badges.stateFromStatus(status);
     return p.phase || "new";
@@ -42,6 +45,7 @@
       record.state = stateOf(p);
       record.wantSaved = p.wantSaved || p.queuedSave;
       record.reason = p.error || p.reason;
+      record.queuedReason = p.queuedReason;
       // The backend has answered for this paper (recorded, or refused with a reason); until then
       // the badge may show a state from the quick status look-up.
       record.recorded = Boolean(p.confirmed || p.error || p.phase === "error");
@@ -154,7 +158,8 @@
       PS.captures.set(answer.captureId, ids);
       for (const id of ids) {
         const p = paperFor(id);
-        if (!p.key) p.phase = "queued";
+        if (!p.confirmed) p.phase = "queued";
+        p.queuedReason = answer.reason || "";
       }
     } else if (!answer || answer.error) {
       for (const id of ids) {

@@ -37,6 +37,7 @@
       p.busy = false;
       if (answer && answer.queued) {
         p.queuedSave = saving;
+        p.queuedReason = answer.reason || "";
         p.error = "";
       } else if (!answer || answer.error) {
         p.error = (answer && answer.error) || "no answer from PaperShelf";
@@ -49,6 +50,11 @@
           p.confirmed = true;
           PS.keyById.set(p.id, p.key);
           p.phase = null;
+        }
+        if (p.key && p.phase === "error") {
+          // Its capture was refused, but the backend has just saved (or unsaved) it by key.
+          p.phase = null;
+          p.confirmed = true;
         }
         if (p.key && !(answer.status && answer.status[p.key])) {
           const known = PS.statusByKey.get(p.key) || { tags: [], seen_count: 0 };

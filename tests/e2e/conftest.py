@@ -472,8 +472,11 @@ class BackendProxy:
     ``lose_answer(path)``: the next request to ``path`` reaches the backend (which acts on it),
     and then its answer is thrown away and the connection closed, as when the worker is stopped,
     the network drops, or a request times out after the backend took it. With ``hold=True`` the
-    relay keeps the connection open after the backend answered until ``release()``. ``down``:
-    every request is dropped unanswered. ``sent`` lists the paths the backend received."""
+    relay keeps the connection open after the backend answered until ``release()``.
+    ``fail(path, status, message)``: until ``heal(path)``, every request to ``path`` is answered
+    by the relay itself with that status and the backend's JSON error shape, and never reaches
+    the backend (a library that cannot write stores nothing); ``failed`` lists those paths. ``down``: every request is dropped unanswered.
+    ``sent`` lists the paths the backend received, ``received`` (path, JSON body or None) pairs."""
 
     def __init__(self, backend_port: int):
         import http.client
@@ -483,7 +486,10 @@ class BackendProxy:
         self.backend_port = backend_port
         self.down = False
         self.sent: list[str] = []
+        self.received: list[tuple[str, object]] = []
+        self.failed: list[str] = []
         self._lose: dict[str, bool] = {}
+        self._fail: dict[str, tuple[int, str]] = {}
         self.taken = threading.Event()
         self._release = threading.Event()
 
@@ -502,6 +508,17 @@ class BackendProxy:
                     return
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 path = self.path.split("?")[0]
+                fail = relay._fail.get(path)
+                if fail is not None:
+                    status, message = fail
+                    data = json.dumps({"error": {"code": "library_error", "message": message}}).encode()
+                    relay.failed.append(path)
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 lose = relay._lose.pop(path, None)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
                 conn = http.client.HTTPConnection("127.0.0.1", relay.backend_port, timeout=30)
@@ -509,6 +526,11 @@ class BackendProxy:
                 answer = conn.getresponse()
                 data = answer.read()
                 conn.close()
+                try:
+                    parsed = json.loads(body) if body else None
+                except ValueError:
+                    parsed = None
+                relay.received.append((path, parsed))
                 relay.sent.append(path)
                 if lose is not None:
                     relay.taken.set()
@@ -535,6 +557,17 @@ class BackendProxy:
         self.taken.clear()
         self._release.clear()
         self._lose[path] = hold
+
+    def fail(self, path: str, status: int = 507, message: str = "No space left on device") -> None:
+        self._fail[path] = (status, message)
+
+    def heal(self, path: str) -> None:
+        self._fail.pop(path, None)
+
+    def capture_ids(self) -> list:
+        """The capture_id of every capture the backend received, in order."""
+        return [b.get("capture_id") if isinstance(b, dict) else None
+                for p, b in list(self.received) if p == "/api/capture"]
 
     def release(self) -> None:
         self._release.set()

@@ -461,16 +461,18 @@ def seen_counts(server, ids):
 
 def test_a_capture_whose_answer_was_lost_is_not_counted_twice(chrome):
     """The backend takes the page's capture but the answer never arrives (connection dropped):
-    the worker queues it as undelivered, and before sending it again finds it already counted."""
+    the worker queues it and sends it again with the same capture_id, which the backend answers
+    from its first answer without counting a second view."""
     proxy = BackendProxy(chrome.server.port)
     try:
         chrome.storage(f"await chrome.storage.local.set({{port: {proxy.port}}});")
         proxy.lose_answer("/api/capture")
-        page, n = open_listing(chrome)  # settles once the worker has sorted it out
+        page, n = open_listing(chrome)  # settles once the resend has been answered
         assert proxy.taken.is_set()
         assert chrome.queue() == []
         assert all(b["state"] == "new" for b in chrome.badges(page)), (chrome.badges(page), proxy.sent, seen_counts(chrome.server, expected_ids(LISTING)))
-        assert proxy.sent.count("/api/capture") == 1
+        ids = proxy.capture_ids()
+        assert len(ids) == 2 and ids[0] and ids[0] == ids[1], ids  # sent again, under the same name
         assert set(seen_counts(chrome.server, expected_ids(LISTING)).values()) == {1}
     finally:
         proxy.close()
@@ -479,7 +481,7 @@ def test_a_capture_whose_answer_was_lost_is_not_counted_twice(chrome):
 def test_a_worker_stopped_between_sending_and_dequeuing_does_not_count_a_capture_twice(chrome):
     """A queued capture is flushed; the backend takes it; the browser stops the worker before the
     answer comes back and the capture leaves the queue. The next worker finds it in the queue and
-    must not send it again."""
+    sends it again under the same capture_id; the backend counts it once."""
     proxy = BackendProxy(chrome.server.port)
     try:
         chrome.storage(f"await chrome.storage.local.set({{port: {proxy.port}}});")
@@ -495,16 +497,79 @@ def test_a_worker_stopped_between_sending_and_dequeuing_does_not_count_a_capture
         assert set(seen_counts(chrome.server, expected_ids(LISTING)).values()) == {1}  # the backend took it
         chrome.stop_worker()
         proxy.release()
-        (op,) = chrome.queue()  # the capture is still queued, with the counts from before it was sent
-        assert op["kind"] == "capture" and set(op["before"].values()) == {0}
+        (op,) = chrome.queue()  # the capture is still queued, under the id it was sent with
+        assert op["kind"] == "capture" and proxy.capture_ids() == [op["id"]]
 
         chrome.storage("await chrome.runtime.sendMessage({type: 'popup-state'});")  # a new worker starts
         wait_until(lambda: chrome.queue() == [], timeout=20, message="the queue to empty")
         chrome.wait_badges(page, lambda bs: len(bs) == 6 and all(b["state"] == "new" and b["recorded"] for b in bs),
                            what="the tab to learn its capture was recorded")
-        assert proxy.sent.count("/api/capture") == 1
+        assert proxy.capture_ids() == [op["id"], op["id"]]
         assert set(seen_counts(chrome.server, expected_ids(LISTING)).values()) == {1}
         assert wait_until(lambda: chrome.toolbar_badge() == "", message="toolbar badge cleared")
+    finally:
+        proxy.close()
+
+
+def test_a_library_that_cannot_write_keeps_captures_and_saves_queued_until_it_can(chrome):
+    """The backend answers 507 with its JSON error (disk full): nothing was stored, so the capture
+    and then a save stay queued, the badges say so with the backend's reason, and both go through
+    once the library can write again."""
+    server = chrome.server
+    proxy = BackendProxy(server.port)
+    try:
+        chrome.storage(f"await chrome.storage.local.set({{port: {proxy.port}}});")
+        proxy.fail("/api/capture", 507, "cannot write the journal: No space left on device")
+        url = chrome.serve(PAGES[LISTING], fixture_html(LISTING))
+        page = chrome.open(url)
+        badges = chrome.wait_badges(page, lambda bs: len(bs) == 6 and all(b["state"] == "queued" for b in bs),
+                                    what="queued badges")
+        assert all("No space left on device" in b["title"] for b in badges), badges
+        assert [op["kind"] for op in chrome.queue()] == ["capture"]
+        assert chrome.toolbar_badge() == "1"
+        assert "/api/capture" not in proxy.sent
+        status, _ = server.api("GET", "/api/papers/arxiv:2504.06261")
+        assert status == 404  # nothing stored
+
+        proxy.heal("/api/capture")  # space again: the next retry goes through
+        chrome.wait_badges(page, settled(6), timeout=40, what="the queued capture to be recorded")
+        assert all(b["state"] == "new" for b in chrome.badges(page))
+        assert proxy.failed.count("/api/capture") >= 1 and proxy.sent.count("/api/capture") == 1
+        assert set(seen_counts(server, expected_ids(LISTING)).values()) == {1}
+        assert chrome.queue() == []
+
+        proxy.fail("/api/save", 507, "No space left on device")
+        chrome.click_badge(page, "2504.06261")
+        chrome.wait_badges(page, lambda bs: any(b["id"] == "2504.06261" and b["text"] == "queued ✓" for b in bs),
+                           what="a queued save")
+        badge = next(b for b in chrome.badges(page) if b["id"] == "2504.06261")
+        assert "No space left on device" in badge["title"], badge
+        assert [op["kind"] for op in chrome.queue()] == ["save"]
+        assert saved_keys(server) == set()
+
+        proxy.heal("/api/save")
+        chrome.wait_badges(page, lambda bs: any(b["id"] == "2504.06261" and b["state"] == "saved" for b in bs),
+                           timeout=40, what="the queued save to go through")
+        assert saved_keys(server) == {"arxiv:2504.06261"}
+        assert chrome.queue() == []
+        assert wait_until(lambda: chrome.toolbar_badge() == "", message="toolbar badge cleared")
+    finally:
+        proxy.close()
+
+
+def test_a_refused_capture_is_not_retried(chrome):
+    """A 4xx is the request's own fault: the capture is not queued, its badges say why."""
+    proxy = BackendProxy(chrome.server.port)
+    try:
+        chrome.storage(f"await chrome.storage.local.set({{port: {proxy.port}}});")
+        proxy.fail("/api/capture", 400, "'cards' must be a list")
+        url = chrome.serve(PAGES[LISTING], fixture_html(LISTING))
+        page = chrome.open(url)
+        badges = chrome.wait_badges(page, settled(6), what="refused badges")
+        assert all(b["state"] == "error" and "'cards' must be a list" in b["title"] for b in badges), badges
+        assert chrome.queue() == []
+        page.wait_for_timeout(1500)  # no retry comes
+        assert proxy.failed.count("/api/capture") == 1
     finally:
         proxy.close()
 
