@@ -84,13 +84,18 @@ async function callBackend(method, path, body, { raw = false } = {}) {
   }
   if (!response.ok) {
     let message = `backend answered ${response.status}`;
+    let code = "";
     try {
       const data = await response.json();
       if (data && data.error && data.error.message) message = data.error.message;
+      if (data && data.error && data.error.code) code = data.error.code;
     } catch (_) { /* not JSON: keep the status line */ }
-    // 5xx: the trouble is on the server's side (507/500: the library could not write; 502-504:
-    // something in between is restarting) and may clear; 4xx: the request itself is wrong.
-    if (response.status >= 500) throw new Unavailable(response.status, message);
+    // Worth retrying: the library could not write (disk full: 507, or code library_error), or
+    // something in between is restarting (502-504). Any other answer, a 4xx or a 500 from a bug
+    // on one page, will not get better by waiting, and must not hold up the queue behind it.
+    const transient = response.status === 507 || (response.status >= 502 && response.status <= 504)
+      || (response.status >= 500 && code === "library_error");
+    if (transient) throw new Unavailable(response.status, message);
     throw new Refused(response.status, message);
   }
   if (raw) return response;
