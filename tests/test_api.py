@@ -244,3 +244,18 @@ def test_a_repeated_capture_id_is_answered_without_counting_again(api):
     other = api.post("/api/capture", {**body, "capture_id": "tab7-1700000000000-4"}).json
     assert all(p["seen_count"] == 2 for p in other["papers"])
     assert api.post("/api/capture", {**body, "capture_id": 5}).status_code == 400
+
+
+def test_lone_surrogates_from_json_are_replaced_not_fatal(api):
+    body = capture_body(*ARXIV_NEW)
+    body["cards"][0] = body["cards"][0].replace("</dd>", "\ud800</dd>", 1)
+    raw = json.dumps(body)  # ensure_ascii: the surrogate travels as the escape \\ud800
+    r = api.post("/api/capture", data=raw, headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and len(r.json["papers"]) == len(body["cards"])
+    key = r.json["papers"][0]["key"]
+    r = api.patch(f"/api/papers/{key}", data=json.dumps({"tags": ["a\udfff"], "note": "n\ud800"}),
+                  headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and r.json["tags"] == ["a?"] and r.json["note"] == "n?"
+    backup = {"format": "papershelf", "schema": 1, "papers": [{"title": "T\ud800", "venue": "V\udc00"}]}
+    r = api.post("/api/import?format=json", data=json.dumps(backup), headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and r.json["added"] == 1

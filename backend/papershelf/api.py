@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from . import __version__
 from .errors import BadRequest
 from .formats import FormatError, export_papers, import_text
-from .papers import Paper, normalize_key, paper_from_stored
+from .papers import Paper, normalize_key, paper_from_stored, scrub
 from .parsing import PageParts, parse
 from .query import PaperQuery
 from .store import Library, NotFound
@@ -152,6 +152,7 @@ def paper_patch(key: str):
     note = body.get("note")
     if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
         raise BadRequest(f"'note' must be a string of at most {MAX_NOTE} characters")
+    note = scrub(note) if note is not None else None
     try:
         paper = library().update(
             key, tags=_tags(body["tags"]) if "tags" in body else None, note=note, read=_bool_or_none(body, "read")
@@ -240,7 +241,7 @@ def _tags(value: Any) -> list[str]:
         raise BadRequest("tags must be a list of strings (at most 100 characters each)")
     if len(value) > MAX_TAGS:
         raise BadRequest(f"at most {MAX_TAGS} tags")
-    return value
+    return [scrub(t) for t in value]
 
 
 def _bool_or_none(body: dict[str, Any], name: str) -> bool | None:

@@ -89,7 +89,16 @@ def clean_text(value: Any) -> str:
     """Collapse whitespace in a scraped string; None becomes ''."""
     if value is None:
         return ""
-    return " ".join(str(value).split())
+    return " ".join(scrub(str(value)).split())
+
+
+def scrub(text: str) -> str:
+    """``text`` without lone surrogates (JSON can carry ``"\\ud800"``; no file or parser takes them)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def paper_key(arxiv_id: str | None = None, doi: str | None = None, title: str | None = None) -> str | None:
@@ -190,6 +199,15 @@ class Paper:
             self.arxiv_id = normalize_arxiv_id(self.doi)
         self.authors = [clean_text(a) for a in self.authors if clean_text(a)]
         self.abstract = clean_text(self.abstract)
+        for name in ("venue", "comments", "journal_ref", "published", "organization", "note"):
+            if isinstance(getattr(self, name), str):
+                setattr(self, name, scrub(getattr(self, name)))
+        self.tags = [scrub(t) for t in self.tags if isinstance(t, str)]
+        self.keywords = [scrub(k) for k in self.keywords if isinstance(k, str)]
+        self.categories = [scrub(c) for c in self.categories if isinstance(c, str)]
+        self.urls = {k: scrub(v) for k, v in self.urls.items() if isinstance(v, str)}
+        for source in self.sources:
+            source.url = scrub(source.url) if isinstance(source.url, str) else ""
         # Counts come from pages and files: keep them to what JSON tools read exactly.
         for name in ("author_count", "upvotes", "github_stars"):
             if not _is_count(getattr(self, name)):

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..papers import Paper
+from ..papers import Paper, scrub
 
 
 @dataclass
@@ -48,7 +48,11 @@ class PageParts:
         text = body.get("text")
         if text is not None and not isinstance(text, str):
             raise ValueError("'text' must be a string")
-        return cls(url=url, cards=cards, props=page.get("props"), meta=_meta_pairs(page.get("meta")), text=text)
+        props = page.get("props")
+        return cls(url=scrub(url), cards=[scrub(c) for c in cards],
+                   props=scrub(props) if isinstance(props, str) else props,
+                   meta=[(scrub(k), scrub(v)) for k, v in _meta_pairs(page.get("meta"))],
+                   text=scrub(text) if text is not None else None)
 
     def props_json(self) -> Any:
         """The decoded props blob, or None when absent or not JSON."""
