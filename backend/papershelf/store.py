@@ -151,6 +151,7 @@ class Library:
         self._by_title: dict[str, set[str]] = {}  # normalised title -> keys
         self._search_text: dict[str, tuple[dict, str]] = {}  # key -> (document, its search text)
         self._view: tuple[int, list[dict], list[str]] | None = None  # see search_view()
+        self._counts: tuple[int, dict[str, int]] | None = None  # see counts()
         self._seq = 0
         self._next_id = 1
         if not read_only:
@@ -383,13 +384,16 @@ class Library:
             return list(self._db.storage.read()["papers"].values())
 
     def counts(self) -> dict[str, int]:
+        """Papers, saved and read; counted once per change (the popup and page ask often)."""
         with self._lock:
-            docs = self._docs()
-            return {
-                "papers": len(docs),
-                "saved": sum(1 for d in docs if d.get("saved")),
-                "read": sum(1 for d in docs if d.get("read")),
-            }
+            if self._counts is None or self._counts[0] != self._seq:
+                saved = read = 0
+                docs = self._docs()
+                for d in docs:
+                    saved += bool(d.get("saved"))
+                    read += bool(d.get("read"))
+                self._counts = (self._seq, {"papers": len(docs), "saved": saved, "read": read})
+            return dict(self._counts[1])
 
     def status(self, keys: Iterable[str]) -> dict[str, dict]:
         """Saved state, tags and seen count per key; unknown keys are reported as not saved."""
