@@ -224,15 +224,8 @@ def import_file():
         result = import_text(text, request.args.get("format") or None)
     except FormatError as exc:
         raise BadRequest(str(exc), "unreadable_file") from None
-    skipped = [{"item": item, "reason": reason} for item, reason in result.skipped]
-    usable = []
-    for paper in result.papers:
-        # An id-only record (a list of arXiv ids) is fine: the next capture brings its title.
-        if paper.key and (paper.title or not paper.key.startswith("title:")):
-            usable.append(paper)
-        else:
-            skipped.append({"item": paper.title or "(untitled)", "reason": "no title or identifier"})
-    outcome = library().import_papers(usable, save=request.args.get("save") in ("1", "true"))
+    outcome = library().import_papers(result.papers, save=request.args.get("save") in ("1", "true"))
+    skipped = [{"item": item, "reason": reason} for item, reason in result.skipped + outcome.skipped]
     return jsonify(added=outcome.added, merged=outcome.merged, skipped=skipped)
 
 

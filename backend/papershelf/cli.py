@@ -168,16 +168,15 @@ def cmd_import(args) -> int:
         result = import_text(text, args.format)
     except FormatError as exc:
         raise CliError(f"{args.file}: {exc}") from None
-    usable = [p for p in result.papers if p.key and (p.title or not p.key.startswith("title:"))]
     library = open_library(args)
     try:
-        outcome = library.import_papers(usable, save=args.save)
+        outcome = library.import_papers(result.papers, save=args.save)
     finally:
         library.close()
-    for item, reason in result.skipped:
+    skipped = result.skipped + outcome.skipped
+    for item, reason in skipped:
         print(f"papershelf: {args.file}: skipped {item}: {reason}", file=sys.stderr)
-    print(f"{args.file}: {outcome.added} added, {outcome.merged} merged, "
-          f"{len(result.skipped) + len(result.papers) - len(usable)} skipped")
+    print(f"{args.file}: {outcome.added} added, {outcome.merged} merged, {len(skipped)} skipped")
     return 0
 
 

@@ -23,7 +23,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -69,6 +69,7 @@ class NotFound(LibraryError):
 class ImportOutcome:
     added: int = 0
     merged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (item, reason)
 
 
 class _InMemoryTable(Table):
@@ -653,9 +654,16 @@ class Library:
             if save and not record.saved:
                 record.saved, record.saved_at = True, now
 
+        storable, skipped = [], []
+        for paper in papers:
+            # An id-only record (a list of arXiv ids) is fine: the next capture brings its title.
+            if paper.key and (paper.title or not paper.key.startswith("title:")):
+                storable.append(paper)
+            else:
+                skipped.append((paper.title or "(untitled)", "no title or identifier"))
         with self._lock:
-            _, _, added, merged = self._merge_batch(papers, on_existing, on_new)
-        return ImportOutcome(added=added, merged=merged)
+            _, _, added, merged = self._merge_batch(storable, on_existing, on_new)
+        return ImportOutcome(added=added, merged=merged, skipped=skipped)
 
     def _resolve_all(self, keys: Iterable[str]) -> list[str]:
         """Stored keys for ``keys``, each once, in order; unknown ones left out."""

@@ -16,9 +16,21 @@ var PaperShelf = globalThis.PaperShelf || (globalThis.PaperShelf = (() => {
     }
   }
 
+  /** The page's citation_* / og: / dc. meta tags as [name, content] pairs, in document order:
+   *  what the backend's parsers read on single-paper pages. */
+  function metaPairs() {
+    const pairs = [];
+    for (const m of document.querySelectorAll("meta[name], meta[property]")) {
+      const name = m.getAttribute("name") || m.getAttribute("property") || "";
+      if (/^(citation_|og:|dc\.)/i.test(name)) pairs.push([name, m.getAttribute("content") || ""]);
+    }
+    return pairs;
+  }
+
   return {
     ext,
     send,
+    metaPairs,
     // Site finders register here: {name, matches(loc), findCards(root) -> [descriptor], pageData()}.
     // A descriptor is {el, id, titleEl, anchor?, html(), single?}: `el` identifies the card,
     // `id` is the arXiv id (or a title fallback), `titleEl` is where the badge goes.

@@ -12,17 +12,8 @@
     return /(^|\.)arxiv\.org$/.test(loc.hostname) && /^\/(list|catchup|search|abs)\//.test(loc.pathname);
   }
 
-  function metaPairs() {
-    const pairs = [];
-    for (const m of document.querySelectorAll("meta[name], meta[property]")) {
-      const name = m.getAttribute("name") || m.getAttribute("property") || "";
-      if (/^(citation_|og:|dc\.)/i.test(name)) pairs.push([name, m.getAttribute("content") || ""]);
-    }
-    return pairs;
-  }
-
   function pageData() {
-    const meta = metaPairs();
+    const meta = PaperShelf.metaPairs();
     return meta.length ? { meta } : {};
   }
 

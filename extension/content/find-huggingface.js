@@ -32,18 +32,9 @@
       }
     }
     if (best) page.props = best;
-    const meta = metaPairs();
+    const meta = PaperShelf.metaPairs();
     if (meta.length) page.meta = meta;
     return page;
-  }
-
-  function metaPairs() {
-    const pairs = [];
-    for (const m of document.querySelectorAll("meta[name], meta[property]")) {
-      const name = m.getAttribute("name") || m.getAttribute("property") || "";
-      if (/^(citation_|og:|dc\.)/i.test(name)) pairs.push([name, m.getAttribute("content") || ""]);
-    }
-    return pairs;
   }
 
   function visibleText(el) {
