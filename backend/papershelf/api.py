@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from . import __version__
 from .errors import BadRequest
 from .formats import FormatError, export_papers, import_text
-from .papers import Paper, normalize_key, paper_from_stored, scrub
+from .papers import Paper, paper_from_stored, scrub
 from .parsing import PageParts, parse
 from .query import PaperQuery
 from .store import Library, NotFound
@@ -192,11 +192,7 @@ def export_post():
 
 
 def export_response(fmt: str, query: PaperQuery) -> Response:
-    wanted = {normalize_key(k) or k for k in query.keys}
-    if wanted:
-        docs = query.order(library().search(lambda d: d["key"] in wanted))
-    else:
-        docs = query.order(find(query))
+    docs = query.order(library().documents(query.keys) if query.keys else find(query))
     papers = [paper_from_stored(d) for d in docs]
     try:
         body, media_type, extension = export_papers(fmt, papers)

@@ -366,8 +366,16 @@ def _merge_categories(a: list[str], b: list[str]) -> list[str]:
 
 def merge_seen(existing: Paper, other: Paper) -> None:
     """Fold ``other``'s sources and seen data into ``existing`` (in place)."""
+    merge_sources(existing, other.sources)
+    existing.seen_count += other.seen_count
+    existing.first_seen = min(filter(None, [existing.first_seen, other.first_seen]), default="")
+    existing.last_seen = max(filter(None, [existing.last_seen, other.last_seen]), default="")
+
+
+def merge_sources(existing: Paper, sources: list[Source]) -> None:
+    """Add pages a paper was seen on to its sources (in place); one entry per site and URL."""
     by_url = {(s.site, s.url): s for s in existing.sources}
-    for s in other.sources:
+    for s in sources:
         mine = by_url.get((s.site, s.url))
         if mine is None:
             mine = Source(s.site, s.url, s.first_seen, s.last_seen)
@@ -376,9 +384,6 @@ def merge_seen(existing: Paper, other: Paper) -> None:
         else:
             mine.first_seen = min(filter(None, [mine.first_seen, s.first_seen]), default="")
             mine.last_seen = max(filter(None, [mine.last_seen, s.last_seen]), default="")
-    existing.seen_count += other.seen_count
-    existing.first_seen = min(filter(None, [existing.first_seen, other.first_seen]), default="")
-    existing.last_seen = max(filter(None, [existing.last_seen, other.last_seen]), default="")
 
 
 def merge_user(existing: Paper, other: Paper, *, join_notes: bool = True) -> None:

@@ -37,6 +37,7 @@ from .papers import (
     Paper,
     merge_metadata,
     merge_seen,
+    merge_sources,
     merge_user,
     normalize_key,
     normalize_title,
@@ -421,6 +422,11 @@ class Library:
         docs = self._docs()
         return docs if test is None else [d for d in docs if test(d)]
 
+    def documents(self, keys: Iterable[str]) -> list[dict]:
+        """The stored documents for ``keys`` (any spelling), each once; unknown keys left out."""
+        with self._lock:
+            return [self._raw(k) for k in self._resolve_all(keys)]
+
     def search_view(self, *, with_text: bool = True) -> tuple[list[dict], list[str]]:
         """Every stored document and, aligned with it, the casefolded text a search looks in
         (``with_text=False``: no texts, for queries without words).
@@ -449,15 +455,10 @@ class Library:
         """Counts, the top tags and papers saved per ISO week, in one pass over the library."""
         tags: Counter[str] = Counter()
         saved_days: Counter[str] = Counter()
-        saved = read = 0
-        docs = self._docs()
-        for d in docs:
+        for d in self._docs():
             if d.get("tags"):
                 tags.update(d["tags"])
-            if d.get("read"):
-                read += 1
             if d.get("saved"):
-                saved += 1
                 saved_days[(d.get("saved_at") or "")[:10]] += 1
         weeks: Counter[str] = Counter()
         for day, count in saved_days.items():  # a few hundred distinct days, not 20,000 papers
@@ -467,9 +468,7 @@ class Library:
                 continue
             weeks[f"{y}-W{w:02d}"] += count
         return {
-            "papers": len(docs),
-            "saved": saved,
-            "read": read,
+            **self.counts(),
             "tags": [{"tag": t, "count": c} for t, c in tags.most_common(20)],
             "saved_per_week": [{"week": w, "count": weeks[w]} for w in sorted(weeks)],
         }
@@ -619,7 +618,7 @@ class Library:
 
         def on_existing(record: Paper, seen: Paper, seen_in_batch: bool) -> None:
             seen_now(seen)
-            merge_seen_sources(record, seen)
+            merge_sources(record, seen.sources)
             if count_view and not seen_in_batch:
                 record.seen_count += 1
             record.first_seen, record.last_seen = record.first_seen or now, now
@@ -865,14 +864,6 @@ def _stat(path: Path) -> tuple | None:
 def _check_document(doc: Any) -> None:
     if not isinstance(doc, dict) or not isinstance(doc.get("key"), str) or not doc["key"]:
         raise ValueError("a paper without a key")
-
-
-def merge_seen_sources(record: Paper, seen: Paper) -> None:
-    """Add the page a paper was just seen on to its sources (no counting)."""
-    view = Paper(title=record.title, sources=seen.sources)
-    view.seen_count = 0
-    view.first_seen = view.last_seen = ""
-    merge_seen(record, view)
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
