@@ -80,3 +80,9 @@ def dedupe(result: ImportResult, what: str = "item") -> ImportResult:
         kept.append(p)
     result.papers = kept
     return result
+
+
+def main_url(p: Paper) -> str:
+    """The one link that stands for a paper in an export: its arXiv page, else HF, project, DOI."""
+    return (p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "")
+            or p.urls.get("hf") or p.urls.get("project") or (f"https://doi.org/{p.doi}" if p.doi else ""))

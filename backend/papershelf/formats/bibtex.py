@@ -14,7 +14,7 @@ import re
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
-from .base import FormatError, ImportResult, dedupe, describe
+from .base import FormatError, ImportResult, dedupe, describe, main_url
 from .citekeys import citation_keys
 from .tex import name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
 
@@ -84,7 +84,7 @@ def _entry(p: Paper, citekey: str) -> str:
             parts.append(_field("primaryClass", text_to_tex(p.categories[0])))
     if p.doi:
         parts.append(_field("doi", text_to_tex(p.doi)))
-    url = p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or p.urls.get("hf") or p.urls.get("project")
+    url = main_url(p)
     if url:
         parts.append(_field("url", _url(url)))
     if p.abstract:

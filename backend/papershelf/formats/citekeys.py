@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from ..papers import Paper
+from ..parsing.common import date_from_arxiv_id
 
 # Words that carry no meaning as the "first word" of a title.
 STOPWORDS = frozenset(
@@ -24,8 +25,6 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _MATH = re.compile(r"\$[^$]*\$")
 _TEX_CMD = re.compile(r"\\[A-Za-z]+")
 _SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
-_NEW_ID_YEAR = re.compile(r"(\d{2})(\d{2})\.\d{4,5}$")
-_OLD_ID_YEAR = re.compile(r"/(\d{2})(\d{2})\d{3}$")
 
 
 def ascii_fold(text: str) -> str:
@@ -60,12 +59,7 @@ def year_of(p: Paper) -> str:
     year = (p.published or "")[:4]
     if len(year) == 4 and year.isdigit():
         return year
-    aid = p.arxiv_id or ""
-    m = _NEW_ID_YEAR.match(aid) or _OLD_ID_YEAR.search(aid)
-    if m:
-        yy = int(m.group(1))
-        return str(1900 + yy if yy >= 91 else 2000 + yy)
-    return ""
+    return date_from_arxiv_id(p.arxiv_id)[:4]
 
 
 def first_word(title: str) -> str:

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json
+from .base import FormatError, ImportResult, dedupe, describe, load_json, main_url, try_json
 from .bibtex import entry_type, real_venue
 from .citekeys import citation_keys, surname
 
@@ -73,7 +73,7 @@ def item(p: Paper, citekey: str) -> dict:
         out["number"] = f"arXiv:{p.arxiv_id}"
     if p.doi:
         out["DOI"] = p.doi
-    url = p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or p.urls.get("hf") or p.urls.get("project")
+    url = main_url(p)
     if url:
         out["URL"] = url
     if p.abstract:

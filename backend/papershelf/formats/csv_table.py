@@ -8,6 +8,7 @@ advice for CSV injection).  Lists are joined with ``; ``.
 from __future__ import annotations
 
 from ..papers import Paper
+from .base import main_url
 from .citekeys import citation_keys
 
 NAME = "csv"
@@ -20,18 +21,12 @@ COLUMNS = [
     "tags", "note", "seen_count", "first_seen", "last_seen", "abstract",
 ]
 
+# A cell starting with one of these would run as a formula in a spreadsheet: prefix a quote.
 _FORMULA_START = frozenset("=+-@\t\r")
 
 
-def defuse(value: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    if value and value[0] in _FORMULA_START:
-        return "'" + value
-    return value
-
-
 def _row(p: Paper, citekey: str) -> list[str]:
-    url = p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or p.urls.get("hf", "")
+    url = main_url(p)
     cells = [
         p.key, citekey, p.title, "; ".join(p.authors), p.published, p.venue, p.arxiv_id or "", p.doi or "",
         url, p.urls.get("pdf", ""), p.urls.get("code", ""), p.urls.get("project", ""), "; ".join(p.categories),
@@ -39,7 +34,7 @@ def _row(p: Paper, citekey: str) -> list[str]:
         "yes" if p.read else "no", "; ".join(p.tags), p.note, str(p.seen_count), p.first_seen, p.last_seen, p.abstract,
     ]
     starts = _FORMULA_START
-    return [("'" + c) if c and c[0] in starts else c for c in cells]  # defuse(), inlined: 20,000 rows
+    return [("'" + c) if c and c[0] in starts else c for c in cells]
 
 
 def _cell(value: str) -> str:

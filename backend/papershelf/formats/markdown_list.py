@@ -11,6 +11,7 @@ import re
 from urllib.parse import quote
 
 from ..papers import Paper, now_iso
+from .base import main_url
 
 NAME = "markdown"
 MEDIA_TYPE = "text/markdown; charset=utf-8"
@@ -53,7 +54,7 @@ def _link(label: str, url: str) -> str:
 
 def _item(p: Paper) -> str:
     title = md_escape(p.title) if p.title else md_escape(p.key)
-    main = p.urls.get("abs") or p.urls.get("hf") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or (f"https://doi.org/{p.doi}" if p.doi else "")
+    main = main_url(p)
     head = _link(title, main) or title
     line = f"- [{'x' if p.read else ' '}] **{head}**" if head else "- [ ]"
     details = []

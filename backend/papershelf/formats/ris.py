@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe
+from .base import FormatError, ImportResult, dedupe, describe, main_url
 from .bibtex import entry_type, real_venue
 from .citekeys import citation_keys, surname
 
@@ -51,7 +51,7 @@ def _record(p: Paper, citekey: str) -> str:
         out.append(_line("AN", f"arXiv:{p.arxiv_id}"))
     if p.doi:
         out.append(_line("DO", p.doi))
-    url = p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "") or p.urls.get("hf") or p.urls.get("project")
+    url = main_url(p)
     if url:
         out.append(_line("UR", url))
     if p.urls.get("pdf"):

@@ -12,7 +12,7 @@ import re
 
 from . import arxiv, huggingface
 from .base import PageParts
-from .common import host_of, make_soup, path_of
+from .common import make_soup
 
 # The SVELTE_HYDRATER blobs that carry paper data, best first.
 _HF_PROPS_TARGETS = ("DailyPapers", "PaperContent", "PapersSearch", "SearchPapers", "TrendingPapers", "PaperPage")
@@ -64,9 +64,8 @@ def _hf_props(soup) -> str | None:
 
 
 def _cards(url: str, soup) -> list[str]:
-    host, path = host_of(url), path_of(url)
     # Single-paper pages have no cards: the page-level data carries the paper.
-    if re.match(r"^/(?:abs|pdf)/", path) and "arxiv" in host:
+    if arxiv.is_abs_url(url):
         return []
     if huggingface.is_paper_page_url(url):
         return []
