@@ -211,8 +211,8 @@ class Library:
     def _load(self) -> None:
         tables: dict[str, Any] = {"papers": {}, "_meta": {}}
         snap_seq = 0
-        snap_stat = _stat(self.snapshot_path)
-        if snap_stat is not None:
+        files_before = self._files()
+        if files_before[0] is not None:
             try:
                 tables = orjson.loads(self.snapshot_path.read_bytes())
                 meta = tables["_meta"]["1"]
@@ -252,8 +252,10 @@ class Library:
                     raise LibraryError(f"cannot read the journal {path}, line {n}: a malformed change ({exc}). "
                                        f"The library was left untouched.") from None
                 seq = entry["seq"]
-        if _stat(self.snapshot_path) != snap_stat:
-            raise _Inconsistent(f"the library file {self.snapshot_path} changed while it was being read")
+        if self._files() != files_before:
+            # A writer replaced the snapshot or rotated the journal meanwhile: what was read
+            # may miss changes at the end, which no sequence gap would show.
+            raise _Inconsistent(f"the library {self.snapshot_path} changed while it was being read")
         self._seq = seq
         try:
             for doc_id, doc in papers.items():
@@ -264,6 +266,13 @@ class Library:
             raise LibraryError(f"cannot read the library file {self.snapshot_path}: a malformed paper ({exc}). "
                                f"It was left untouched.") from None
         self._db.storage.write({"papers": papers, "_meta": {"1": {"schema": SCHEMA_VERSION}}})
+
+    def _files(self) -> tuple:
+        """Which snapshot and journals are there: changes when a writer snapshots or rotates
+        (appends to the journal keep its identity)."""
+        snapshot = _stat(self.snapshot_path)
+        old, journal = _stat(self.old_journal_path), _stat(self.journal_path)
+        return (snapshot, old and old[0], journal and journal[0])
 
     def _read_journal(self, path: Path) -> list[tuple[int, dict]]:
         try:
