@@ -474,10 +474,8 @@ ext.permissions.onRemoved.addListener(() => setLinkMarks(false));
 // --- start-up --------------------------------------------------------------------------------
 
 ext.runtime.onInstalled.addListener(() => createMenus());
-ext.runtime.onStartup.addListener(() => {
-  createMenus();
-  flush();
-});
+// (no flush here: the wake-up below runs at browser start too, and one flush is enough)
+ext.runtime.onStartup.addListener(() => createMenus());
 ext.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === FLUSH_ALARM) {
     nextAttemptAt = 0;

@@ -30,15 +30,7 @@
         .then((answer) => PS.actions.applySaveAnswer(keyed, answer, true)));
     }
     if (unkeyed.length) {
-      const finder = PS.capture.currentFinder();
-      const single = unkeyed.length === 1 && unkeyed[0].single;
-      jobs.push(PS.send({
-        type: "save-cards",
-        url: location.href,
-        cards: single ? [] : unkeyed.map((p) => p.html),
-        page: finder ? finder.pageData() : {},
-        ids: unkeyed.map((p) => p.id),
-      }).then((answer) => PS.actions.applySaveAnswer(unkeyed, answer, true)));
+      jobs.push(PS.actions.saveCards(unkeyed).then((answer) => PS.actions.applySaveAnswer(unkeyed, answer, true)));
     }
     await Promise.all(jobs);
     return { requested: all.length, cards: present.size };

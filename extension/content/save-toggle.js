@@ -18,17 +18,24 @@
     if (p.key) {
       answer = await PS.send({ type: saving ? "save" : "unsave", keys: [p.key] });
     } else {
-      const finder = PS.capture.currentFinder();
-      answer = await PS.send({
-        type: "save-cards",
-        url: location.href,
-        cards: p.single ? [] : [p.html],
-        page: finder ? finder.pageData() : {},
-        ids: [p.id],
-      });
+      answer = await saveCards([p]);
     }
     p.busy = false;
     applySaveAnswer([p], answer, saving);
+  }
+
+  /** Save papers the backend has not keyed yet, from their cards (or the page, for a
+   *  single-paper page): the backend parses them and saves what it finds. */
+  function saveCards(papers) {
+    const finder = PS.capture.currentFinder();
+    const single = papers.length === 1 && papers[0].single;
+    return PS.send({
+      type: "save-cards",
+      url: location.href,
+      cards: single ? [] : papers.map((p) => p.html),
+      page: finder ? finder.pageData() : {},
+      ids: papers.map((p) => p.id),
+    });
   }
 
   /** Fold a save/unsave answer from the background worker into the papers it was about. */
@@ -69,5 +76,5 @@
     PS.capture.refresh(papers.map((p) => p.id));
   }
 
-  PS.actions = { toggle, applySaveAnswer };
+  PS.actions = { toggle, saveCards, applySaveAnswer };
 })();

@@ -537,7 +537,10 @@ function selectionTags() {
 
 async function download(params, fallbackName) {
   try {
-    const resp = await api("GET", `/api/export${query(params)}`, { raw: true });
+    // A selection can hold thousands of keys (and DOIs may hold commas): those go in a POST body.
+    const resp = params.keys
+      ? await api("POST", "/api/export", { json: params, raw: true })
+      : await api("GET", `/api/export${query(params)}`, { raw: true });
     const blob = await resp.blob();
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
@@ -573,7 +576,7 @@ function exportScope(e) {
 
 function exportSelection() {
   const format = $("#export-format").value;
-  download({ format, saved: "all", keys: [...selected].join(",") }, `papershelf-selection.${EXTENSIONS[format] || "txt"}`);
+  download({ format, saved: "all", keys: [...selected] }, `papershelf-selection.${EXTENSIONS[format] || "txt"}`);
 }
 
 async function importFile() {
