@@ -44,9 +44,13 @@ ensure_test_programs() {
 }
 
 ensure_node_tools() {
-  if [ ! -x node_modules/.bin/web-ext ]; then
-    say "installing web-ext (npm)"
-    npm install --no-save --no-audit --no-fund --loglevel=error web-ext >/dev/null
+  # package.json pins the Node programs the tests drive (web-ext; Zotero's import translators);
+  # reinstall from the lock file only when it changed since the last install.
+  local stamp=node_modules/.installed
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+    say "installing web-ext and zotero-translators (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    touch "$stamp"
   fi
 }
 
