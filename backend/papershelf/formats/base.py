@@ -9,7 +9,9 @@ as their format, so that the caller imports nothing.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -86,3 +88,20 @@ def main_url(p: Paper) -> str:
     """The one link that stands for a paper in an export: its arXiv page, else HF, project, DOI."""
     return (p.urls.get("abs") or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else "")
             or p.urls.get("hf") or p.urls.get("project") or (f"https://doi.org/{p.doi}" if p.doi else ""))
+
+
+_HTML_NOTE = re.compile(r"\s*<(?:p|div|h[1-6]|ul|ol|blockquote|pre)\b[^>]*>", re.IGNORECASE)
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_HTML_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|pre)\s*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def note_text(value: str) -> str:
+    """A note as plain text.  Zotero writes its notes as HTML ("<p>Read twice.</p><p>...");
+    such a note becomes paragraphs of text.  Anything else is text already, kept as it is --
+    even when it mentions a tag ("see <script> in the paper")."""
+    if not _HTML_NOTE.match(value):
+        return value.strip()
+    text = _HTML_BLOCK_END.sub("\n\n", _HTML_BREAK.sub("\n", value))
+    text = html.unescape(_HTML_TAG.sub("", text))
+    return re.sub(r"\n\s*\n(?:\s*\n)*", "\n\n", text).strip()

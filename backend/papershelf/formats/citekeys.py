@@ -12,6 +12,7 @@ import unicodedata
 
 from ..papers import Paper
 from ..parsing.common import date_from_arxiv_id
+from .names import surname
 
 # Words that carry no meaning as the "first word" of a title.
 STOPWORDS = frozenset(
@@ -37,21 +38,6 @@ def ascii_fold(text: str) -> str:
 
 # Letters NFKD cannot decompose get their usual transliteration.
 _TRANSLIT = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "đ": "d", "ı": "i"})
-
-
-def surname(name: str) -> str:
-    """The family name of 'First Last', 'Last, First' or 'First van der Last' (-> 'vanderlast')."""
-    name = " ".join(name.split())
-    if "," in name:
-        return name.split(",", 1)[0]
-    parts = name.split(" ")
-    if len(parts) == 1:
-        return parts[0]
-    # Keep lower-case particles with the surname: "Ludwig van Beethoven" -> "van Beethoven".
-    i = len(parts) - 1
-    while i > 1 and parts[i - 1][:1].islower():
-        i -= 1
-    return " ".join(parts[i:])
 
 
 def year_of(p: Paper) -> str:

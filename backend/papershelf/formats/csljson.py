@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, load_json, main_url, try_json
 from .bibtex import entry_type, real_venue
-from .citekeys import citation_keys, surname
+from .citekeys import citation_keys
+from .names import split_name
 
 NAME = "csljson"
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"
@@ -28,13 +28,11 @@ _ENCODER = json.JSONEncoder(check_circular=False, separators=(",", ":"))
 _TYPES = {"misc": "article", "inproceedings": "paper-conference", "article": "article-journal"}
 
 
-@lru_cache(maxsize=65536)  # authors recur across a library; the dict is only read
 def _name(full: str) -> dict[str, str]:
-    family = surname(full)
-    given = full[: len(full) - len(family)].strip() if full.endswith(family) else ""
+    given, family, suffix = split_name(full)
     if not given:
         return {"literal": full}
-    return {"family": family, "given": given}
+    return {"family": family, "given": given, "suffix": suffix} if suffix else {"family": family, "given": given}
 
 
 def _issued(published: str) -> dict | None:
@@ -196,7 +194,8 @@ def item_to_paper(raw: dict) -> Paper:
     urls = {"abs": url} if url.startswith(("http://", "https://")) else {}
     if arxiv_id:
         urls.setdefault("abs", f"https://arxiv.org/abs/{arxiv_id}")
-    venue = _str(raw, "container-title")
+    # A conference paper may name only its event (Zotero writes conferenceName there).
+    venue = _str(raw, "container-title") or _str(raw, "event-title") or _str(raw, "event")
     keyword = _str(raw, "keyword")
     paper = Paper(
         title=title,

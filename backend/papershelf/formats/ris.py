@@ -8,12 +8,12 @@ One ``TAG  - value`` per line, a record from ``TY`` to ``ER``.  Preprints are ``
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe, main_url
+from .base import FormatError, ImportResult, dedupe, describe, main_url, note_text
 from .bibtex import entry_type, real_venue
-from .citekeys import citation_keys, surname
+from .citekeys import citation_keys
+from .names import split_name
 
 NAME = "ris"
 MEDIA_TYPE = "application/x-research-info-systems; charset=utf-8"
@@ -65,14 +65,12 @@ def _record(p: Paper, citekey: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
 def _ris_name(name: str) -> str:
-    """RIS wants "Last, First"; a name already holding a comma is written as it is."""
-    if "," in name:
+    """RIS wants "Last, First" (and "Last, First, Suffix"); a one-word name is written as it is."""
+    given, family, suffix = split_name(name)
+    if not given:
         return name
-    family = surname(name)
-    given = name[: len(name) - len(family)].strip()
-    return f"{family}, {given}" if given else family
+    return f"{family}, {given}, {suffix}" if suffix else f"{family}, {given}"
 
 
 def export(papers: list[Paper]) -> str:
@@ -174,7 +172,7 @@ def record_to_paper(fields: list[tuple[str, str]]) -> Paper:
         venue="" if venue.lower().startswith("arxiv") else venue,
         urls=urls,
         tags=sorted({k.strip() for k in values.get("KW", []) if k.strip()}),
-        note="\n\n".join(v.strip() for v in values.get("N1", []) if v.strip()),
+        note="\n\n".join(note_text(v) for v in values.get("N1", []) if v.strip()),
     )
     if not paper.key:
         raise ValueError("no title, arXiv id or DOI")

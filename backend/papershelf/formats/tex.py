@@ -15,6 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .names import split_name
+
 # Math: $$...$$, $...$ (not after a backslash) and \( ... \).
 _MATH = re.compile(r"(?<!\\)(\$\$[^$]+?\$\$|\$[^$]+?\$|\\\(.+?\\\))")
 # One level of nested braces is enough for command arguments in titles (\textbf{a {B} c}).
@@ -25,10 +27,11 @@ _ESCAPE = re.compile(
     r"|\\['\"^`~=.](?:\{[^{}]*\}|[A-Za-z])"  # an accent: keep
     r"|[\\&%#_{}~^$]"  # a special character to escape
 )
+# Named characters in a group of their own, as Zotero writes them (and reads them back).
 _ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
+    "\\": r"{\textbackslash}",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
     "&": r"\&",
     "%": r"\%",
     "#": r"\#",
@@ -40,7 +43,7 @@ _ESCAPES = {
 _SPECIALS = "\\&%#_{}~^$"
 # BibTeX counts escaped braces too, so a lone "{" in a title cannot be written as "\\{":
 # the named forms keep the entry balanced whatever the title holds.
-_LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+_LONE_BRACES = {"{": r"{\textbraceleft}", "}": r"{\textbraceright}"}
 
 _BRACE = re.compile(r"[{}]")
 _AND_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -225,12 +228,17 @@ def _split_top_commas(name: str) -> list[str]:
 
 @lru_cache(maxsize=65536)  # authors recur across a library
 def name_to_tex(name: str) -> str:
-    """A plain 'First Last' name for an author field: escaped; a name that BibTeX would misread
-    (containing ' and ' or a comma, or an organisation) is wrapped in braces as one unit."""
+    """A plain 'First Last' name for an author field, escaped.  A family name of several words
+    or a generational suffix is written "Last, First" ("van Beethoven, Ludwig", "O'Brien, Jr.,
+    Pat"), the one order every reader splits alike (Zotero takes "Ludwig van" for a first name
+    and "Jr." for a surname otherwise); an organisation ("Barnes and Noble") or a name with a
+    comma is wrapped in braces as one unit, which BibTeX would otherwise split."""
+    if name.strip().lower() == "others":  # a person so named, not BibTeX's "et al."
+        return "{" + name.strip() + "}"
+    given, family, suffix = split_name(name)
+    if given and "," not in given and (suffix or " " in family):
+        middle = f"{text_to_tex(suffix)}, " if suffix else ""
+        return f"{text_to_tex(family)}, {middle}{text_to_tex(given)}"
     tex = text_to_tex(name)
-    if "," in name or _AND_WORD.search(name) or name.strip().lower() == "others":
-        return "{" + tex + "}"
-    return tex
+    return "{" + tex + "}" if "," in name or (not given and " " in family) else tex
 
-
-_AND_WORD = re.compile(r"\band\b", re.IGNORECASE)
