@@ -115,11 +115,50 @@ def test_an_unreadable_library_is_refused_by_every_command(tmp_path):
 
 
 def test_a_library_in_use_by_a_server(tmp_path, live_server):
-    # Writing is refused with the reason; reading (export, stats) works alongside the server.
-    assert_clean_error(papershelf("import", str(seed_files()[0]), data=live_server.data_dir), "in use")
+    # Reading (export, stats) works alongside the server.
     live_server.api("POST", "/api/save", json={"keys": ["arxiv:2401.00001"]})
     r = papershelf("export", "--format", "json", data=live_server.data_dir)
     assert r.returncode == 0 and json.loads(r.stdout)["papers"][0]["key"] == "arxiv:2401.00001"
+
+
+def papers_of(server) -> dict[str, dict]:
+    r = papershelf("export", "--format", "json", "--all", data=server.data_dir)
+    assert r.returncode == 0, r.stderr
+    return {p["key"]: p for p in json.loads(r.stdout)["papers"]}
+
+
+def test_import_while_a_server_runs_goes_through_the_server(tmp_path, live_server):
+    seed = seed_files()[0]
+    r = papershelf("import", str(seed), "--save", data=live_server.data_dir)
+    assert r.returncode == 0, r.stderr
+    assert f"through the running server at http://127.0.0.1:{live_server.port}" in r.stdout
+    added = int(r.stdout.split(": ", 1)[1].split(" added")[0])
+    papers = papers_of(live_server)
+    assert added > 10 and len(papers) == added and all(p["saved"] for p in papers.values())
+
+    # A file the server cannot read: one line naming the file, nothing changed.
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"format": "papershelf", "papers": [', "utf-8")
+    assert_clean_error(papershelf("import", str(bad), "--format", "json", data=live_server.data_dir), str(bad), "JSON")
+    assert papers_of(live_server) == papers
+
+    # Without the server's address the library is only "in use": nothing is written.
+    (live_server.data_dir / "server.json").unlink()
+    assert_clean_error(papershelf("import", str(seed_files()[1]), data=live_server.data_dir), "in use")
+    assert papers_of(live_server) == papers
+
+
+def test_the_server_address_is_removed_on_stop_and_a_stale_one_is_ignored(tmp_path):
+    data = tmp_path / "lib"
+    server = LiveServer(data).start()
+    assert json.loads((data / "server.json").read_text())["url"] == f"http://127.0.0.1:{server.port}"
+    server.stop()
+    assert not (data / "server.json").exists()
+    # A server killed outright leaves its address behind; with no server holding the library,
+    # import writes the library itself.
+    (data / "server.json").write_text(json.dumps({"url": f"http://127.0.0.1:{free_port()}"}))
+    r = papershelf("import", str(seed_files()[0]), data=data)
+    assert r.returncode == 0 and "through the running server" not in r.stdout, r
 
 
 def test_serve_on_a_port_in_use_says_what_to_do(tmp_path, live_server):

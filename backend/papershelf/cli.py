@@ -14,7 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import CLIENT_HEADER, __version__
 from .papers import Paper
 
 DEFAULT_PORT = 27182
@@ -22,6 +22,10 @@ DEFAULT_PORT = 27182
 
 class CliError(Exception):
     pass
+
+
+class LibraryBusy(CliError):
+    """Another process (a running server) holds the library."""
 
 
 def default_data_dir() -> Path:
@@ -33,16 +37,22 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("papershelf", appauthor=False))
 
 
-def open_library(args, *, read_only: bool = False):
-    from .store import COMPACT_JOURNAL_BYTES, Library, LibraryError
+def library_dir(args) -> Path:
+    return Path(args.data).expanduser() if args.data else default_data_dir()
 
-    data = Path(args.data).expanduser() if args.data else default_data_dir()
+
+def open_library(args, *, read_only: bool = False):
+    from .store import COMPACT_JOURNAL_BYTES, Library, LibraryError, LibraryInUse
+
+    data = library_dir(args)
     if read_only and not (data / "library.json").exists() and not (data / "library.journal").exists():
         raise CliError(f"{data}: no library here yet (start one with `papershelf serve` or `papershelf import`)")
     # PAPERSHELF_COMPACT_BYTES: journal size that triggers a snapshot (tests make it small).
     compact = env_int("PAPERSHELF_COMPACT_BYTES", COMPACT_JOURNAL_BYTES, 1, 2**40)
     try:
         return Library(data, read_only=read_only, compact_bytes=compact)
+    except LibraryInUse as exc:
+        raise LibraryBusy(str(exc)) from None
     except LibraryError as exc:
         raise CliError(str(exc)) from None
 
@@ -117,6 +127,7 @@ def cmd_serve(args) -> int:
         host = f"[{args.host}]" if ":" in args.host else args.host
         print(f"PaperShelf {__version__} listening on http://{host}:{port}", flush=True)
         print(f"Library: {library.snapshot_path}", flush=True)
+        address = write_server_address(library.snapshot_path.parent, args.host, port)
 
         def stop(signum, frame):
             raise KeyboardInterrupt
@@ -128,10 +139,59 @@ def cmd_serve(args) -> int:
             pass
         finally:
             server.close()
+            address.unlink(missing_ok=True)
     finally:
         library.close()  # writes a snapshot: the next start-up replays nothing
     print("PaperShelf stopped; library saved.", flush=True)
     return 0
+
+
+# --- the running server, for commands that must write while it holds the library -----------
+
+SERVER_FILE = "server.json"
+
+
+def write_server_address(data: Path, host: str, port: int) -> Path:
+    """Tell other papershelf commands where this server answers (removed when it stops; a file
+    left by a killed server is never trusted alone: the library lock says whether it runs)."""
+    loopback = "127.0.0.1" if host in ("0.0.0.0", "") else ("[::1]" if host == "::" else host)
+    loopback = f"[{loopback}]" if ":" in loopback and not loopback.startswith("[") else loopback
+    path = data / SERVER_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"url": f"http://{loopback}:{port}", "pid": os.getpid()}), "utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def running_server_url(data: Path) -> str | None:
+    try:
+        url = json.loads((data / SERVER_FILE).read_text("utf-8"))["url"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return url if isinstance(url, str) and url.startswith("http://") else None
+
+
+def server_request(url: str, path: str, body: bytes | None = None, timeout: float = 600) -> dict:
+    """One call to the running server's API; its error message, or why it cannot be reached,
+    becomes a CliError."""
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(url + path, data=body, method="POST" if body is not None else "GET",
+                                 headers={CLIENT_HEADER: f"papershelf-cli/{__version__}",
+                                          "Content-Type": "text/plain; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            message = json.loads(exc.read()).get("error", {}).get("message") or exc.reason
+        except ValueError:
+            message = exc.reason
+        raise CliError(str(message)) from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise CliError(f"the running server at {url} did not answer ({reason})") from None
 
 
 def cmd_parse(args) -> int:
@@ -168,16 +228,41 @@ def cmd_import(args) -> int:
         result = import_text(text, args.format)
     except FormatError as exc:
         raise CliError(f"{args.file}: {exc}") from None
-    library = open_library(args)
+    try:
+        library = open_library(args)
+    except LibraryBusy as busy:
+        # A server holds the library: the papers go in through it, as the library page's do.
+        return import_through_server(args, text, busy)
     try:
         outcome = library.import_papers(result.papers, save=args.save)
     finally:
         library.close()
     skipped = result.skipped + outcome.skipped
-    for item, reason in skipped:
-        print(f"papershelf: {args.file}: skipped {item}: {reason}", file=sys.stderr)
-    print(f"{args.file}: {outcome.added} added, {outcome.merged} merged, {len(skipped)} skipped")
+    report_import(args.file, outcome.added, outcome.merged, skipped)
     return 0
+
+
+def import_through_server(args, text: str, busy: LibraryBusy) -> int:
+    from urllib.parse import urlencode
+
+    url = running_server_url(library_dir(args))
+    if url is None:
+        raise busy
+    query = urlencode({k: v for k, v in (("format", args.format), ("save", "1" if args.save else "")) if v})
+    try:
+        answer = server_request(url, "/api/import" + (f"?{query}" if query else ""), text.encode("utf-8"))
+    except CliError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    skipped = [(s.get("item", "?"), s.get("reason", "")) for s in answer.get("skipped", [])]
+    report_import(args.file, answer.get("added", 0), answer.get("merged", 0), skipped, via=url)
+    return 0
+
+
+def report_import(file: str, added: int, merged: int, skipped: list, via: str | None = None) -> None:
+    for item, reason in skipped:
+        print(f"papershelf: {file}: skipped {item}: {reason}", file=sys.stderr)
+    through = f" (through the running server at {via})" if via else ""
+    print(f"{file}: {added} added, {merged} merged, {len(skipped)} skipped{through}")
 
 
 def cmd_export(args) -> int:
