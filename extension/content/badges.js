@@ -76,7 +76,8 @@
     root.prepend(style);
   }
 
-  /** Create (or re-attach) the badge host for a record, right after its title element. */
+  /** Create (or re-attach) the badge host for a record, right after its title element. The
+   * caller renders it (a scan attaches every card, then renders each once). */
   function attach(record) {
     if (!record.badge) {
       const host = document.createElement("span");
@@ -106,7 +107,6 @@
     const where = record.titleEl;
     if (where && record.insideTitle && host.parentNode !== where) where.append(host);
     else if (where && !record.insideTitle && host.previousSibling !== where) where.after(host);
-    render(record);
   }
 
   function render(record) {

@@ -85,13 +85,12 @@
         if (!p.key && !p.busy) p.phase = "pending";
         fresh.push(p);
       }
-      record.state = stateOf(p);
       PS.badges.attach(record);
     }
     for (const [el, record] of PS.records) {
       if (!el.isConnected) PS.records.delete(el);
     }
-    refresh();
+    refresh(); // renders every badge once, new and old
     if (fresh.length) sendCaptures(fresh, finder);
     return fresh.length;
   }
