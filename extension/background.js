@@ -269,7 +269,7 @@ async function finish(op, data, direct) {
     return { result: data };
   }
   const keys = (op.kind === "unsave" ? data.unsaved : data.saved) || [];
-  const status = await broadcastStatus(keys);
+  const status = await broadcastStatus(keys, data.status);
   return { saved: data.saved, unsaved: data.unsaved, status };
 }
 
@@ -279,14 +279,17 @@ async function tellTab(tabId, message) {
   } catch (_) { /* the tab was closed or navigated away: its next capture catches up */ }
 }
 
-/** Fresh status of these keys, sent to every tab so each badge of the same paper updates. */
-async function broadcastStatus(keys) {
+/** Fresh status of these keys, sent to every tab so each badge of the same paper updates.
+ * Save and unsave answers carry it; an older backend's answer does not, so it is asked for. */
+async function broadcastStatus(keys, known) {
   if (!keys.length) return {};
-  let status;
-  try {
-    status = (await callBackend("POST", "/api/status", { keys })).status || {};
-  } catch (_) {
-    return {};
+  let status = known;
+  if (!status) {
+    try {
+      status = (await callBackend("POST", "/api/status", { keys })).status || {};
+    } catch (_) {
+      return {};
+    }
   }
   const tabs = await ext.tabs.query({});
   await Promise.all(tabs.map((tab) => tellTab(tab.id, { type: "status", status })));

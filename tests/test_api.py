@@ -41,11 +41,15 @@ def test_capture_answers_per_card_and_records_seen(api):
 def test_save_unsave_and_status(api):
     keys = [p["key"] for p in api.post("/api/capture", capture_body(*HF_SEARCH)).json["papers"]]
     assert len(keys) >= 2
-    assert api.post("/api/save", {"keys": keys[:2]}).json["saved"] == keys[:2]
+    saved = api.post("/api/save", {"keys": keys[:2]}).json
+    assert saved["saved"] == keys[:2]
     status = api.post("/api/status", {"keys": keys[:3] + ["arxiv:9999.99999"]}).json["status"]
     assert [status[k]["saved"] for k in keys[:3]] == [True, True, False]
     assert status["arxiv:9999.99999"] == {"saved": False, "tags": [], "seen_count": 0}
-    assert api.post("/api/unsave", {"keys": [keys[0]]}).json["unsaved"] == [keys[0]]
+    # Save and unsave answer with the fresh status of what they changed (no second request).
+    assert saved["status"] == {k: status[k] for k in keys[:2]}
+    unsaved = api.post("/api/unsave", {"keys": [keys[0]]}).json
+    assert unsaved["unsaved"] == [keys[0]] and unsaved["status"][keys[0]]["saved"] is False
     assert api.get("/api/health").json["saved"] == 1
 
 

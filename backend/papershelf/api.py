@@ -106,12 +106,14 @@ def save():
         papers, skipped = capture_page(page_from(body), count_view=False)
         keys = [p["key"] for p in papers]
     saved = library().set_saved(keys, True)
-    return jsonify(saved=saved, skipped=skipped)
+    # The fresh status comes along, so a client can update its badges without asking again.
+    return jsonify(saved=saved, skipped=skipped, status=library().status(saved))
 
 
 @bp.post("/unsave")
 def unsave():
-    return jsonify(unsaved=library().set_saved(keys_from(json_body()), False))
+    unsaved = library().set_saved(keys_from(json_body()), False)
+    return jsonify(unsaved=unsaved, status=library().status(unsaved))
 
 
 def find(query: PaperQuery) -> list[dict]:
