@@ -24,6 +24,8 @@ _NEW_ID = r"(?P<new>\d{4}\.\d{4,5})(?:v\d+)?"
 # Old style: archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
 _OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
 _ARXIV_ID_RE = re.compile(rf"^(?:arxiv:\s*)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE)
+# The same id without named groups, for the patterns of other modules (ids inside text).
+ARXIV_ID_PATTERN = r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
 # Inside URLs: arxiv.org/abs/<id>, /pdf/<id>(.pdf), huggingface.co/papers/<id>
 _ARXIV_URL_RE = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html|format)/|huggingface\.co/papers/|alphaxiv\.org/abs/)"

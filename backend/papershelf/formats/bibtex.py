@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..papers import Paper, normalize_arxiv_id, normalize_doi
+from ..papers import ARXIV_ID_PATTERN, Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
 from .base import FormatError, ImportResult, dedupe, describe, main_url
 from .citekeys import citation_keys
@@ -241,7 +241,7 @@ def _url_from_tex(value: str) -> str:
     return "".join(url.split())
 
 
-_ARXIV_IN_TEXT = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5}(?:v\d+)?|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})(?![\w.])")
+_ARXIV_IN_TEXT = re.compile(rf"(?<![\w.])({ARXIV_ID_PATTERN})(?![\w.])")
 
 
 def _arxiv_in_text(text: str) -> str | None:

@@ -19,7 +19,7 @@ import re
 
 from bs4.element import Tag
 
-from ..papers import Paper, Source, clean_text, normalize_arxiv_id, normalize_doi
+from ..papers import ARXIV_ID_PATTERN, Paper, Source, clean_text, normalize_arxiv_id, normalize_doi
 from .base import PageParts, ParsedPaper, ParseResult, Skipped
 from .citation_meta import paper_from_meta
 from .common import arxiv_urls, card_soups, date_from_arxiv_id, host_of, make_soup, parse_display_date, path_of, text_of
@@ -29,7 +29,7 @@ SITE = "arxiv"
 
 _CATEGORY_RE = re.compile(r"\(([a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?)\)")
 _CATEGORY_CODE_RE = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$")
-_ID_TEXT_RE = re.compile(r"arXiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)", re.I)
+_ID_TEXT_RE = re.compile(rf"arXiv:\s*({ARXIV_ID_PATTERN})", re.I)
 _CARD_HINT_RE = re.compile(r'class="[^"]*(?:list-title|arxiv-result|list-identifier)|href\s*=\s*"[^"]*/abs/')
 
 
