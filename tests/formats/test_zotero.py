@@ -23,7 +23,6 @@ import pytest
 from papershelf.formats import export_papers, import_text, sniff_format
 from papershelf.formats.base import main_url, note_text
 from papershelf.formats.names import split_name
-from papershelf.papers import Paper
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATE_JS = Path(__file__).with_name("zotero_translate.js")

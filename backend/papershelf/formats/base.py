@@ -105,3 +105,15 @@ def note_text(value: str) -> str:
     text = _HTML_BLOCK_END.sub("\n\n", _HTML_BREAK.sub("\n", value))
     text = html.unescape(_HTML_TAG.sub("", text))
     return re.sub(r"\n\s*\n(?:\s*\n)*", "\n\n", text).strip()
+
+
+def venue_or_blank(venue: str) -> str:
+    """A venue worth keeping, whitespace tidied: "arXiv" (or "arXiv preprint arXiv:...") names
+    where a preprint is, not where it was published."""
+    venue = " ".join((venue or "").split())
+    return "" if venue.lower().startswith("arxiv") else venue
+
+
+def split_tags(keywords: str) -> list[str]:
+    """A keywords field as tags: split on commas and semicolons, blanks dropped, each once."""
+    return sorted({t.strip() for t in re.split(r"[,;]", keywords or "") if t.strip()})

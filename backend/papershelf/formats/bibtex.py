@@ -14,7 +14,7 @@ import re
 
 from ..papers import ARXIV_ID_PATTERN, Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
-from .base import FormatError, ImportResult, dedupe, describe, main_url
+from .base import FormatError, ImportResult, dedupe, describe, main_url, split_tags, venue_or_blank
 from .citekeys import citation_keys
 from .tex import name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
 
@@ -34,8 +34,7 @@ _CONFERENCE = re.compile(
 
 def real_venue(p: Paper) -> str:
     """The paper's venue; "arXiv" is where a preprint is, not a venue."""
-    venue = p.venue.strip()
-    return "" if venue.lower().startswith("arxiv") else venue
+    return venue_or_blank(p.venue)
 
 
 def entry_type(p: Paper) -> str:
@@ -197,9 +196,7 @@ def entry_to_paper(entry: dict) -> Paper:
     names = [n for n in split_names(authors_raw)] if authors_raw else []
     has_others = any(n.strip().lower() == "others" for n in names)
     authors = [name_to_plain(n) for n in names if n.strip().lower() != "others"]
-    venue = tex_to_text(_get(entry, "booktitle", "journal", "journaltitle"))
-    if re.match(r"^arxiv\b", venue, re.IGNORECASE):
-        venue = ""  # "arXiv preprint arXiv:..." is not a venue
+    venue = venue_or_blank(tex_to_text(_get(entry, "booktitle", "journal", "journaltitle")))
     urls = {}
     if url.startswith(("http://", "https://")):
         kind = "pdf" if url.lower().endswith(".pdf") or "/pdf/" in url else "abs"
@@ -207,7 +204,7 @@ def entry_to_paper(entry: dict) -> Paper:
     if arxiv_id:
         urls.setdefault("abs", f"https://arxiv.org/abs/{arxiv_id}")
     keywords = tex_to_text(_get(entry, "keywords"))
-    tags = sorted({t.strip() for t in re.split(r"[,;]", keywords) if t.strip()}) if keywords else []
+    tags = split_tags(keywords)
     categories = [tex_to_text(_get(entry, "primaryclass"))] if _get(entry, "primaryclass") else []
     paper = Paper(
         title=title,

@@ -12,7 +12,7 @@ import json
 import re
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe, load_json, main_url, try_json
+from .base import FormatError, ImportResult, dedupe, describe, load_json, main_url, split_tags, try_json, venue_or_blank
 from .bibtex import entry_type, real_venue
 from .citekeys import citation_keys
 from .names import split_name
@@ -204,9 +204,9 @@ def item_to_paper(raw: dict) -> Paper:
         authors=_names(raw),
         abstract=_str(raw, "abstract"),
         published=_date(raw),
-        venue="" if venue.lower().startswith("arxiv") else venue,
+        venue=venue_or_blank(venue),
         urls=urls,
-        tags=sorted({k.strip() for k in re.split(r"[,;]", keyword) if k.strip()}),
+        tags=split_tags(keyword),
         note=_str(raw, "annote"),
     )
     if not paper.key:

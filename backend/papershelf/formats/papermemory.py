@@ -17,7 +17,7 @@ import re
 from datetime import datetime, timezone
 
 from ..papers import Paper, Source, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json
+from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json, venue_or_blank
 
 NAME = "papermemory"
 
@@ -125,7 +125,7 @@ def to_paper(pid: str, raw: dict) -> Paper:
         authors=authors,
         abstract=_s(raw.get("abstract")),
         published=year if re.fullmatch(r"\d{4}", year) else "",
-        venue="" if venue.lower() == "arxiv" else venue,
+        venue=venue_or_blank(venue),
         urls=urls,
         tags=sorted({t.strip() for t in tags if isinstance(t, str) and t.strip()}),
         note=_s(raw.get("note")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe, main_url, note_text
+from .base import FormatError, ImportResult, dedupe, describe, main_url, note_text, venue_or_blank
 from .bibtex import entry_type, real_venue
 from .citekeys import citation_keys
 from .names import split_name
@@ -161,7 +161,7 @@ def record_to_paper(fields: list[tuple[str, str]]) -> Paper:
         urls["pdf"] = l1
     if arxiv_id:
         urls.setdefault("abs", f"https://arxiv.org/abs/{arxiv_id}")
-    venue = " ".join(one("T2", "JO", "JF", "BT" if title else "").split())
+    venue = venue_or_blank(one("T2", "JO", "JF", "BT" if title else ""))
     paper = Paper(
         title=title,
         arxiv_id=arxiv_id,
@@ -169,7 +169,7 @@ def record_to_paper(fields: list[tuple[str, str]]) -> Paper:
         authors=authors,
         abstract=one("AB", "N2"),
         published=date,
-        venue="" if venue.lower().startswith("arxiv") else venue,
+        venue=venue,
         urls=urls,
         tags=sorted({k.strip() for k in values.get("KW", []) if k.strip()}),
         note="\n\n".join(note_text(v) for v in values.get("N1", []) if v.strip()),
