@@ -376,6 +376,26 @@ def test_collection_picture_draws_weeks_and_top_tags(shelf, make_paper, open_lib
     expect(page.locator("#papers > li")).to_have_count(3)
 
 
+def test_nothing_moves_when_the_charts_arrive(shelf, make_paper, open_library, page):
+    # The charts are drawn after the list; someone already reaching for the search box or a
+    # row's button must not have it jump away. Hold the stats back to look at the page before.
+    server = shelf([make_paper(i, title=f"Steady paper {i}", tags=["llm", f"t{i}"]) for i in range(1, 9)])
+    held = []
+    page.route("**/api/stats", lambda route: held.append(route))
+    open_library(server)
+    expect(page.locator("#chart-weeks svg")).to_have_count(0)
+
+    def layout():
+        return [page.locator(sel).bounding_box() for sel in ("#q", "#papers > li >> nth=0", "#papers > li >> nth=7")]
+
+    before = layout()
+    for route in held:
+        route.continue_()
+    expect(page.locator("#chart-weeks svg rect.bar")).not_to_have_count(0)
+    expect(page.locator("#chart-tags .tag-row")).to_have_count(8)
+    assert layout() == before
+
+
 def test_pages_through_a_long_list(shelf, make_paper, open_library, page, shot):
     server = shelf([make_paper(i, title=f"Listed paper {i:03d}") for i in range(1, 61)])
     open_library(server, "?sort=title&order=asc&limit=25")
