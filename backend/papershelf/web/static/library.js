@@ -604,10 +604,9 @@ async function importFile() {
   }
   load();
   refreshStats();
-  refreshHealth();
 }
 
-// --- stats and health --------------------------------------------------------------------
+// --- stats -------------------------------------------------------------------------------
 
 let statsTimer = null;
 let statsSeq = 0;
@@ -618,12 +617,11 @@ function refreshStats() {
   statsTimer = setTimeout(loadStats, 150);
 }
 
-/** The first stats and health requests of the page (later ones go through refreshStats). */
+/** The first stats request of the page (later ones go through refreshStats). */
 function startStats() {
   if (statsStarted) return;
   statsStarted = true;
   loadStats();
-  refreshHealth();
 }
 
 /** Run fn once the browser has drawn what it has and is idle: the picture never holds up the list. */
@@ -676,15 +674,6 @@ function fillTagFilter(tags) {
   }
   select.replaceChildren(...opts);
   select.value = state.tag;
-}
-
-async function refreshHealth() {
-  try {
-    const h = await api("GET", "/api/health");
-    $("#health").title = `PaperShelf ${h.version || ""}`;
-  } catch (err) {
-    setOffline();
-  }
 }
 
 function setOffline() {
