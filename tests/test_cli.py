@@ -148,6 +148,28 @@ def test_import_while_a_server_runs_goes_through_the_server(tmp_path, live_serve
     assert papers_of(live_server) == papers
 
 
+def test_import_never_follows_an_address_it_cannot_trust(tmp_path, live_server, live_server_factory):
+    # Another server, on another library, answers where a stale address file points.
+    other = live_server_factory(data_dir=tmp_path / "other")
+    address = live_server.data_dir / "server.json"
+    real = json.loads(address.read_text())
+    for forged in (
+        {"url": other.url, "pid": real["pid"] + 1},  # left by a killed server: not the lock's holder
+        {"url": f"http://127.0.0.1@example.com:{other.port}", "pid": real["pid"]},  # not this machine
+        {"url": f"http://{other.url[len('http://'):]}/elsewhere", "pid": real["pid"]},
+    ):
+        address.write_text(json.dumps(forged))
+        assert_clean_error(papershelf("import", str(seed_files()[0]), data=live_server.data_dir), "in use")
+    assert papers_of(live_server) == {} and papers_of(other) == {}
+    # The real address is used directly, even with a proxy configured (which is not running).
+    address.write_text(json.dumps(real))
+    proxy = f"http://127.0.0.1:{free_port()}"
+    r = papershelf("import", str(seed_files()[0]), data=live_server.data_dir,
+                   env={"http_proxy": proxy, "HTTP_PROXY": proxy, "no_proxy": "", "NO_PROXY": ""})
+    assert r.returncode == 0 and "through the running server" in r.stdout, r
+    assert len(papers_of(live_server)) > 10 and papers_of(other) == {}
+
+
 def test_the_server_address_is_removed_on_stop_and_a_stale_one_is_ignored(tmp_path):
     data = tmp_path / "lib"
     server = LiveServer(data).start()

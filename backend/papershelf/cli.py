@@ -127,19 +127,21 @@ def cmd_serve(args) -> int:
         host = f"[{args.host}]" if ":" in args.host else args.host
         print(f"PaperShelf {__version__} listening on http://{host}:{port}", flush=True)
         print(f"Library: {library.snapshot_path}", flush=True)
-        address = write_server_address(library.snapshot_path.parent, args.host, port)
 
         def stop(signum, frame):
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
+        address = None
         try:
+            address = write_server_address(library.snapshot_path.parent, args.host, port)
             server.run()
         except KeyboardInterrupt:
             pass
         finally:
             server.close()
-            address.unlink(missing_ok=True)
+            if address is not None:  # removed while this process still holds the library
+                address.unlink(missing_ok=True)
     finally:
         library.close()  # writes a snapshot: the next start-up replays nothing
     print("PaperShelf stopped; library saved.", flush=True)
@@ -164,11 +166,30 @@ def write_server_address(data: Path, host: str, port: int) -> Path:
 
 
 def running_server_url(data: Path) -> str | None:
+    """The address of the server that holds this library, or None.  The file is believed only
+    when the process holding the library's lock wrote it (a killed server leaves a stale one),
+    and only for a plain http address on this machine: the user's file never goes elsewhere."""
+    from urllib.parse import urlsplit
+
+    from .guard import LOOPBACK_HOSTS
+    from .store import LOCK_NAME
+
     try:
-        url = json.loads((data / SERVER_FILE).read_text("utf-8"))["url"]
-    except (OSError, ValueError, KeyError, TypeError):
+        info = json.loads((data / SERVER_FILE).read_text("utf-8"))
+        holder = (data / LOCK_NAME).read_text("utf-8").strip()
+    except (OSError, ValueError):
         return None
-    return url if isinstance(url, str) and url.startswith("http://") else None
+    if not isinstance(info, dict) or not isinstance(info.get("url"), str) or holder != f"pid {info.get('pid')}":
+        return None
+    parts = urlsplit(info["url"])
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if (parts.scheme != "http" or parts.hostname not in LOOPBACK_HOSTS or not port or parts.username
+            or parts.password or parts.path not in ("", "/") or parts.query or parts.fragment):
+        return None
+    return f"http://{parts.netloc}"
 
 
 def server_request(url: str, path: str, body: bytes | None = None, timeout: float = 600) -> dict:
@@ -180,15 +201,17 @@ def server_request(url: str, path: str, body: bytes | None = None, timeout: floa
     req = urllib.request.Request(url + path, data=body, method="POST" if body is not None else "GET",
                                  headers={CLIENT_HEADER: f"papershelf-cli/{__version__}",
                                           "Content-Type": "text/plain; charset=utf-8"})
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via http_proxy
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as answer:
+        with direct.open(req, timeout=timeout) as answer:
             return json.loads(answer.read())
     except urllib.error.HTTPError as exc:
         try:
-            message = json.loads(exc.read()).get("error", {}).get("message") or exc.reason
-        except ValueError:
-            message = exc.reason
-        raise CliError(str(message)) from None
+            error = json.loads(exc.read()).get("error")
+            message = error.get("message") if isinstance(error, dict) else None
+        except (ValueError, AttributeError):
+            message = None
+        raise CliError(str(message or exc.reason)) from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise CliError(f"the running server at {url} did not answer ({reason})") from None
@@ -253,7 +276,9 @@ def import_through_server(args, text: str, busy: LibraryBusy) -> int:
         answer = server_request(url, "/api/import" + (f"?{query}" if query else ""), text.encode("utf-8"))
     except CliError as exc:
         raise CliError(f"{args.file}: {exc}") from None
-    skipped = [(s.get("item", "?"), s.get("reason", "")) for s in answer.get("skipped", [])]
+    if not isinstance(answer, dict):
+        raise CliError(f"{args.file}: the running server at {url} gave an answer that is not an import report")
+    skipped = [(s.get("item", "?"), s.get("reason", "")) for s in answer.get("skipped", []) if isinstance(s, dict)]
     report_import(args.file, answer.get("added", 0), answer.get("merged", 0), skipped, via=url)
     return 0
 

@@ -25,7 +25,7 @@ _NEW_ID = r"(?P<new>\d{4}\.\d{4,5})(?:v\d+)?"
 _OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
 _ARXIV_ID_RE = re.compile(rf"^(?:arxiv:\s*)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE)
 # The same id without named groups, for the patterns of other modules (ids inside text).
-ARXIV_ID_PATTERN = r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
+ARXIV_ID_PATTERN = re.sub(r"\(\?P<\w+>", "(?:", f"(?:{_NEW_ID}|{_OLD_ID})")
 # Inside URLs: arxiv.org/abs/<id>, /pdf/<id>(.pdf), huggingface.co/papers/<id>
 _ARXIV_URL_RE = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html|format)/|huggingface\.co/papers/|alphaxiv\.org/abs/)"

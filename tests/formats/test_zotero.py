@@ -22,7 +22,7 @@ import pytest
 
 from papershelf.formats import export_papers, import_text, sniff_format
 from papershelf.formats.base import main_url, note_text
-from papershelf.formats.names import split_name
+from papershelf.names import split_name
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATE_JS = Path(__file__).with_name("zotero_translate.js")
@@ -182,5 +182,6 @@ def test_zotero_html_notes_become_text():
     assert note_text("<p>Read twice.</p><p>Section 3 &amp; 4.</p>") == "Read twice.\n\nSection 3 & 4."
     assert note_text('<div data-schema-version="8"><p>a<br/>b</p><ul><li>x</li></ul></div>') == "a\nb\n\nx"
     assert note_text("see <script> in the paper") == "see <script> in the paper"
+    assert note_text("<p> is the paragraph tag; use &amp; for &") == "<p> is the paragraph tag; use &amp; for &"
     ris = "TY  - JOUR\nTI  - T\nN1  - <p>Read twice.</p><p>Section 3 matters.</p>\nER  - \n"
     assert import_text(ris).papers[0].note == "Read twice.\n\nSection 3 matters."

@@ -104,8 +104,8 @@ class LibraryPage:
     def open(self, query: str = "") -> "LibraryPage":
         self.ff.navigate(f"{self.server.url}/{query}")
         self.wait("document.body.dataset.ready === '1'", "the first list to be drawn")
-        # The counts and the charts come a moment after the list (60-100 ms here) and push
-        # everything below them down by ~90 px; a click aimed before that lands elsewhere.
+        # The counts and the charts come a moment after the list (60-100 ms here); the tests
+        # read both, so they wait for them (their boxes are reserved: nothing moves meanwhile).
         self.wait("document.querySelector('#chart-weeks').firstChild && document.querySelector('#chart-tags').firstChild"
                   " && !document.querySelector('#health').textContent.includes('connecting')",
                   "the charts and the counts to be drawn")

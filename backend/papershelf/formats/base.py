@@ -90,7 +90,10 @@ def main_url(p: Paper) -> str:
             or p.urls.get("hf") or p.urls.get("project") or (f"https://doi.org/{p.doi}" if p.doi else ""))
 
 
-_HTML_NOTE = re.compile(r"\s*<(?:p|div|h[1-6]|ul|ol|blockquote|pre)\b[^>]*>", re.IGNORECASE)
+# Zotero's notes open with a block element and close one; a text that merely starts with "<p>"
+# ("<p> is the paragraph tag") is not HTML.
+_BLOCK = r"(?:p|div|h[1-6]|ul|ol|blockquote|pre)"
+_HTML_NOTE = re.compile(rf"\s*<{_BLOCK}\b[^>]*>.*</{_BLOCK}>\s*\Z", re.IGNORECASE | re.DOTALL)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|pre)\s*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]*>")

@@ -12,7 +12,7 @@ import unicodedata
 
 from ..papers import Paper
 from ..parsing.common import date_from_arxiv_id
-from .names import surname
+from ..names import surname
 
 # Words that carry no meaning as the "first word" of a title.
 STOPWORDS = frozenset(

@@ -15,7 +15,7 @@ from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, load_json, main_url, split_tags, try_json, venue_or_blank
 from .bibtex import entry_type, real_venue
 from .citekeys import citation_keys
-from .names import split_name
+from ..names import split_name
 
 NAME = "csljson"
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"

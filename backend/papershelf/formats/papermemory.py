@@ -17,6 +17,7 @@ import re
 from datetime import datetime, timezone
 
 from ..papers import Paper, Source, normalize_arxiv_id, normalize_doi
+from ..parsing.common import flip_name
 from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json, venue_or_blank
 
 NAME = "papermemory"
@@ -100,7 +101,8 @@ def to_paper(pid: str, raw: dict) -> Paper:
     if not (title or arxiv_id or doi):
         raise ValueError("no title, arXiv id or DOI")
     author = _s(raw.get("author"))
-    authors = [a.strip() for a in re.split(r"\s+and\s+", author) if a.strip()] if author else []
+    # PaperMemory keeps names as the page gave them, some as "Last, First": ours are "First Last".
+    authors = [flip_name(a) for a in re.split(r"\s+and\s+", author) if a.strip()] if author else []
     if [a.lower() for a in authors] == ["anonymous"]:
         authors = []
     year = _s(str(raw.get("year"))) if isinstance(raw.get("year"), (str, int)) else ""

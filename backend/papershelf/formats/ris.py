@@ -13,7 +13,7 @@ from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, main_url, note_text, venue_or_blank
 from .bibtex import entry_type, real_venue
 from .citekeys import citation_keys
-from .names import split_name
+from ..names import is_one_unit, split_name
 
 NAME = "ris"
 MEDIA_TYPE = "application/x-research-info-systems; charset=utf-8"
@@ -180,7 +180,10 @@ def record_to_paper(fields: list[tuple[str, str]]) -> Paper:
 
 
 def _plain_name(name: str) -> str:
-    # RIS names are "Last, First" (or "Last, First, Suffix"); ours are "First Last" as pages show them.
+    # RIS names are "Last, First" (or "Last, First, Suffix"); ours are "First Last" as pages show
+    # them. An organisation ("Google, Inc.") is kept as it is.
+    if is_one_unit(name):
+        return name
     parts = [p.strip() for p in name.split(",") if p.strip()]
     if len(parts) == 2:
         return f"{parts[1]} {parts[0]}"

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .names import split_name
+from ..names import split_name
 
 # Math: $$...$$, $...$ (not after a backslash) and \( ... \).
 _MATH = re.compile(r"(?<!\\)(\$\$[^$]+?\$\$|\$[^$]+?\$|\\\(.+?\\\))")
@@ -240,5 +240,6 @@ def name_to_tex(name: str) -> str:
         middle = f"{text_to_tex(suffix)}, " if suffix else ""
         return f"{text_to_tex(family)}, {middle}{text_to_tex(given)}"
     tex = text_to_tex(name)
-    return "{" + tex + "}" if "," in name or (not given and " " in family) else tex
+    one_unit = not given and " " in name.strip()  # "Barnes and Noble", "Davis Jr.", "Smith, John"
+    return "{" + tex + "}" if one_unit or "," in name else tex
 

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
+from ..names import is_one_unit, is_suffix
 from ..papers import clean_text, normalize_arxiv_id
 
 # lxml is several times faster than html.parser and copes with truncated markup; bench/parse.py
@@ -185,11 +186,12 @@ def arxiv_urls(arxiv_id: str | None) -> dict[str, str]:
 
 
 def flip_name(name: str) -> str:
-    """'Surname, Given' (Highwire citation_author) -> 'Given Surname'; other forms unchanged."""
+    """'Surname, Given' (Highwire citation_author) -> 'Given Surname'; other forms ("Pat O'Brien,
+    Jr.", "Google, Inc.") unchanged."""
     name = clean_text(name)
-    if name.count(",") == 1:
+    if name.count(",") == 1 and not is_one_unit(name):
         last, first = (p.strip() for p in name.split(","))
-        if first and last and not re.fullmatch(r"(?i)jr\.?|sr\.?|ii|iii|iv", first):
+        if first and last and not is_suffix(first):
             return f"{first} {last}"
     return name
 
