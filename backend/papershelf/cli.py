@@ -155,12 +155,12 @@ SERVER_FILE = "server.json"
 
 def write_server_address(data: Path, host: str, port: int) -> Path:
     """Tell other papershelf commands where this server answers (removed when it stops; a file
-    left by a killed server is never trusted alone: the library lock says whether it runs)."""
-    loopback = "127.0.0.1" if host in ("0.0.0.0", "") else ("[::1]" if host == "::" else host)
-    loopback = f"[{loopback}]" if ":" in loopback and not loopback.startswith("[") else loopback
+    left by a killed server is ignored: only the lock holder's own address is believed)."""
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)  # "all": loopback
+    netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     path = data / SERVER_FILE
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"url": f"http://{loopback}:{port}", "pid": os.getpid()}), "utf-8")
+    tmp.write_text(json.dumps({"url": f"http://{netloc}", "pid": os.getpid()}), "utf-8")
     os.replace(tmp, path)
     return path
 
