@@ -49,7 +49,7 @@ def split_name(name: str) -> PersonName:
         return PersonName("", name)
     if "," in name:
         parts = [p.strip() for p in name.split(",")]
-        if len(parts) == 2 and is_suffix(parts[1]) and "," not in parts[0]:  # "Pat O'Brien, Jr."
+        if len(parts) == 2 and is_suffix(parts[1]):  # "Pat O'Brien, Jr."
             return split_name(parts[0])._replace(suffix=parts[1])
         if len(parts) == 3 and is_suffix(parts[1]) and parts[0] and parts[2]:  # "O'Brien, Jr., Pat"
             return PersonName(parts[2], parts[0], parts[1])
