@@ -116,3 +116,22 @@ def shot():
 @pytest.fixture(name="make_paper")
 def make_paper_fixture():
     return make_paper
+
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture
+def hostile_paper() -> Paper:
+    """A paper whose every field a web page could have filled tries to run script (each sets
+    window.__pwned); its title is the markup the page must show as text."""
+    return make_paper(
+        1,
+        title=HOSTILE,
+        authors=["<script>window.__pwned=2</script>"],
+        abstract='<svg onload="window.__pwned=3"></svg>',
+        tags=['<b onmouseover="window.__pwned=4">tag</b>'],
+        note='<iframe src="javascript:window.__pwned=5"></iframe>',
+        urls={"abs": "javascript:window.__pwned=6", "pdf": "data:text/html,<script>window.__pwned=7</script>",
+              "code": "https://github.com/example/repo"},
+    )

@@ -24,7 +24,6 @@ from e2e.conftest import Firefox, wait_until
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 ENTER, BACKSPACE, CONTROL = "\ue007", "\ue003", "\ue009"  # WebDriver key codes
 
@@ -320,21 +319,13 @@ def test_marking_read_and_unsaving(library_page, make_paper):
     assert page.errors() == []
 
 
-def test_a_hostile_title_is_text_and_never_runs(library_page, make_paper):
+def test_a_hostile_title_is_text_and_never_runs(library_page, make_paper, hostile_paper):
     page = library_page([
-        make_paper(
-            1,
-            title=HOSTILE,
-            authors=['<script>window.__pwned=2</script>'],
-            abstract='<svg onload="window.__pwned=3"></svg>',
-            tags=['<b onmouseover="window.__pwned=4">tag</b>'],
-            urls={"abs": "javascript:window.__pwned=6", "pdf": "data:text/html,<script>window.__pwned=7</script>",
-                  "code": "https://github.com/example/repo"},
-        ),
+        hostile_paper,
         make_paper(2, title="A harmless neighbour", saved_at="2026-01-01T08:00:00Z"),
     ]).open()
     item = "document.querySelector('#papers > li')"
-    assert page.js(f"{item}.querySelector('.title-link').textContent") == HOSTILE
+    assert page.js(f"{item}.querySelector('.title-link').textContent") == hostile_paper.title
     assert page.js(f"{item}.querySelector('.authors').textContent") == "<script>window.__pwned=2</script>"
     assert page.js(f"{item}.querySelector('.tag-name').textContent") == '<b onmouseover="window.__pwned=4">tag</b>'
     # The javascript: and data: links were dropped, the https one kept.
@@ -351,7 +342,7 @@ def test_a_hostile_title_is_text_and_never_runs(library_page, make_paper):
     assert page.js("location.pathname") == "/"  # still on the page
     assert page.js("document.querySelectorAll('#papers img, #papers script, #papers svg, #papers b, #papers iframe').length") == 0
     assert page.js("window.__pwned === undefined") is True
-    assert page.titles() == [HOSTILE, "A harmless neighbour"]
+    assert page.titles() == [hostile_paper.title, "A harmless neighbour"]
     assert page.errors() == []  # no failed <img>, no CSP report of a blocked handler
 
 
