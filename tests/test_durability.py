@@ -8,8 +8,9 @@ import random
 import threading
 import time
 
-from support import LiveServer
+from support import FIXTURES, LiveServer
 
+from papershelf.parsing.page import parts_from_html
 from papershelf.store import Library
 
 KILLS = 50
@@ -99,3 +100,26 @@ def test_a_reader_beside_a_compacting_server_sees_every_acknowledged_save(tmp_pa
     assert (server.data_dir / "library.json").exists()  # snapshots were written meanwhile
     with Library(server.data_dir, read_only=True) as reader:
         assert len(reader) == len(acknowledged)
+
+
+def test_a_capture_sent_again_after_a_crash_is_counted_once(tmp_path):
+    # The extension names each capture; if the server dies before the browser reads the answer,
+    # the browser sends the same capture again to the restarted server.
+    url = "https://huggingface.co/papers?q=agents"
+    page = parts_from_html(url, (FIXTURES / "hf_search_with_props.html").read_text("utf-8"))
+    body = {"url": url, "cards": page.cards, "page": {"props": page.props, "meta": [list(m) for m in page.meta]},
+            "capture_id": "tab3-1795000000000-1"}
+    server = LiveServer(tmp_path / "lib").start()
+    status, first = server.api("POST", "/api/capture", json=body)
+    assert status == 200 and first["papers"] and all(p["seen_count"] == 1 for p in first["papers"])
+    server.kill()  # SIGKILL: only the journal holds the capture
+    server.start()
+    status, again = server.api("POST", "/api/capture", json=body)
+    assert status == 200 and [p["seen_count"] for p in again["papers"]] == [1] * len(first["papers"])
+    server.stop()  # a clean stop: now a snapshot holds it
+    server.start()
+    status, third = server.api("POST", "/api/capture", json=body)
+    assert [p["seen_count"] for p in third["papers"]] == [1] * len(first["papers"])
+    status, other = server.api("POST", "/api/capture", json={**body, "capture_id": "tab3-1795000000000-2"})
+    assert [p["seen_count"] for p in other["papers"]] == [2] * len(first["papers"])
+    server.stop()

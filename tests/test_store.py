@@ -291,3 +291,32 @@ def test_absurd_counts_from_a_page_or_file_are_dropped_not_fatal(library):
     assert (p.upvotes, p.github_stars, p.author_count) == (None, None, None)
     library.import_papers([Paper.from_dict({"title": "B", "seen_count": 2**64, "upvotes": "many"})])
     assert library.get("title:b").seen_count == 0
+
+
+def test_a_capture_id_counts_once_across_restarts_crashes_and_snapshots(tmp_path, monkeypatch):
+    page = [hf("2501.00001", "A"), hf("2501.00002", "B")]
+
+    def counts(lib, capture_id):
+        return [p.seen_count for p in lib.capture(page, capture_id=capture_id)]
+
+    crashed = tmp_path / "crashed"
+    with Library(tmp_path / "lib") as lib:
+        assert counts(lib, "tab1-1") == [1, 1]
+        assert counts(lib, "tab1-1") == [1, 1]  # the same view again
+        assert counts(lib, "tab1-2") == [2, 2]
+        # What a crash leaves right now: the journal, no snapshot.
+        crashed.mkdir()
+        for name in ("library.journal",):
+            (crashed / name).write_bytes((tmp_path / "lib" / name).read_bytes())
+    with Library(crashed) as lib:  # replayed from the journal
+        assert counts(lib, "tab1-2") == [2, 2]
+    with Library(tmp_path / "lib") as lib:  # closed cleanly: read from the snapshot
+        assert not lib.journal_path.stat().st_size
+        assert counts(lib, "tab1-1") == [2, 2] and counts(lib, "tab1-3") == [3, 3]
+
+    # Only the latest ids are kept: a very old one counts again.
+    monkeypatch.setattr("papershelf.store.REMEMBERED_CAPTURES", 3)
+    with Library(tmp_path / "few") as lib:
+        for n in range(1, 5):
+            counts(lib, f"id-{n}")
+        assert counts(lib, "id-4") == [4, 4] and counts(lib, "id-1") == [5, 5]

@@ -57,9 +57,10 @@ def card_answer(index: int, paper: Paper) -> dict[str, Any]:
     }
 
 
-def capture_page(page: PageParts, *, count_view: bool = True) -> tuple[list[dict], list[dict]]:
+def capture_page(page: PageParts, *, count_view: bool = True,
+                 capture_id: str | None = None) -> tuple[list[dict], list[dict]]:
     result = parse(page)
-    stored = library().capture([p.paper for p in result.papers], count_view=count_view)
+    stored = library().capture([p.paper for p in result.papers], count_view=count_view, capture_id=capture_id)
     answers = [card_answer(p.index, s) for p, s in zip(result.papers, stored)]
     skipped = [{"index": s.index, "reason": s.reason} for s in result.skipped]
     return answers, skipped
@@ -79,16 +80,12 @@ def capture():
     if capture_id is not None and (not isinstance(capture_id, str) or not 0 < len(capture_id) <= 100):
         raise BadRequest("'capture_id' must be a string of 1 to 100 characters")
 
-    def record() -> dict:
-        papers, skipped = capture_page(page)
-        return {"papers": papers, "skipped": skipped}
-
     # A capture is the one call that is not safe to repeat (each one counts a view), and a
     # browser may send one twice (an answer lost, a worker stopped mid-flight, a POST retried on
-    # a dropped keep-alive connection). The extension names each capture; a repeat is answered
-    # with the first answer and counts nothing.
-    answer = current_app.config["RECENT_CAPTURES"].once(capture_id, record) if capture_id else record()
-    return jsonify(answer)
+    # a dropped keep-alive connection, the server restarted in between). The extension names
+    # each capture; the library remembers the names, so a repeat records and counts nothing.
+    papers, skipped = capture_page(page, capture_id=capture_id)
+    return jsonify(papers=papers, skipped=skipped)
 
 
 @bp.post("/status")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Flask
 
 from . import errors, guard
-from .recent import RecentAnswers
 from .store import Library
 
 
@@ -13,7 +12,6 @@ def create_app(library: Library) -> Flask:
     """An app serving ``library``: the JSON API under /api and the library page at /."""
     app = Flask(__name__)
     app.config["LIBRARY"] = library
-    app.config["RECENT_CAPTURES"] = RecentAnswers()
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False
     app.json.ensure_ascii = False

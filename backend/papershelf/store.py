@@ -9,7 +9,7 @@ background.  Start-up loads the snapshot and replays the journal.
 
 Files in the data directory:
   library.json         snapshot, a plain TinyDB JSON file (tables ``papers`` and ``_meta``)
-  library.journal      mutations since the snapshot, JSON lines ``{"seq", "put", "del"}``
+  library.journal      mutations since the snapshot, JSON lines ``{"seq", "put", "del", "cap"?}``
   library.journal.old  the journal being folded into a snapshot right now (rarely present)
   library.lock         held (flock) by the one process that may write
 """
@@ -52,6 +52,9 @@ SNAPSHOT_NAME = "library.json"
 JOURNAL_NAME = "library.journal"
 LOCK_NAME = "library.lock"
 COMPACT_JOURNAL_BYTES = 16 * 1024 * 1024
+# Capture ids remembered (journal lines carry them, snapshots keep the latest): a browser that
+# sends a capture again -- its answer lost, the server restarted meanwhile -- is not counted twice.
+REMEMBERED_CAPTURES = 5000
 
 
 class LibraryError(Exception):
@@ -156,6 +159,7 @@ class Library:
         self._counts: tuple[int, dict[str, int]] | None = None  # see counts()
         self._seq = 0
         self._next_id = 1
+        self._captures: dict[str, None] = {}  # capture ids recorded, oldest first (insertion order)
         if not read_only:
             try:
                 self.dir.mkdir(parents=True, exist_ok=True)
@@ -209,6 +213,7 @@ class Library:
                 time.sleep(0.05)
 
     def _load(self) -> None:
+        self._captures = {}
         tables: dict[str, Any] = {"papers": {}, "_meta": {}}
         snap_seq = 0
         files_before = self._files()
@@ -218,10 +223,13 @@ class Library:
                 meta = tables["_meta"]["1"]
                 schema = meta["schema"]
                 snap_seq = meta.get("seq", 0)
+                captures = meta.get("captures", [])
                 if not isinstance(schema, int) or not isinstance(snap_seq, int):
                     raise ValueError("the schema version and sequence number must be whole numbers")
                 if not isinstance(tables.get("papers"), dict):
                     raise ValueError("no papers table")
+                # Capture ids only spare a double count: damaged ones are dropped, not fatal.
+                self._remember_captures(captures if isinstance(captures, list) else [])
             except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
                 raise LibraryError(
                     f"cannot read the library file {self.snapshot_path}: {exc}. It was left untouched; "
@@ -248,6 +256,8 @@ class Library:
                         papers[str(int(doc_id))] = doc
                     for doc_id in entry.get("del", []):
                         papers.pop(str(int(doc_id)), None)
+                    if "cap" in entry:
+                        self._remember_captures([entry["cap"]])
                 except (KeyError, TypeError, ValueError) as exc:
                     raise LibraryError(f"cannot read the journal {path}, line {n}: a malformed change ({exc}). "
                                        f"The library was left untouched.") from None
@@ -484,7 +494,7 @@ class Library:
 
     # --- writing ------------------------------------------------------------------------
 
-    def _commit(self, put: list[Paper], delete: list[str]) -> None:
+    def _commit(self, put: list[Paper], delete: list[str], capture_id: str | None = None) -> None:
         """Journal, then apply: one fsync'ed journal line per batch, whatever its size.
 
         Everything that can fail (serialising, writing) happens before memory changes, so a
@@ -510,13 +520,17 @@ class Library:
                 paper.added_at = paper.added_at or now
             new_docs.append(Document(paper.to_dict(), doc_id=doc_id))
         replaced = [k for k in by_key if k in self._doc_ids] + sorted(deleted)
-        line = orjson.dumps({
+        entry = {
             "seq": self._seq + 1,
             "put": [{"_id": d.doc_id, **d} for d in new_docs],
             "del": [self._doc_ids[k] for k in sorted(deleted)],
-        }) + b"\n"
-        self._append(line)
+        }
+        if capture_id:
+            entry["cap"] = capture_id
+        self._append(orjson.dumps(entry) + b"\n")
         self._seq += 1
+        if capture_id:
+            self._remember_captures([capture_id])
         self._next_id = next_id
         # Apply in memory: replace whole documents (never mutate one in place) so that a
         # snapshot taken as a shallow copy of the table stays consistent.
@@ -576,7 +590,7 @@ class Library:
                 groups[copy.key] = merged
         return groups
 
-    def _merge_batch(self, papers: list[Paper], on_existing, on_new):
+    def _merge_batch(self, papers: list[Paper], on_existing, on_new, capture_id: str | None = None):
         """Merge a batch into the library with one journal write.
 
         ``on_existing(record, incoming, seen_in_batch)`` finishes a record that merged with
@@ -608,14 +622,17 @@ class Library:
                 added += 1
             batch.put(record)
             final_key[key] = record.key
-        self._commit(list(batch.pending.values()), sorted(batch.dropped - set(batch.pending)))
+        self._commit(list(batch.pending.values()), sorted(batch.dropped - set(batch.pending)), capture_id)
         return {k: batch.final(v) for k, v in final_key.items()}, batch.pending, added, merged
 
-    def capture(self, papers: list[Paper], *, count_view: bool = True) -> list[Paper]:
+    def capture(self, papers: list[Paper], *, count_view: bool = True,
+                capture_id: str | None = None) -> list[Paper]:
         """Record papers seen on one page view; returns the stored records in the same order.
 
         Each paper counts as seen once per call (a page listing a paper twice is one view);
         ``count_view=False`` records without counting (saving a page already captured).
+        A ``capture_id`` names the view: the same id again (a browser repeating a request whose
+        answer it lost, before or after a restart) records without counting.
         Captures never change user data.
         """
         now = now_iso()
@@ -639,8 +656,18 @@ class Library:
             record.seen_count = 1
 
         with self._lock:
-            keys, stored, _, _ = self._merge_batch(papers, on_existing, on_new)
+            if capture_id is not None and capture_id in self._captures:
+                count_view = False  # on_existing reads it when called, below
+            keys, stored, _, _ = self._merge_batch(papers, on_existing, on_new, capture_id)
             return [stored[keys[p.key]] for p in papers if p.key in keys]
+
+    def _remember_captures(self, capture_ids: list) -> None:
+        for capture_id in capture_ids:
+            if isinstance(capture_id, str):  # anything else in a damaged file is not an id
+                self._captures.pop(capture_id, None)
+                self._captures[capture_id] = None
+        while len(self._captures) > REMEMBERED_CAPTURES:
+            del self._captures[next(iter(self._captures))]
 
     def import_papers(self, papers: list[Paper], *, save: bool = False) -> ImportOutcome:
         """Merge imported records by key, keeping the user data they carry (tags, note, read, saved).
@@ -771,25 +798,26 @@ class Library:
             if self.read_only or self._journal_fd is None or self.old_journal_path.exists():
                 return  # nothing to write to, or a snapshot is being written already
             table = dict(self._db.storage.read()["papers"])  # shallow: documents are never mutated
-            seq = self._seq
+            seq, captures = self._seq, list(self._captures)
             os.close(self._journal_fd)
             os.replace(self.journal_path, self.old_journal_path)
             self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             _fsync_dir(self.dir)
-        self._write_snapshot(table, seq)
+        self._write_snapshot(table, seq, captures)
         os.unlink(self.old_journal_path)
         _fsync_dir(self.dir)
 
     def _finish_interrupted_snapshot(self) -> None:
         """A crash interrupted a snapshot: everything is loaded now, so write it and start clean."""
-        self._write_snapshot(dict(self._db.storage.read()["papers"]), self._seq)
+        self._write_snapshot(dict(self._db.storage.read()["papers"]), self._seq, list(self._captures))
         self.old_journal_path.unlink()
         with open(self.journal_path, "wb") as f:
             os.fsync(f.fileno())
         _fsync_dir(self.dir)
 
-    def _write_snapshot(self, table: dict, seq: int) -> None:
-        data = {"_meta": {"1": {"schema": SCHEMA_VERSION, "seq": seq, "app": "papershelf"}}, "papers": table}
+    def _write_snapshot(self, table: dict, seq: int, captures: list[str]) -> None:
+        meta = {"schema": SCHEMA_VERSION, "seq": seq, "app": "papershelf", "captures": captures}
+        data = {"_meta": {"1": meta}, "papers": table}
         tmp = self.snapshot_path.with_suffix(".json.tmp")
         with open(tmp, "wb") as f:
             f.write(orjson.dumps(data))
