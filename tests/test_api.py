@@ -120,6 +120,9 @@ def test_export_gives_a_named_file_and_filters(api):
     assert len(everything["papers"]) == len(keys)
     chosen = api.get(f"/api/export?format=csv&keys={keys[3]}").get_data(as_text=True)
     assert len(chosen.strip().splitlines()) == 2  # header + the one chosen paper
+    api.patch(f"/api/papers/{keys[1]}", {"tags": ["reading-group"]})
+    by_tag = api.get("/api/export?format=json&tag=reading-group").json["papers"]
+    assert [p["key"] for p in by_tag] == [keys[1]]
 
 
 def test_stats(api):

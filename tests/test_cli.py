@@ -67,6 +67,13 @@ def test_import_export_and_stats_round_trip(tmp_path):
 def test_export_by_tag_to_stdout(tmp_path):
     data = tmp_path / "lib"
     papershelf("import", str(seed_files()[0]), "--save", data=data)
+    tagged = tmp_path / "tagged.json"
+    tagged.write_text(json.dumps({"format": "papershelf", "schema": 1, "papers": [
+        {"key": "arxiv:2401.00077", "arxiv_id": "2401.00077", "title": "Tagged for the reading group",
+         "saved": True, "tags": ["reading-group"]}]}))
+    assert papershelf("import", str(tagged), data=data).returncode == 0
+    r = papershelf("export", "--format", "bibtex", "--tag", "reading-group", data=data)
+    assert r.returncode == 0 and r.stdout.count("@misc{") == 1 and "Tagged for the reading group" in r.stdout
     r = papershelf("export", "--format", "bibtex", "--tag", "nothing-has-this", data=data)
     assert r.returncode == 0 and r.stdout.strip() == ""
     r = papershelf("export", "--format", "markdown", data=data)

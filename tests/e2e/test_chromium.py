@@ -147,6 +147,31 @@ def test_saved_tags_show_on_hover_and_reload_shows_saved_and_seen(chrome):
     assert all(b["state"] == "seen" and b["seen"] == "seen 2×" for b in others), others
 
 
+def test_export_from_the_popup_downloads_the_saved_papers(chrome, tmp_path):
+    saved = ("@misc{a, title={Saved Paper One}, author={Ada Lovelace}, year={2024}, eprint={2401.00011}, archivePrefix={arXiv}}\n"
+             "@misc{b, title={Saved Paper Two}, author={Alan Turing}, year={2024}, eprint={2401.00012}, archivePrefix={arXiv}}\n")
+    seen_only = "@misc{c, title={Only Seen Paper}, author={Grace Hopper}, year={2024}, eprint={2401.00013}, archivePrefix={arXiv}}\n"
+    for text, save in ((saved, "1"), (seen_only, "")):
+        status, body = chrome.server.api("POST", f"/api/import?format=bibtex&save={save}", body=text.encode(),
+                                         headers={"Content-Type": "text/plain"})
+        assert status == 200 and not body["skipped"], body
+    popup = chrome.popup()
+    wait_until(lambda: popup.locator("#backend").get_attribute("data-state") == "online", message="popup online")
+    popup.locator("#format").select_option("bibtex")
+    with popup.expect_download() as download_info:
+        popup.locator("#export").click()
+    download = download_info.value
+    assert re.fullmatch(r"papershelf-\d{8}\.bib", download.suggested_filename)
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    text = path.read_text("utf-8")
+    # The saved papers, as BibTeX with their arXiv fields; not the one only seen.
+    assert text.count("@misc{") == 2 and "Saved Paper One" in text and "Saved Paper Two" in text
+    assert "Only Seen Paper" not in text and "eprint = {2401.00011}" in text and "archivePrefix = {arXiv}" in text
+    wait_until(lambda: "Exported" in popup.locator("#message").text_content(), message="the popup's confirmation")
+    popup.close()
+
+
 def test_save_all_from_the_popup_saves_every_paper_on_the_page(chrome, artifacts):
     page, n = open_listing(chrome)
     page.bring_to_front()
