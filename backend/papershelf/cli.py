@@ -192,13 +192,13 @@ def running_server_url(data: Path) -> str | None:
     return f"http://{parts.netloc}"
 
 
-def server_request(url: str, path: str, body: bytes | None = None, timeout: float = 600) -> dict:
-    """One call to the running server's API; its error message, or why it cannot be reached,
+def post_to_server(url: str, path: str, body: bytes, timeout: float = 600) -> dict:
+    """One POST to the running server's API; its error message, or why it cannot be reached,
     becomes a CliError."""
     import urllib.error
     import urllib.request
 
-    req = urllib.request.Request(url + path, data=body, method="POST" if body is not None else "GET",
+    req = urllib.request.Request(url + path, data=body, method="POST",
                                  headers={CLIENT_HEADER: f"papershelf-cli/{__version__}",
                                           "Content-Type": "text/plain; charset=utf-8"})
     direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via http_proxy
@@ -273,7 +273,7 @@ def import_through_server(args, text: str, busy: LibraryBusy) -> int:
         raise busy
     query = urlencode({k: v for k, v in (("format", args.format), ("save", "1" if args.save else "")) if v})
     try:
-        answer = server_request(url, "/api/import" + (f"?{query}" if query else ""), text.encode("utf-8"))
+        answer = post_to_server(url, "/api/import" + (f"?{query}" if query else ""), text.encode("utf-8"))
     except CliError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     if not isinstance(answer, dict):
