@@ -39,7 +39,7 @@ from papershelf.papers import Paper, Source  # noqa: E402
 from papershelf.store import Library  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 HF_URL = "https://huggingface.co/papers/date/2026-01-02"
 ARXIV_URL = "https://arxiv.org/list/cs.LG/new"
 TARGETS = {"hf": 300, "arxiv": 600}

@@ -3,7 +3,7 @@
     python bench/library_page.py [--papers 20000] [--runs 7] [--keep DIR]
 
 Builds a library of N saved papers on disk (titles, abstracts and author names drawn from the
-vocabulary of the seed listings in ../shared/seeds, plus tags, notes, dates and sources), starts
+vocabulary of the seed listings in tests/fixtures/seeds, plus tags, notes, dates and sources), starts
 ``papershelf serve`` on a free port, and prints:
 
 - the API alone: GET /api/papers for the first page and for several searches and filters;
@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "backend"))
 from papershelf.papers import Paper, Source  # noqa: E402
 from papershelf.store import Library  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -29,7 +29,7 @@ from papershelf.parsing import PageParts, arxiv, common, parse  # noqa: E402
 from papershelf.parsing.page import parts_from_html, parts_from_text  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
 def hf_capture(n: int = 50) -> PageParts:

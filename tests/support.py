@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CLIENT = {"X-PaperShelf-Client": "tests/1"}
 

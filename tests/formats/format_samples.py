@@ -82,8 +82,8 @@ def sample_papers() -> list[Paper]:
     return papers
 
 
-# The seed listings live beside the repository (shared/seeds), as in tests/conftest.py.
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# The five seed listings (real HF Papers search pages as text), as in tests/support.py.
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
 
 def seed_files() -> list[Path]:

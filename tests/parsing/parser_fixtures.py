@@ -10,7 +10,7 @@ from pathlib import Path
 from papershelf.parsing import PageParts, parse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = FIXTURES / "seeds"
 
 # The URL each fixture stands for (tests/fixtures/README.md).
 URLS = {
