@@ -115,8 +115,8 @@ async function callBackend(method, path, body, { raw = false } = {}) {
 // so a request whose answer was lost (a dropped connection, a timeout, a worker stopped between
 // sending and dequeuing) is sent again. Saves, unsaves and save-cards are idempotent. A capture
 // counts a view, so it carries `capture_id` (the operation's id, the same on every send, direct or
-// from the queue): the backend answers a repeated id with its first answer and counts nothing
-// (it remembers the last 2000 ids while it runs).
+// from the queue): the library records the ids it has taken, across restarts of the backend, and
+// records a repeated one without counting a second view.
 
 let lock = Promise.resolve();
 function locked(fn) {
@@ -279,18 +279,10 @@ async function tellTab(tabId, message) {
   } catch (_) { /* the tab was closed or navigated away: its next capture catches up */ }
 }
 
-/** Fresh status of these keys, sent to every tab so each badge of the same paper updates.
- * Save and unsave answers carry it; an older backend's answer does not, so it is asked for. */
-async function broadcastStatus(keys, known) {
-  if (!keys.length) return {};
-  let status = known;
-  if (!status) {
-    try {
-      status = (await callBackend("POST", "/api/status", { keys })).status || {};
-    } catch (_) {
-      return {};
-    }
-  }
+/** Send the fresh status of these keys (from the save or unsave answer) to every tab, so each
+ * badge of the same paper updates. */
+async function broadcastStatus(keys, status) {
+  if (!keys.length || !status) return {};
   const tabs = await ext.tabs.query({});
   await Promise.all(tabs.map((tab) => tellTab(tab.id, { type: "status", status })));
   return status;
