@@ -1,10 +1,14 @@
 /* Paper identity in the extension: arXiv ids found in links, and the library key they map to.
  * Mirrors backend/papershelf/papers.py (normalize_arxiv_id / paper_key) for the id shapes that
  * appear in links, so a card can be recognised again without asking the backend. Shared by the
- * content scripts, the background worker (context menu) and the opt-in link marks. */
+ * content scripts, the background worker (context menu) and the opt-in link marks.
+ *
+ * A classic script that sets globalThis.PaperShelfKeys, so that the same file serves content
+ * scripts (listed before the scripts that use it), the background module (a side-effect import)
+ * and Node (tests/test_arxiv_ids.py). */
 "use strict";
 
-var PaperShelfKeys = (() => {
+globalThis.PaperShelfKeys = (() => {
   // New style YYMM.NNNN(N) with optional version; old style archive(.SUBJ)/YYMMNNN.
   const NEW_ID = "(\\d{4}\\.\\d{4,5})(?:v\\d+)?";
   const OLD_ID = "([a-zA-Z]+(?:-[a-zA-Z]+)?(?:\\.[A-Za-z]{2})?/\\d{7})(?:v\\d+)?";

@@ -27,7 +27,10 @@ def test_dist_writes_both_zips_with_a_manifest_for_each_browser(tmp_path):
     cm = json.loads(chrome.read("manifest.json"))
     fm = json.loads(firefox.read("manifest.json"))
     assert cm["manifest_version"] == fm["manifest_version"] == 3
-    assert cm["background"] == {"service_worker": "background.js"}
+    # Both run the background as an ES module: Chrome as a module service worker, Firefox as a
+    # module event page.
+    assert cm["background"] == {"service_worker": "background.js", "type": "module"}
+    assert fm["background"]["type"] == "module"
     assert "browser_specific_settings" not in cm
     assert fm["background"]["scripts"][-1] == "background.js"
     assert fm["browser_specific_settings"]["gecko"]["id"]
