@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import __version__
 from .errors import BadRequest
-from .formats import FormatError, export_papers, import_text
+from .formats import FormatError, catalogue, export_papers, import_text
 from .papers import Paper, paper_from_stored, scrub
 from .parsing import PageParts, parse
 from .query import PaperQuery
@@ -199,6 +199,11 @@ def export_response(fmt: str, query: PaperQuery) -> Response:
         raise BadRequest(str(exc), "unknown_format") from None
     name = f"papershelf-{date.today():%Y%m%d}.{extension}"
     return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/formats")
+def formats():
+    return jsonify(catalogue())
 
 
 @bp.get("/tags")

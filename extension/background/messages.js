@@ -1,6 +1,6 @@
 /* The messages the content scripts, the popup and the options page send the worker, and what
  * each one does. Writes go through the offline queue; reads (status look-ups, the popup's state,
- * export) go straight to the backend and are never queued. */
+ * the formats, export) go straight to the backend and are never queued. */
 
 import { ext } from "./ext.js";
 import { backendBase, callBackend, exportLibrary } from "./backend.js";
@@ -68,6 +68,12 @@ export async function handle(message, sender) {
       return relayToActiveTab({ type: "save-all" }, sender.tab && sender.tab.id);
     case "page-info-active":
       return relayToActiveTab({ type: "page-info" }, sender.tab && sender.tab.id);
+    case "formats": // the export and import formats the backend knows (popup's export menu)
+      try {
+        return await callBackend("GET", "/api/formats");
+      } catch (err) {
+        return { error: err.message };
+      }
     case "export":
       try {
         return await exportLibrary(message.format, message.saved);

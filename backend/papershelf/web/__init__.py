@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template
 
 from .. import __version__
+from ..formats import catalogue
 
 bp = Blueprint(
     "web",
@@ -59,6 +60,7 @@ def library() -> Response:
         version=__version__,
         client=f"{CLIENT_NAME}/{__version__}",
         preload=PRELOAD,
+        formats=catalogue(),
     )
     resp = Response(html, mimetype="text/html")
     resp.headers["Content-Security-Policy"] = _CSP

@@ -1,5 +1,6 @@
 // Export (the saved papers, everything seen, a tag, or the selection) and import (a file, its
-// format named or detected). Exports arrive as downloads made from the server's answer.
+// format named or detected). Exports arrive as downloads made from the server's answer. The
+// format menus are drawn by the server from its format registry (templates/library.html).
 
 import { api, downloadName, query } from "./api.js";
 import { $ } from "./dom.js";
@@ -27,11 +28,16 @@ async function download(params, fallbackName) {
   }
 }
 
-const EXTENSIONS = { bibtex: "bib", ris: "ris", csljson: "json", csv: "csv", markdown: "md", json: "json" };
+/** The chosen export format, and the file extension its option carries (from the registry). */
+function chosenFormat() {
+  const select = $("#export-format");
+  const option = select.selectedOptions[0];
+  return { format: select.value, extension: (option && option.dataset.extension) || "txt" };
+}
 
 function exportScope(e) {
   e.preventDefault();
-  const format = $("#export-format").value;
+  const { format, extension } = chosenFormat();
   const scope = $("#export-scope").value;
   const params = { format };
   if (scope === "saved") params.saved = "1";
@@ -44,12 +50,12 @@ function exportScope(e) {
     params.saved = "all";
     params.tag = state.tag;
   }
-  download(params, `papershelf.${EXTENSIONS[format] || "txt"}`);
+  download(params, `papershelf.${extension}`);
 }
 
 function exportSelection() {
-  const format = $("#export-format").value;
-  download({ format, saved: "all", keys: [...selected] }, `papershelf-selection.${EXTENSIONS[format] || "txt"}`);
+  const { format, extension } = chosenFormat();
+  download({ format, saved: "all", keys: [...selected] }, `papershelf-selection.${extension}`);
 }
 
 async function importFile() {
