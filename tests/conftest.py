@@ -71,3 +71,18 @@ def live_server_factory(tmp_path):
 @pytest.fixture
 def live_server(live_server_factory):
     return live_server_factory()
+
+
+@pytest.fixture
+def progress(request):
+    """Lines on the terminal while a long test runs, so a quiet `-q` run is not taken for a hang."""
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+
+    def say(text: str) -> None:
+        if reporter is None or capture is None:
+            return
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"  [{request.node.name}] {text}")
+
+    return say
