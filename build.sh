@@ -90,7 +90,7 @@ ensure_node_tools() {
 }
 
 lint_extension() {
-  npx --no-install web-ext lint --source-dir extension --self-hosted --output text
+  NO_UPDATE_NOTIFIER=1 npx --no-install web-ext lint --source-dir extension --self-hosted --output text
 }
 
 build_extension() {

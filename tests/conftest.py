@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from support import CLIENT, LiveServer
+
+def pytest_configure(config):
+    """Every process the tests start gets a home directory of its own, removed at the end.
+
+    Whatever their profile directory says, Firefox writes ~/Downloads, ~/.cache/mozilla and
+    ~/.config/mozilla, Chromium ~/.config/chromium, dconf ~/.cache/dconf, web-ext an update-notifier
+    file, and platformdirs would put a default library in ~/.local/share: none of that may land in
+    the user's real home.
+    """
+    home = Path(tempfile.mkdtemp(prefix="papershelf-tests-home-"))
+    config.papershelf_home = home
+    os.environ.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+        NO_UPDATE_NOTIFIER="1",
+    )
+
+
+def pytest_unconfigure(config):
+    home = getattr(config, "papershelf_home", None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
 
 @pytest.fixture
 def library(tmp_path):
