@@ -125,6 +125,14 @@ def papers():
     return jsonify(total=len(found), papers=query.page(found))
 
 
+@bp.get("/papers/keys")
+def paper_keys():
+    """Every key the filters select, in list order: the library page's "select all N matching"."""
+    query = PaperQuery.from_args(request.args)
+    found = query.order(find(query))
+    return jsonify(total=len(found), keys=[d["key"] for d in found])
+
+
 @bp.post("/papers/batch")
 def papers_batch():
     body = json_body()

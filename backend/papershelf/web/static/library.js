@@ -7,7 +7,8 @@
 //   rows.js         one paper's row, built from the page's <template>
 //   row-actions.js  what a row does: tags, note, read, save, delete with undo
 //   filters.js      the search box, filters, sort, tabs and pager controls
-//   selection.js    the selection bar's batch changes
+//   selection.js    the selection bar's batch changes, and "select all N matching"
+//   density.js      comfortable or compact rows, remembered in this browser
 //   transfer.js     export and import
 //   stats.js        the counts, the tag filter's choices and the charts (charts.js, loaded later)
 //   toasts.js, dom.js, words.js   messages to the user, DOM helpers, numbers and tag lists
@@ -23,6 +24,7 @@
 // The server preloads every static module of the page (web/__init__.py), so they arrive in
 // parallel with this one rather than one import round trip after another.
 
+import { applyDensity, wireDensity } from "./density.js";
 import { $ } from "./dom.js";
 import { load, setFilter, syncControls } from "./list.js";
 import { wireList } from "./row-actions.js";
@@ -41,10 +43,12 @@ function wire() {
   wireFilters();
   wireSelection();
   wireTransfer();
+  wireDensity();
 }
 
 onTagChosen((tag) => setFilter({ tag }));
 readLocation();
+applyDensity();
 // The list's request goes out first; the controls are set up while it travels (its answer is
 // handled in a later task, after wire()). The picture and the counts are secondary, and at
 // 20,000 papers computing them competes with the list for the server's time, so load() asks for

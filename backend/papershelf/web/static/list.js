@@ -8,7 +8,7 @@
 import { api, query } from "./api.js";
 import { $, afterNextFrame } from "./dom.js";
 import { fitNotes, paperItem } from "./rows.js";
-import { selected, shown, state, writeLocation } from "./state.js";
+import { selected, shown, state, view, writeLocation } from "./state.js";
 import { startStats } from "./stats.js";
 import { showError } from "./toasts.js";
 import { num } from "./words.js";
@@ -61,7 +61,7 @@ export function setFilter(changes) {
   load();
 }
 
-function listParams() {
+export function listParams() {
   return {
     q: state.q.trim(), tag: state.tag, source: state.source, read: state.read,
     from: state.from, to: state.to, sort: state.sort, order: state.order,
@@ -124,13 +124,15 @@ function render(data) {
   $("#summary").textContent = total
     ? `${num(from)}–${num(to)} of ${num(total)} ${what}${filtered ? " matching" : ""}`
     : "";
-  const empty = $("#empty");
-  empty.hidden = total > 0;
-  empty.textContent = filtered
+  view.total = total;
+  $("#empty").hidden = total > 0;
+  $("#empty-text").textContent = filtered
     ? "No papers match. Try fewer words or clear the filters."
     : state.saved === "1"
       ? "Nothing saved yet. Browse Hugging Face Papers or arXiv with the extension and press Save."
       : "No papers seen yet.";
+  $("#empty-other-tab").hidden = true;
+  if (!total && filtered && state.saved !== "all") offerOtherTab(loadSeq);
   $("#page-info").textContent = total ? `page ${Math.floor(state.offset / state.limit) + 1} of ${Math.ceil(total / state.limit)}` : "";
   $("#page-prev").disabled = state.offset === 0;
   $("#page-next").disabled = to >= total;
@@ -147,7 +149,24 @@ function render(data) {
   document.body.dataset.loaded = String(loadSeq);
 }
 
-/** The selection bar: how many are selected, its buttons, and the page's select-all box. */
+/** Nothing matches in this tab: say whether "Everything seen" has matches, and offer to go there
+ * (a paper seen but not saved is found only there). */
+async function offerOtherTab(seq) {
+  let other;
+  try {
+    other = await api("GET", `/api/papers${query({ ...listParams(), saved: "all", limit: 0, offset: 0 })}`);
+  } catch (_) {
+    return; // only a hint: the empty list already says what it has to
+  }
+  if (seq !== loadSeq || !other.total) return;
+  $("#empty-text").textContent = `No saved papers match, but ${num(other.total)} ${other.total === 1 ? "paper" : "papers"} you have seen ${other.total === 1 ? "does" : "do"}.`;
+  const go = $("#empty-other-tab");
+  go.textContent = "Show them in Everything seen";
+  go.hidden = false;
+}
+
+/** The selection bar: how many are selected, its buttons, the page's select-all box, and the
+ * offer to select every paper the filters match, across pages. */
 export function updateSelection() {
   const n = selected.size;
   $("#selection-count").textContent = `${num(n)} selected`;
@@ -157,4 +176,7 @@ export function updateSelection() {
   const pageBox = $("#select-page");
   pageBox.checked = shown.length > 0 && onPage === shown.length;
   pageBox.indeterminate = onPage > 0 && onPage < shown.length;
+  const all = $("#sel-all-matching");
+  all.hidden = !(pageBox.checked && view.total > shown.length && n < view.total);
+  if (!all.hidden) all.textContent = `Select all ${num(view.total)} matching`;
 }

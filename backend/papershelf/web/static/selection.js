@@ -1,9 +1,9 @@
 // The selection bar: select a page, clear, and the batch changes (tags, read, saved) applied to
 // every selected paper in one POST /api/papers/batch. Export of the selection is in transfer.js.
 
-import { api } from "./api.js";
+import { api, query } from "./api.js";
 import { $ } from "./dom.js";
-import { load, updateSelection } from "./list.js";
+import { listParams, load, setFilter, updateSelection } from "./list.js";
 import { selected, shown } from "./state.js";
 import { refreshStats } from "./stats.js";
 import { showError, toast } from "./toasts.js";
@@ -39,6 +39,18 @@ export function wireSelection() {
     for (const box of document.querySelectorAll("#papers .select")) box.checked = on;
     updateSelection();
   });
+  // Every paper the filters match, on every page: the server names them (one request, keys only).
+  $("#sel-all-matching").addEventListener("click", async () => {
+    try {
+      const { keys } = await api("GET", `/api/papers/keys${query({ ...listParams(), limit: "", offset: "" })}`);
+      for (const key of keys) selected.add(key);
+      updateSelection();
+      toast(`Selected all ${plural(keys.length, "matching paper")}.`);
+    } catch (err) {
+      showError(err);
+    }
+  });
+  $("#empty-other-tab").addEventListener("click", () => setFilter({ saved: "all", sort: "seen" }));
   $("#sel-clear").addEventListener("click", () => {
     selected.clear();
     for (const box of document.querySelectorAll("#papers .select")) box.checked = false;

@@ -11,13 +11,14 @@ const DEFAULTS = {
   saved: "1", q: "", tag: "", source: "", read: "", from: "", to: "",
   sort: "saved", order: "desc", limit: 50, offset: 0,
 };
-const SORTS = ["saved", "seen", "published", "title", "upvotes"];
+const SORTS = ["saved", "seen", "published", "title", "upvotes", "seen_count", "added"];
 // The sort that fits each tab when the user has not chosen one.
 export const TAB_SORT = { "1": "saved", all: "seen" };
 
 export const state = { ...DEFAULTS };
 export const selected = new Set(); // keys, kept across pages and searches
 export const shown = []; // the papers on screen, in order
+export const view = { total: 0 }; // how many papers the filters match, on every page
 
 export function readLocation() {
   const params = new URLSearchParams(location.search);
