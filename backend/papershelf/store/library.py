@@ -1,0 +1,340 @@
+"""The library's public face: open, read, write, snapshot, close.  Thread-safe; one writing
+process at a time.
+
+Every mutation is first appended to the journal (one fsync'ed JSON line per batch, before the
+caller hears back) and then applied to the TinyDB table in memory; when the journal grows, a
+snapshot is written in the background (``journal.py``).  Reading never touches the disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Iterable
+
+import orjson
+
+from ..papers import Paper, normalize_key, now_iso, paper_from_stored
+from .errors import LibraryError, NotFound
+from .journal import SCHEMA_VERSION, DurableLog, check_document
+from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
+from .tables import PaperTable
+from .views import Views
+
+log = logging.getLogger(__name__)
+
+COMPACT_JOURNAL_BYTES = 16 * 1024 * 1024
+# Capture ids remembered (journal lines carry them, snapshots keep the latest): a browser that
+# sends a capture again -- its answer lost, the server restarted meanwhile -- is not counted twice.
+REMEMBERED_CAPTURES = 5000
+
+
+class Library:
+    """A paper library in ``data_dir``.
+
+    ``read_only=True`` opens without the write lock (for ``papershelf export``/``stats`` while a
+    server runs) and refuses every mutation.
+    """
+
+    def __init__(self, data_dir: str | os.PathLike, *, read_only: bool = False,
+                 compact_bytes: int = COMPACT_JOURNAL_BYTES) -> None:
+        self.dir = Path(data_dir).expanduser().resolve()
+        self._log = DurableLog(self.dir, read_only=read_only)
+        self.snapshot_path = self._log.snapshot_path
+        self.journal_path = self._log.journal_path
+        self.old_journal_path = self._log.old_journal_path
+        self.read_only = read_only
+        self.compact_bytes = compact_bytes
+        self._lock = threading.RLock()
+        self._closed = False
+        self._compactor: threading.Thread | None = None
+        self._compaction_failed = False
+        self._table = PaperTable()
+        self._views = Views(self._table)
+        self._seq = 0
+        self._captures: dict[str, None] = {}  # capture ids recorded, oldest first (insertion order)
+        if not read_only:
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LibraryError(f"cannot create the data directory {self.dir}: {exc.strerror}") from exc
+            self._log.acquire_write_lock()
+        try:
+            loaded = self._log.load()
+            self._seq = loaded.seq
+            self._remember_captures(loaded.captures)
+            try:
+                for doc in loaded.papers.values():
+                    check_document(doc)
+                self._table.load(loaded.papers, SCHEMA_VERSION)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise LibraryError(f"cannot read the library file {self.snapshot_path}: a malformed paper "
+                                   f"({exc}). It was left untouched.") from None
+            if not read_only:
+                if self._log.rotating():
+                    # A crash interrupted a snapshot: everything is loaded now, so write it and start clean.
+                    self._log.write_snapshot(dict(self._table.raw_table()), self._seq, list(self._captures))
+                    self._log.start_clean_journal()
+                self._log.open_journal()
+        except BaseException:
+            self.close()
+            raise
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def get(self, key: str) -> Paper | None:
+        with self._lock:
+            k = self._table.resolve(key)
+            return paper_from_stored(self._table.raw(k)) if k else None
+
+    def __len__(self) -> int:
+        return len(self._table.doc_ids)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._table.doc_ids
+
+    def counts(self) -> dict[str, int]:
+        """Papers, saved and read; counted once per change (the popup and page ask often)."""
+        with self._lock:
+            return self._views.counts(self._seq)
+
+    def status(self, keys: Iterable[str]) -> dict[str, dict]:
+        """Saved state, tags and seen count per key; unknown keys are reported as not saved."""
+        out = {}
+        with self._lock:
+            for key in keys:
+                k = self._table.resolve(key)
+                doc = self._table.raw(k) if k else None
+                out[key] = {
+                    "saved": bool(doc and doc.get("saved")),
+                    "tags": list(doc.get("tags", [])) if doc else [],
+                    "seen_count": doc.get("seen_count", 0) if doc else 0,
+                }
+        return out
+
+    def all(self) -> list[Paper]:
+        with self._lock:
+            return [paper_from_stored(d) for d in self._table.docs()]
+
+    def documents(self, keys: Iterable[str]) -> list[dict]:
+        """The stored documents for ``keys`` (any spelling), each once, unknown keys left out.
+        The stored ones: read them, copy before changing."""
+        with self._lock:
+            return [self._table.raw(k) for k in self._table.resolve_all(keys)]
+
+    def search_view(self, *, with_text: bool = True) -> tuple[list[dict], list[str]]:
+        """Every stored document and, aligned with it, the casefolded text a search looks in
+        (``with_text=False``: no texts, for queries without words)."""
+        with self._lock:
+            return self._views.search_view(self._seq, with_text)
+
+    def all_tags(self) -> list[dict]:
+        with self._lock:
+            return self._views.all_tags()
+
+    def stats(self) -> dict:
+        """Counts, the top tags and papers saved per ISO week."""
+        with self._lock:
+            return self._views.stats(self._seq)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def capture(self, papers: list[Paper], *, count_view: bool = True,
+                capture_id: str | None = None) -> list[Paper]:
+        """Record papers seen on one page view; returns the stored records in the same order.
+
+        Each paper counts as seen once per call (a page listing a paper twice is one view);
+        ``count_view=False`` records without counting (saving a page already captured).
+        A ``capture_id`` names the view: the same id again (a browser repeating a request whose
+        answer it lost, before or after a restart) records without counting.
+        Captures never change user data.
+        """
+        with self._lock:
+            if capture_id is not None and capture_id in self._captures:
+                count_view = False
+            m = merge_batch(self._table, papers, *capture_rules(count_view))
+            self._commit(list(m.pending.values()), m.dropped, capture_id)
+            return [m.pending[m.final_key[p.key]] for p in papers if p.key in m.final_key]
+
+    def import_papers(self, papers: list[Paper], *, save: bool = False) -> ImportOutcome:
+        """Merge imported records by key, keeping the user data they carry (tags, note, read, saved)."""
+        keep, skipped = storable(papers)
+        with self._lock:
+            m = merge_batch(self._table, keep, *import_rules(save))
+            self._commit(list(m.pending.values()), m.dropped)
+        return ImportOutcome(added=m.added, merged=m.merged, skipped=skipped)
+
+    def set_saved(self, keys: Iterable[str], saved: bool) -> list[str]:
+        """Save or unsave; an unknown arXiv/DOI key is saved as a stub the next capture fills in."""
+        now = now_iso()
+        changed: dict[str, Paper] = {}
+        done: list[str] = []
+        with self._lock:
+            for raw_key in keys:
+                key = self._table.resolve(raw_key) or normalize_key(raw_key)
+                if not key or key in done:
+                    continue
+                doc = self._table.raw(key)
+                if doc is None:
+                    if not saved or key.startswith("title:"):
+                        continue
+                    paper = Paper(arxiv_id=key[6:] if key.startswith("arxiv:") else None,
+                                  doi=key[4:] if key.startswith("doi:") else None)
+                    paper.first_seen = now
+                else:
+                    paper = paper_from_stored(doc)
+                if paper.saved != saved:
+                    paper.saved = saved
+                    paper.saved_at = now if saved else None
+                    changed[key] = paper
+                done.append(key)
+            self._commit(list(changed.values()), [])
+        return done
+
+    def update(self, key: str, *, tags: list[str] | None = None, note: str | None = None,
+               read: bool | None = None) -> Paper:
+        with self._lock:
+            paper = self._stored_paper(key)
+            if tags is not None:
+                paper.tags = clean_tags(tags)
+            if note is not None:
+                paper.note = note
+            if read is not None:
+                paper.read = read
+            self._commit([paper], [])
+            return paper
+
+    def update_many(self, keys: Iterable[str], *, add_tags: list[str] = (), remove_tags: list[str] = (),
+                    read: bool | None = None, saved: bool | None = None) -> list[str]:
+        now = now_iso()
+        changed = []
+        with self._lock:
+            for key in self._table.resolve_all(keys):
+                paper = paper_from_stored(self._table.raw(key))
+                paper.tags = clean_tags([t for t in paper.tags if t not in set(remove_tags)] + list(add_tags))
+                if read is not None:
+                    paper.read = read
+                if saved is not None and paper.saved != saved:
+                    paper.saved, paper.saved_at = saved, (now if saved else None)
+                changed.append(paper)
+            self._commit(changed, [])
+        return [p.key for p in changed]
+
+    def delete(self, key: str) -> Paper:
+        with self._lock:
+            paper = self._stored_paper(key)
+            self._commit([], [paper.key])
+            return paper
+
+    def _stored_paper(self, key: str) -> Paper:
+        k = self._table.resolve(key)
+        if k is None:
+            raise NotFound(f"no paper {key}")
+        return paper_from_stored(self._table.raw(k))
+
+    def _commit(self, put: list[Paper], delete: list[str], capture_id: str | None = None) -> None:
+        """Journal, then apply: one fsync'ed journal line per batch, whatever its size.
+
+        Everything that can fail (serialising, writing) happens before memory changes, so a
+        refused change leaves memory and disk as they were."""
+        if self.read_only:
+            raise LibraryError("the library is open read-only")
+        if self._closed:
+            raise LibraryError("the library is closed")
+        if self._log.broken:
+            raise LibraryError(self._log.broken)
+        doc_ids = self._table.doc_ids
+        by_key = {p.key: p for p in put}  # one document per key, whatever the caller passed
+        deleted = sorted(k for k in delete if k in doc_ids and k not in by_key)
+        if not by_key and not deleted:
+            return
+        now = now_iso()
+        for paper in by_key.values():
+            paper.updated_at = now
+            if paper.key not in doc_ids:
+                paper.added_at = paper.added_at or now
+        next_id = self._table.next_id
+        new_docs = self._table.assign_ids([p.to_dict() for p in by_key.values()])
+        entry = {
+            "seq": self._seq + 1,
+            "put": [{"_id": d.doc_id, **d} for d in new_docs],
+            "del": [doc_ids[k] for k in deleted],
+        }
+        if capture_id:
+            entry["cap"] = capture_id
+        try:
+            self._log.append(orjson.dumps(entry) + b"\n")
+        except BaseException:
+            self._table.next_id = next_id
+            raise
+        self._seq += 1
+        if capture_id:
+            self._remember_captures([capture_id])
+        # Replace whole documents (never mutate one in place): snapshots and searches hold references.
+        self._table.replace([k for k in by_key if k in doc_ids] + deleted, new_docs)
+        self._maybe_compact()
+
+    def _remember_captures(self, capture_ids: list) -> None:
+        for capture_id in capture_ids:
+            if isinstance(capture_id, str):  # anything else in a damaged file is not an id
+                self._captures.pop(capture_id, None)
+                self._captures[capture_id] = None
+        while len(self._captures) > REMEMBERED_CAPTURES:
+            del self._captures[next(iter(self._captures))]
+
+    # --- snapshots --------------------------------------------------------------------------
+
+    def _maybe_compact(self) -> None:
+        if self._compaction_failed or self._log.journal_size() < self.compact_bytes:
+            return
+        if self._compactor is not None and self._compactor.is_alive():
+            return
+        self._compactor = threading.Thread(target=self._compact_in_background, name="papershelf-snapshot",
+                                           daemon=True)
+        self._compactor.start()
+
+    def _compact_in_background(self) -> None:
+        try:
+            self.compact()
+        except Exception:
+            # The journal still holds everything (.journal.old + .journal are replayed at the
+            # next start), so nothing is lost; stop trying until then rather than loop.
+            self._compaction_failed = True
+            log.exception("could not write a snapshot of %s; the journal keeps every change", self.snapshot_path)
+
+    def compact(self) -> None:
+        """Write a snapshot of everything journalled so far and drop that journal."""
+        with self._lock:
+            if self.read_only or self._log.journal_fd is None or self._log.rotating():
+                return  # nothing to write to, or a snapshot is being written already
+            table = dict(self._table.raw_table())  # shallow: documents are never mutated
+            seq, captures = self._seq, list(self._captures)
+            self._log.rotate()
+        self._log.write_snapshot(table, seq, captures)
+        self._log.drop_old_journal()
+
+    def close(self) -> None:
+        """Fold the journal into a snapshot (if anything changed) and release the lock."""
+        if self._compactor is not None:
+            self._compactor.join()
+        with self._lock:
+            try:
+                if self._log.journal_fd is not None:
+                    changed = self._log.journal_size() > 0 or not self.snapshot_path.exists()
+                    if changed and not self._log.broken and not self._compaction_failed:
+                        self.compact()
+            finally:
+                self._log.close()
+                self._closed = True
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    return sorted({" ".join(str(t).split()) for t in tags if str(t).strip()})
