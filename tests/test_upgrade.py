@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tinydb import TinyDB
 
 from papershelf.store import Library, LibraryError
 
@@ -50,13 +51,16 @@ def test_it_is_upgraded_in_place_and_opens_again(old_library):
     old_snapshot = (old_library / "library.json").read_bytes()
     with Library(old_library) as lib:
         check_contents(lib)
-    # Closing folded the journal into a snapshot in today's layout (one paper per line), still
-    # an ordinary TinyDB JSON file.
+    # Opening wrote the snapshot in today's layout (one paper per line, with the library's id),
+    # still an ordinary TinyDB JSON file, and built the search index beside it.
     assert (old_library / "library.journal").stat().st_size == 0
     new_snapshot = (old_library / "library.json").read_bytes()
     assert new_snapshot != old_snapshot and new_snapshot.count(b"\n") >= 37
     data = orjson.loads(new_snapshot)
     assert data["_meta"]["1"]["schema"] == 1 and len(data["papers"]) == 37
+    assert data["_meta"]["1"]["library_id"]
+    assert TinyDB(old_library / "library.json", access_mode="r").table("papers").count(lambda d: d["saved"]) == 12
+    assert (old_library / "library.index.sqlite").exists()
     with Library(old_library) as lib:
         check_contents(lib)
     with Library(old_library, read_only=True) as lib:
@@ -66,19 +70,18 @@ def test_it_is_upgraded_in_place_and_opens_again(old_library):
 def test_a_crash_during_the_upgrade_leaves_the_old_library_usable(old_library, monkeypatch):
     before = {p.name: p.read_bytes() for p in old_library.iterdir()}
 
-    def crash(self, table, seq, captures):  # the process dies half-way through the snapshot
+    def crash(self, table, seq, captures, library_id):  # the process dies half-way through the snapshot
         tmp = self.snapshot_path.with_suffix(".json.tmp")
         tmp.write_bytes(orjson.dumps({"_meta": {"1": {"schema": 1, "seq": seq}}})[:20])
         raise KeyboardInterrupt
 
     monkeypatch.setattr("papershelf.store.journal.DurableLog.write_snapshot", crash)
-    lib = Library(old_library)
-    check_contents(lib)
     with pytest.raises(KeyboardInterrupt):
-        lib.close()
+        Library(old_library)
     monkeypatch.undo()
-    # The snapshot is untouched; the journal was only renamed aside, never lost.
-    assert (old_library / "library.json").read_bytes() == before["library.json"]
+    # The snapshot and the journal are untouched.
+    for name, content in before.items():
+        assert (old_library / name).read_bytes() == content
     with Library(old_library) as lib:
         check_contents(lib)
     with Library(old_library) as lib:

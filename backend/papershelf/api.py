@@ -113,16 +113,10 @@ def unsave():
     return jsonify(unsaved=unsaved, status=library().status(unsaved))
 
 
-def find(query: PaperQuery) -> list[dict]:
-    """The stored documents the query selects, unordered."""
-    return query.select(*library().search_view(with_text=bool(query.q.strip())))
-
-
 @bp.get("/papers")
 def papers():
-    query = PaperQuery.from_args(request.args)
-    found = find(query)
-    return jsonify(total=len(found), papers=query.page(found))
+    total, page = library().find(PaperQuery.from_args(request.args))
+    return jsonify(total=total, papers=page)
 
 
 @bp.post("/papers/batch")
@@ -191,7 +185,7 @@ def export_post():
 
 
 def export_response(fmt: str, query: PaperQuery) -> Response:
-    docs = query.order(library().documents(query.keys) if query.keys else find(query))
+    docs = query.order(library().documents(query.keys)) if query.keys else library().ordered(query)
     papers = [paper_from_stored(d) for d in docs]
     try:
         body, media_type, extension = export_papers(fmt, papers)

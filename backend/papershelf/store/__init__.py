@@ -3,20 +3,22 @@
 Why not TinyDB's own JSONStorage: it rewrites the whole file on every write (40 MB at 20,000
 papers) and a crash mid-write leaves half a file.  Here TinyDB keeps the tables in memory
 (``MemoryStorage``) and answers lookups; every mutation is first appended to a journal (one
-JSON line per batch, fsync'ed before we answer) and then applied in memory.  When the journal
-grows, a snapshot is written atomically in the background.  Start-up loads the snapshot and
-replays the journal.
+JSON line per batch, fsync'ed before we answer), then applied in memory, then to the search
+index.  When the journal grows, a snapshot is written atomically in the background.  Start-up
+loads the snapshot, replays the journal and catches the index up.
 
     journal.py   the durable log: write lock, journal, snapshots, loading them back
     tables.py    the TinyDB table in memory and the key / DOI / title indexes
     merge.py     merging a batch of incoming papers with the library
-    views.py     counts, the search view, tags and stats over many papers
+    index.py     the search index: a derived SQLite FTS5 file for searches, sorted pages, tags, stats
+    views.py     the same answers by a pass over the papers in memory (read-only libraries)
     library.py   the public face: Library
 """
 
 from .errors import LibraryError, LibraryInUse, NotFound
 from .journal import LOCK_NAME, SNAPSHOT_NAME
-from .library import COMPACT_JOURNAL_BYTES, Library, clean_tags
+from .library import COMPACT_JOURNAL_BYTES, Library
+from .tables import clean_tags
 from .merge import ImportOutcome
 from .views import search_text_of
 

@@ -42,6 +42,9 @@ class Loaded:
     papers: dict[str, dict] = field(default_factory=dict)  # TinyDB doc id (str) -> document
     seq: int = 0
     captures: list = field(default_factory=list)  # capture ids, oldest first
+    library_id: str | None = None  # given at the first snapshot; the search index is tied to it
+    snapshot_seq: int = 0
+    changes: list = field(default_factory=list)  # (seq, doc ids put, doc ids deleted) after the snapshot
 
 
 class DurableLog:
@@ -110,6 +113,8 @@ class DurableLog:
                 captures = meta.get("captures", [])
                 if not isinstance(schema, int) or not isinstance(out.seq, int):
                     raise ValueError("the schema version and sequence number must be whole numbers")
+                library_id = meta.get("library_id")
+                out.library_id = library_id if isinstance(library_id, str) else None
                 if not isinstance(tables.get("papers"), dict):
                     raise ValueError("no papers table")
                 # Capture ids only spare a double count: damaged ones are dropped, not fatal.
@@ -126,6 +131,7 @@ class DurableLog:
                     f"understands ({SCHEMA_VERSION}); upgrade PaperShelf."
                 )
         papers, snap_seq, seq = out.papers, out.seq, out.seq
+        out.snapshot_seq = snap_seq
         for path in (self.old_journal_path, self.journal_path):
             for n, entry in self._read_journal(path):
                 if entry["seq"] <= snap_seq:
@@ -133,13 +139,17 @@ class DurableLog:
                 if entry["seq"] != seq + 1:
                     raise Inconsistent(f"the journal {path} skips from change {seq} to {entry['seq']} (line {n})")
                 try:
+                    put, gone = [], []
                     for doc in entry.get("put", []):
                         doc = dict(doc)
-                        doc_id = doc.pop("_id")
+                        doc_id = int(doc.pop("_id"))
                         check_document(doc)
-                        papers[str(int(doc_id))] = doc
+                        papers[str(doc_id)] = doc
+                        put.append(doc_id)
                     for doc_id in entry.get("del", []):
                         papers.pop(str(int(doc_id)), None)
+                        gone.append(int(doc_id))
+                    out.changes.append((entry["seq"], put, gone))
                     if "cap" in entry:
                         out.captures.append(entry["cap"])
                 except (KeyError, TypeError, ValueError) as exc:
@@ -237,10 +247,11 @@ class DurableLog:
         self.journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         fsync_dir(self.dir)
 
-    def write_snapshot(self, table: dict[str, dict], seq: int, captures: list[str]) -> None:
+    def write_snapshot(self, table: dict[str, dict], seq: int, captures: list[str], library_id: str) -> None:
         """Write ``table`` as the snapshot, atomically; the directory is fsync'ed after the rename,
         so the new snapshot is durable before any journal it covers goes."""
-        meta = {"schema": SCHEMA_VERSION, "seq": seq, "app": "papershelf", "captures": captures}
+        meta = {"schema": SCHEMA_VERSION, "seq": seq, "app": "papershelf", "captures": captures,
+                "library_id": library_id}
         tmp = self.snapshot_path.with_suffix(".json.tmp")
         items = list(table.items())
         with open(tmp, "wb") as f:

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
+import uuid
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import orjson
 
 from ..papers import Paper, normalize_key, now_iso, paper_from_stored
+from ..query import PaperQuery
 from .errors import LibraryError, NotFound
-from .journal import SCHEMA_VERSION, DurableLog, check_document
+from .index import SearchIndex
+from .journal import SCHEMA_VERSION, DurableLog, Loaded, check_document
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
-from .tables import PaperTable
-from .views import Views
+from .tables import PaperTable, clean_tags
+from .views import Views, stats
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,9 @@ class Library:
         self._table = PaperTable()
         self._views = Views(self._table)
         self._seq = 0
+        self._library_id: str | None = None
+        self._index: SearchIndex | None = None  # None: read-only, or the index could not be written
+        self._index_file: SearchIndex | None = None  # kept to close it even after a failure
         self._captures: dict[str, None] = {}  # capture ids recorded, oldest first (insertion order)
         if not read_only:
             try:
@@ -72,15 +79,35 @@ class Library:
             except (KeyError, TypeError, ValueError) as exc:
                 raise LibraryError(f"cannot read the library file {self.snapshot_path}: a malformed paper "
                                    f"({exc}). It was left untouched.") from None
+            self._library_id = loaded.library_id
             if not read_only:
-                if self._log.rotating():
-                    # A crash interrupted a snapshot: everything is loaded now, so write it and start clean.
-                    self._log.write_snapshot(dict(self._table.raw_table()), self._seq, list(self._captures))
-                    self._log.start_clean_journal()
+                # A library without an id was written by 0.1.0 (or is new): it gets one, and its
+                # snapshot in today's layout, before anything else (a crash meanwhile leaves the
+                # old files as they were: the snapshot is replaced atomically).
+                upgrade = self._library_id is None
+                self._library_id = self._library_id or uuid.uuid4().hex
+                if self._log.rotating() or upgrade:
+                    # A crash interrupted a snapshot (or an upgrade): everything is loaded, so write it.
+                    self._log.write_snapshot(dict(self._table.raw_table()), self._seq, list(self._captures),
+                                             self._library_id)
+                    if self._log.rotating():
+                        self._log.start_clean_journal()
                 self._log.open_journal()
+                self._open_index(loaded)
         except BaseException:
             self.close()
             raise
+
+    def _open_index(self, loaded: Loaded) -> None:
+        """Open the search index and bring it up to date: catch up from the journal when it is
+        only behind, build it again when it is anyone else's (see index.py)."""
+        try:
+            index = self._index_file = SearchIndex(self.dir)
+            index.bring_up_to_date(self._library_id, self._seq, loaded.snapshot_seq, loaded.changes,
+                                   self._table.raw_table())
+            self._index = index
+        except sqlite3.Error:
+            log.exception("cannot use the search index in %s; searching without it", self.dir)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -98,7 +125,7 @@ class Library:
     def counts(self) -> dict[str, int]:
         """Papers, saved and read; counted once per change (the popup and page ask often)."""
         with self._lock:
-            return self._views.counts(self._seq)
+            return self._table.counts()
 
     def status(self, keys: Iterable[str]) -> dict[str, dict]:
         """Saved state, tags and seen count per key; unknown keys are reported as not saved."""
@@ -124,20 +151,49 @@ class Library:
         with self._lock:
             return [self._table.raw(k) for k in self._table.resolve_all(keys)]
 
-    def search_view(self, *, with_text: bool = True) -> tuple[list[dict], list[str]]:
-        """Every stored document and, aligned with it, the casefolded text a search looks in
-        (``with_text=False``: no texts, for queries without words)."""
+    def find(self, query: PaperQuery) -> tuple[int, list[dict]]:
+        """How many papers the query selects, and the stored documents of the page it asks for.
+
+        The index is read outside the library's lock (its own snapshot), so a long search does
+        not hold up a capture; a paper deleted in between is left out of the page."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                return self._views.find(self._seq, query)
+        total, ids = index.find(query)
         with self._lock:
-            return self._views.search_view(self._seq, with_text)
+            return total, [d for d in map(self._table.by_id, ids) if d is not None]
+
+    def ordered(self, query: PaperQuery, chunk: int = 500) -> Iterator[dict]:
+        """Every document the query selects, in its order, a chunk at a time (exports stream;
+        the lock is let go between chunks)."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                docs = self._views.ordered(self._seq, query)
+            yield from docs
+            return
+        ids = list(index.ordered_ids(query))
+        for start in range(0, len(ids), chunk):
+            with self._lock:
+                docs = [d for d in map(self._table.by_id, ids[start:start + chunk]) if d is not None]
+            yield from docs
 
     def all_tags(self) -> list[dict]:
-        with self._lock:
-            return self._views.all_tags()
+        """Every tag with the number of papers carrying it, most used first."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                return self._views.tag_counts()
+        return index.tag_counts()
 
     def stats(self) -> dict:
         """Counts, the top tags and papers saved per ISO week."""
-        with self._lock:
-            return self._views.stats(self._seq)
+        index = self._index
+        if index is None:
+            with self._lock:
+                return stats(self._table.counts(), self._views.tag_counts(20), self._views.saved_days())
+        return stats(self.counts(), index.tag_counts(20), index.saved_days())
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -257,10 +313,11 @@ class Library:
                 paper.added_at = paper.added_at or now
         next_id = self._table.next_id
         new_docs = self._table.assign_ids([p.to_dict() for p in by_key.values()])
+        gone_ids = [doc_ids[k] for k in deleted]
         entry = {
             "seq": self._seq + 1,
             "put": [{"_id": d.doc_id, **d} for d in new_docs],
-            "del": [doc_ids[k] for k in deleted],
+            "del": gone_ids,
         }
         if capture_id:
             entry["cap"] = capture_id
@@ -274,6 +331,14 @@ class Library:
             self._remember_captures([capture_id])
         # Replace whole documents (never mutate one in place): snapshots and searches hold references.
         self._table.replace([k for k in by_key if k in doc_ids] + deleted, new_docs)
+        if self._index is not None:
+            try:  # after the fsync: the index may lag behind the journal, never run ahead of it
+                self._index.apply(self._library_id, self._seq, [(d.doc_id, d) for d in new_docs], gone_ids)
+            except sqlite3.Error:
+                # The change is durable; only the index fell behind.  Search the papers in memory
+                # until the next start, which catches the index up from the journal or rebuilds it.
+                log.exception("cannot update the search index in %s; searching without it", self.dir)
+                self._index = None
         self._maybe_compact()
 
     def _remember_captures(self, capture_ids: list) -> None:
@@ -312,7 +377,7 @@ class Library:
             table = dict(self._table.raw_table())  # shallow: documents are never mutated
             seq, captures = self._seq, list(self._captures)
             self._log.rotate()
-        self._log.write_snapshot(table, seq, captures)
+        self._log.write_snapshot(table, seq, captures, self._library_id)
         self._log.drop_old_journal()
 
     def close(self) -> None:
@@ -327,6 +392,9 @@ class Library:
                         self.compact()
             finally:
                 self._log.close()
+                if self._index_file is not None:
+                    self._index_file.close()
+                self._index = self._index_file = None
                 self._closed = True
 
     def __enter__(self) -> "Library":
@@ -334,7 +402,3 @@ class Library:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def clean_tags(tags: Iterable[str]) -> list[str]:
-    return sorted({" ".join(str(t).split()) for t in tags if str(t).strip()})

@@ -70,12 +70,14 @@ class PaperTable:
         self.by_doi: dict[str, str] = {}  # doi -> key of the record that carries it
         self.by_title: dict[str, set[str]] = {}  # normalised title -> keys
         self.next_id = 1
+        self.saved = self.read = 0  # kept up to date with every change: the popup asks often
 
     def load(self, papers: dict[str, dict], schema: int) -> None:
         """Take over ``papers`` (doc id -> document, as loaded) and index them."""
         for doc_id, doc in papers.items():
             self._index_add(doc["key"], int(doc_id), doc)
             self.next_id = max(self.next_id, int(doc_id) + 1)
+            self._count(doc, 1)
         self.db.storage.write({"papers": papers, "_meta": {"1": {"schema": schema}}})
 
     def raw_table(self) -> dict[str, dict]:
@@ -85,6 +87,16 @@ class PaperTable:
     def docs(self) -> list[dict]:
         """The stored documents themselves, not copies (``Table.all()`` copies every one)."""
         return list(self.raw_table().values())
+
+    def by_id(self, doc_id: int) -> dict | None:
+        return self.raw_table().get(str(doc_id))
+
+    def counts(self) -> dict[str, int]:
+        return {"papers": len(self.doc_ids), "saved": self.saved, "read": self.read}
+
+    def _count(self, doc: dict, sign: int) -> None:
+        self.saved += sign * bool(doc.get("saved"))
+        self.read += sign * bool(doc.get("read"))
 
     def raw(self, key: str) -> dict | None:
         doc_id = self.doc_ids.get(key)
@@ -120,12 +132,14 @@ class PaperTable:
         old_ids = [self.doc_ids[k] for k in remove]
         for k, doc in zip(remove, old):
             self._index_remove(k, doc)
+            self._count(doc, -1)
         if old_ids:
             self.table.remove(doc_ids=old_ids)
         if insert:
             self.table.insert_multiple(insert)
         for d in insert:
             self._index_add(d["key"], d.doc_id, d)
+            self._count(d, 1)
         return old
 
     def _index_add(self, key: str, doc_id: int, doc: dict) -> None:
@@ -145,3 +159,7 @@ class PaperTable:
             self.by_title[t].discard(key)
             if not self.by_title[t]:
                 del self.by_title[t]
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    return sorted({" ".join(str(t).split()) for t in tags if str(t).strip()})

@@ -1,16 +1,19 @@
-"""What the library shows about many papers at once: counts, the search view, tags, stats.
+"""Searches, sorted pages, tags and stats by a pass over the papers in memory.
 
-Each is computed from the documents in memory and cached until the library changes (the
-sequence number of the last change says when); a paper's search text is cached until that
-paper changes, so after one save only that paper's text is made again.
+The search index (``index.py``) answers these in a running server; this pass is what a
+read-only library uses (``papershelf export`` / ``stats`` beside a running server) and what a
+server falls back to if its index cannot be written.  Both give the same answers (tested).
+The search view is built at most once per change to the library; each paper's search text is
+cached until that paper changes, so after one save only that paper's text is made again.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
+from ..query import PaperQuery
 from .tables import PaperTable
 
 
@@ -19,19 +22,16 @@ class Views:
         self.table = table
         self._search_text: dict[str, tuple[dict, str]] = {}  # key -> (document, its search text)
         self._view: tuple[int, list[dict], list[str]] | None = None
-        self._counts: tuple[int, dict[str, int]] | None = None
 
-    def counts(self, seq: int) -> dict[str, int]:
-        if self._counts is None or self._counts[0] != seq:
-            saved = read = 0
-            docs = self.table.docs()
-            for d in docs:
-                saved += bool(d.get("saved"))
-                read += bool(d.get("read"))
-            self._counts = (seq, {"papers": len(docs), "saved": saved, "read": read})
-        return dict(self._counts[1])
+    def find(self, seq: int, query: PaperQuery) -> tuple[int, list[dict]]:
+        found = query.select(*self._search_view(seq, bool(query.q.strip())))
+        return len(found), query.page(found)
 
-    def search_view(self, seq: int, with_text: bool) -> tuple[list[dict], list[str]]:
+    def ordered(self, seq: int, query: PaperQuery) -> list[dict]:
+        return query.order(query.select(*self._search_view(seq, bool(query.q.strip()))))
+
+    def _search_view(self, seq: int, with_text: bool) -> tuple[list[dict], list[str]]:
+        """Every stored document and, aligned with it, the casefolded text a search looks in."""
         if not with_text:
             return self.table.docs(), []
         if self._view is None or self._view[0] != seq:
@@ -48,31 +48,25 @@ class Views:
             self._view = (seq, docs, texts)
         return self._view[1], self._view[2]
 
-    def all_tags(self) -> list[dict[str, Any]]:
+    def tag_counts(self, limit: int | None = None) -> list[dict[str, Any]]:
         counts = Counter(t for d in self.table.docs() for t in d.get("tags", []))
-        return [{"tag": t, "count": c} for t, c in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))]
+        ordered = sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))[:limit]
+        return [{"tag": t, "count": c} for t, c in ordered]
 
-    def stats(self, seq: int) -> dict[str, Any]:
-        """Counts, the top tags and papers saved per ISO week, in one pass over the library."""
-        tags: Counter[str] = Counter()
-        saved_days: Counter[str] = Counter()
-        for d in self.table.docs():
-            if d.get("tags"):
-                tags.update(d["tags"])
-            if d.get("saved"):
-                saved_days[(d.get("saved_at") or "")[:10]] += 1
-        weeks: Counter[str] = Counter()
-        for day, count in saved_days.items():  # a few hundred distinct days, not every paper
-            try:
-                y, w, _ = date.fromisoformat(day).isocalendar()
-            except ValueError:
-                continue
-            weeks[f"{y}-W{w:02d}"] += count
-        return {
-            **self.counts(seq),
-            "tags": [{"tag": t, "count": c} for t, c in tags.most_common(20)],
-            "saved_per_week": [{"week": w, "count": weeks[w]} for w in sorted(weeks)],
-        }
+    def saved_days(self) -> list[tuple[str, int]]:
+        return list(Counter((d.get("saved_at") or "")[:10] for d in self.table.docs() if d.get("saved")).items())
+
+
+def stats(counts: dict[str, int], tags: list[dict], saved_days: Iterable[tuple[str, int]]) -> dict[str, Any]:
+    """Counts, the top tags and papers saved per ISO week (from a few hundred distinct days)."""
+    weeks: Counter[str] = Counter()
+    for day, count in saved_days:
+        try:
+            y, w, _ = date.fromisoformat(day).isocalendar()
+        except ValueError:
+            continue
+        weeks[f"{y}-W{w:02d}"] += count
+    return {**counts, "tags": tags, "saved_per_week": [{"week": w, "count": weeks[w]} for w in sorted(weeks)]}
 
 
 def search_text_of(doc: dict) -> str:
