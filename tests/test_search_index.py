@@ -81,7 +81,8 @@ def test_the_index_answers_as_a_pass_over_the_papers_does(filled, args):
         total, page = filled.find(query)
         want_total, want_page = filled._views.find(filled._seq, query)
         assert (total, [d["key"] for d in page]) == (want_total, [d["key"] for d in want_page])
-        assert [d["key"] for d in filled.ordered(query, chunk=16)] == \
+        count, docs = filled.ordered(query, chunk=16)
+        assert count == want_total and [d["key"] for d in docs] == \
             [d["key"] for d in filled._views.ordered(filled._seq, query)]
     assert filled.all_tags() == filled._views.tag_counts()
     assert filled.stats()["tags"] == filled._views.tag_counts(20)

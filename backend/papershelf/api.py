@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import __version__
 from .errors import BadRequest
-from .formats import FormatError, export_papers, import_text
+from .formats import FormatError, export_stream, import_text
 from .papers import Paper, paper_from_stored, scrub
 from .parsing import PageParts, parse
 from .query import PaperQuery
@@ -185,10 +185,14 @@ def export_post():
 
 
 def export_response(fmt: str, query: PaperQuery) -> Response:
-    docs = query.order(library().documents(query.keys)) if query.keys else library().ordered(query)
-    papers = [paper_from_stored(d) for d in docs]
+    """The export as a download, streamed: a backup of everything is written a slice at a time."""
+    if query.keys:
+        docs = query.order(library().documents(query.keys))
+        count, docs = len(docs), iter(docs)
+    else:
+        count, docs = library().ordered(query)
     try:
-        body, media_type, extension = export_papers(fmt, papers)
+        body, media_type, extension = export_stream(fmt, map(paper_from_stored, docs), count)
     except FormatError as exc:
         raise BadRequest(str(exc), "unknown_format") from None
     name = f"papershelf-{date.today():%Y%m%d}.{extension}"

@@ -26,7 +26,7 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from ..query import SORTS, PaperQuery
 from .views import search_text_of
@@ -209,11 +209,10 @@ class SearchIndex:
             db.execute("COMMIT")
         return total, ids
 
-    def ordered_ids(self, query: PaperQuery) -> Iterator[int]:
+    def ordered_ids(self, query: PaperQuery) -> list[int]:
         """Doc ids of every match in the query's order (an export), without holding a cursor open."""
         where, params = _where(query)
-        return iter([i for (i,) in self._reader().execute(f"SELECT id FROM papers p WHERE {where} {_order(query)}",
-                                                          params)])
+        return [i for (i,) in self._reader().execute(f"SELECT id FROM papers p WHERE {where} {_order(query)}", params)]
 
     def tag_counts(self, limit: int | None = None) -> list[dict]:
         rows = self._reader().execute("SELECT tag, count(*) AS n FROM tags GROUP BY tag ORDER BY n DESC, tag"

@@ -164,20 +164,23 @@ class Library:
         with self._lock:
             return total, [d for d in map(self._table.by_id, ids) if d is not None]
 
-    def ordered(self, query: PaperQuery, chunk: int = 500) -> Iterator[dict]:
-        """Every document the query selects, in its order, a chunk at a time (exports stream;
-        the lock is let go between chunks)."""
+    def ordered(self, query: PaperQuery, chunk: int = 500) -> tuple[int, Iterator[dict]]:
+        """How many documents the query selects, and all of them in its order, a chunk at a
+        time (exports stream; the lock is let go between chunks)."""
         index = self._index
         if index is None:
             with self._lock:
                 docs = self._views.ordered(self._seq, query)
-            yield from docs
-            return
-        ids = list(index.ordered_ids(query))
-        for start in range(0, len(ids), chunk):
-            with self._lock:
-                docs = [d for d in map(self._table.by_id, ids[start:start + chunk]) if d is not None]
-            yield from docs
+            return len(docs), iter(docs)
+        ids = index.ordered_ids(query)
+
+        def chunks() -> Iterator[dict]:
+            for start in range(0, len(ids), chunk):
+                with self._lock:
+                    docs = [d for d in map(self._table.by_id, ids[start:start + chunk]) if d is not None]
+                yield from docs
+
+        return len(ids), chunks()
 
     def all_tags(self) -> list[dict]:
         """Every tag with the number of papers carrying it, most used first."""
