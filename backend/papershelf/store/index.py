@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 INDEX_NAME = "library.index.sqlite"
 LAYOUT = 1  # bump when the tables below change: an index of another layout is rebuilt
+CHECKPOINT_BYTES = 8 << 20  # WAL size that starts a checkpoint in the background
 SEP = "\x1f"  # between sites in the ``sites`` column (no site name contains it)
 
 _SCHEMA = f"""
@@ -86,18 +87,44 @@ class SearchIndex:
         return db
 
     def _open_writer(self) -> sqlite3.Connection:
+        db = None
         try:
             db = self._connect()
             layout = db.execute("SELECT layout FROM meta").fetchone()
-            if layout == (LAYOUT,):
-                return db
-            db.close()
         except sqlite3.Error:
-            pass  # missing, damaged or of another layout: it is only derived, so start it again
-        self._remove_files()
-        db = self._connect()
-        db.executescript(_SCHEMA)
+            layout = None  # missing, damaged or of another layout: it is only derived, so start it again
+        if layout != (LAYOUT,):
+            if db is not None:
+                db.close()
+            self._remove_files()
+            db = self._connect()
+            db.executescript(_SCHEMA)
+        # Checkpoints (copying the WAL into the file, with an fsync) happen in a thread of their
+        # own, not inside whichever capture happens to commit the 1000th page.
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        self._checkpointer: threading.Thread | None = None
         return db
+
+    def _maybe_checkpoint(self) -> None:
+        try:
+            wal = os.path.getsize(str(self.path) + "-wal")
+        except OSError:
+            return
+        if wal < CHECKPOINT_BYTES or (self._checkpointer is not None and self._checkpointer.is_alive()):
+            return
+
+        def checkpoint() -> None:
+            try:
+                db = self._connect()
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    db.close()
+            except sqlite3.Error:
+                log.exception("cannot checkpoint the search index %s", self.path)
+
+        self._checkpointer = threading.Thread(target=checkpoint, name="papershelf-index-checkpoint", daemon=True)
+        self._checkpointer.start()
 
     def _remove_files(self) -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -148,9 +175,13 @@ class SearchIndex:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        self._maybe_checkpoint()
 
-    def apply(self, library_id: str, seq: int, put: Iterable[tuple[int, dict]], removed: Iterable[int]) -> None:
-        """One change: ``put`` (doc id, document) replace or add, ``removed`` doc ids go."""
+    def apply(self, library_id: str, seq: int, put: Iterable[tuple[int, dict]], removed: Iterable[int],
+              same_text: frozenset[int] = frozenset()) -> None:
+        """One change: ``put`` (doc id, document) replace or add, ``removed`` doc ids go.  Papers
+        in ``same_text`` keep their words (a capture of a known paper changes its counts and
+        dates, not its text: rewriting its trigrams was most of a capture's cost)."""
         put = list(put)
         gone = list({*removed, *(i for i, _ in put)})
         db = self.db
@@ -161,20 +192,24 @@ class SearchIndex:
                 marks = ",".join("?" * len(ids))
                 db.execute(f"DELETE FROM papers WHERE id IN ({marks})", ids)
                 db.execute(f"DELETE FROM tags WHERE id IN ({marks})", ids)
-                db.execute(f"DELETE FROM words WHERE rowid IN ({marks})", ids)
-            self._insert(put)
+                reworded = [i for i in ids if i not in same_text]
+                if reworded:
+                    db.execute(f"DELETE FROM words WHERE rowid IN ({','.join('?' * len(reworded))})", reworded)
+            self._insert(put, same_text)
             db.execute("UPDATE meta SET library_id = ?, seq = ?", (library_id, seq))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        self._maybe_checkpoint()
 
-    def _insert(self, docs: Iterable[tuple[int, dict]]) -> None:
+    def _insert(self, docs: Iterable[tuple[int, dict]], same_text: frozenset[int] = frozenset()) -> None:
         rows, tags, words = [], [], []
         for doc_id, doc in docs:
             rows.append(_row(doc_id, doc))
             tags.extend((doc_id, t) for t in doc.get("tags", ()))
-            words.append((doc_id, search_text_of(doc)))
+            if doc_id not in same_text:
+                words.append((doc_id, search_text_of(doc)))
             if len(rows) >= 2000:
                 self._flush(rows, tags, words)
                 rows, tags, words = [], [], []
@@ -224,6 +259,8 @@ class SearchIndex:
             "SELECT substr(coalesce(saved_at, ''), 1, 10), count(*) FROM papers WHERE saved = 1 GROUP BY 1").fetchall()
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.join()
         with self._readers_lock:
             for db in self._readers:
                 db.close()

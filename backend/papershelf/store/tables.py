@@ -94,6 +94,18 @@ class PaperTable:
     def counts(self) -> dict[str, int]:
         return {"papers": len(self.doc_ids), "saved": self.saved, "read": self.read}
 
+    def status(self, keys: Iterable[str]) -> dict[str, dict]:
+        out = {}
+        for key in keys:
+            k = self.resolve(key)
+            doc = self.raw(k) if k else None
+            out[key] = {
+                "saved": bool(doc and doc.get("saved")),
+                "tags": list(doc.get("tags", [])) if doc else [],
+                "seen_count": doc.get("seen_count", 0) if doc else 0,
+            }
+        return out
+
     def _count(self, doc: dict, sign: int) -> None:
         self.saved += sign * bool(doc.get("saved"))
         self.read += sign * bool(doc.get("read"))
