@@ -35,6 +35,7 @@ LOCK_NAME = "library.lock"
 # Papers serialised per chunk of a snapshot: between chunks the writer thread lets go of the
 # GIL (it writes), so a capture waits for one chunk (about a millisecond), not the whole file.
 SNAPSHOT_CHUNK = 500
+SNAPSHOT_SYNC_BYTES = 8 << 20
 
 
 @dataclass
@@ -256,10 +257,19 @@ class DurableLog:
         items = list(table.items())
         with open(tmp, "wb") as f:
             f.write(b'{"_meta":{"1":' + orjson.dumps(meta) + b'},"papers":{')
+            unsynced = 0
             for start in range(0, len(items), SNAPSHOT_CHUNK):
                 chunk = b",\n".join(b'"%s":%s' % (k.encode(), orjson.dumps(doc))
                                     for k, doc in items[start:start + SNAPSHOT_CHUNK])
                 f.write((b"\n" if start == 0 else b",\n") + chunk)
+                unsynced += len(chunk)
+                if unsynced >= SNAPSHOT_SYNC_BYTES:
+                    # Flushed as it goes: a journal fsync meanwhile (a capture) never waits
+                    # behind hundreds of megabytes of snapshot in the page cache.
+                    f.flush()
+                    os.fdatasync(f.fileno())
+                    unsynced = 0
+                time.sleep(0)  # let a waiting capture have the interpreter between chunks
             f.write(b"}}\n")
             f.flush()
             os.fsync(f.fileno())
