@@ -243,3 +243,52 @@ def test_seeds_are_where_the_tests_expect():
 def test_bad_settings_get_one_clear_line(tmp_path, args, env, fragment):
     r = papershelf(*args, data=tmp_path / "lib", env=env)
     assert r.returncode == 2 and "Traceback" not in r.stderr and fragment in r.stderr, r.stderr
+
+
+def test_a_backup_of_everything_streams_out_and_back_as_the_same_library(tmp_path):
+    """The backup the README recommends imports back whatever its size: it is read a slice at a
+    time (2,500 papers cross a slice's edge), never whole (bench/scale.py restores 416 MB)."""
+    from papershelf.papers import Paper, Source
+    from papershelf.store import Library
+
+    with Library(tmp_path / "a") as lib:
+        lib.import_papers([Paper(title=f"Paper {n} on walruses", arxiv_id=f"2501.{n:05d}", abstract="x" * 100,
+                                 authors=[f"Author {n}"], sources=[Source("arxiv", "https://arxiv.org/list/x")])
+                           for n in range(2500)])
+        lib.set_saved([f"arxiv:2501.{n:05d}" for n in range(0, 2500, 5)], True)
+        lib.update("arxiv:2501.00005", tags=["kept"], note="a note")
+        before = {d["key"]: d for d in lib.documents([f"arxiv:2501.{n:05d}" for n in range(2500)])}
+    backup = tmp_path / "backup.json"
+    r = papershelf("export", "--format", "json", "--all", "--out", str(backup), data=tmp_path / "a")
+    assert r.returncode == 0 and "2500 papers written" in r.stderr, r.stderr
+    r = papershelf("import", str(backup), data=tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    assert "2500 added, 0 merged, 0 skipped" in r.stdout
+    with Library(tmp_path / "b", read_only=True) as lib:
+        after = {d["key"]: d for d in lib.documents(list(before))}
+    volatile = ("added_at", "updated_at")
+    assert {k: {f: v for f, v in d.items() if f not in volatile} for k, d in after.items()} == \
+        {k: {f: v for f, v in d.items() if f not in volatile} for k, d in before.items()}
+
+
+def test_a_cut_off_backup_imports_nothing(tmp_path):
+    backup = tmp_path / "backup.json"
+    lines = ['{"format": "papershelf", "schema": 1, "count": 3, "papers": [']
+    lines += [json.dumps({"title": f"P{n}", "arxiv_id": f"2501.0000{n}"}) + "," for n in range(3)]
+    backup.write_text("\n".join(lines) + "\n", "utf-8")  # no closing ]}
+    assert_clean_error(papershelf("import", str(backup), data=tmp_path / "lib"), str(backup), "cut off")
+    backup.write_text("\n".join(lines[:2] + ["{not json},"] + lines[2:]) + "\n]}\n", "utf-8")
+    assert_clean_error(papershelf("import", str(backup), data=tmp_path / "lib"), str(backup), "line 3", "JSON")
+    assert not (tmp_path / "lib" / "library.json").exists() or \
+        json.loads((tmp_path / "lib" / "library.json").read_text())["papers"] == {}
+
+
+def test_a_backup_goes_through_a_running_server_in_slices(tmp_path, live_server):
+    backup = tmp_path / "backup.json"
+    papers = [{"title": f"Paper {n}", "arxiv_id": f"2502.{n:05d}", "saved": True} for n in range(2100)]
+    backup.write_text('{"format": "papershelf", "schema": 1, "count": 2100, "papers": [\n'
+                      + ",\n".join(json.dumps(p) for p in papers) + "\n]}\n", "utf-8")
+    r = papershelf("import", str(backup), data=live_server.data_dir)
+    assert r.returncode == 0, r.stderr
+    assert "2100 added" in r.stdout and "through the running server" in r.stdout
+    assert live_server.api("GET", "/api/stats")[1]["saved"] == 2100

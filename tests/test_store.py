@@ -27,10 +27,7 @@ def journal_lines(lib: Library) -> int:
 
 def die(lib: Library) -> None:
     """The process dies: no snapshot, no clean close; only the lock goes (the OS drops it)."""
-    os.close(lib._journal_fd)
-    lib._journal_fd = None
-    lib._lock_file.close()
-    lib._lock_file = None
+    lib._log.close()
 
 
 def test_capture_records_papers_as_seen_and_counts_views(library):
@@ -124,7 +121,7 @@ def test_many_threads_write_at_once_and_lose_nothing(library):
         w.join()
     assert len(library) == threads * per_thread
     assert library.counts()["saved"] == threads * per_thread // 2
-    keys = [d["key"] for d in library.search()]
+    keys = [p.key for p in library.all()]
     assert len(keys) == len(set(keys))
     path = library.dir
     library.close()
@@ -225,7 +222,7 @@ def test_the_same_paper_twice_in_one_request_is_one_change(library):
     with Library(path) as again:
         p = again.get("arxiv:2501.00001")
         assert p.saved and p.tags == ["keep", "x"] and p.note == "mine"
-        assert [d["key"] for d in again.search()].count("arxiv:2501.00009") == 1
+        assert [p.key for p in again.all()].count("arxiv:2501.00009") == 1
 
 
 @pytest.mark.parametrize("order", ["title first", "arxiv first"])
@@ -274,7 +271,7 @@ def test_a_failed_journal_write_leaves_nothing_behind(library, monkeypatch):
         real_write(fd, bytes(data[: len(data) // 2]))
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("papershelf.store.os.write", disk_full)
+    monkeypatch.setattr("papershelf.store.journal.os.write", disk_full)
     with pytest.raises(LibraryError, match="No space left"):
         library.capture([hf("2501.00002", "refused " * 50)])
     monkeypatch.undo()
@@ -315,7 +312,7 @@ def test_a_capture_id_counts_once_across_restarts_crashes_and_snapshots(tmp_path
         assert counts(lib, "tab1-1") == [2, 2] and counts(lib, "tab1-3") == [3, 3]
 
     # Only the latest ids are kept: a very old one counts again.
-    monkeypatch.setattr("papershelf.store.REMEMBERED_CAPTURES", 3)
+    monkeypatch.setattr("papershelf.store.library.REMEMBERED_CAPTURES", 3)
     with Library(tmp_path / "few") as lib:
         for n in range(1, 5):
             counts(lib, f"id-{n}")

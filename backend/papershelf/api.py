@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import __version__
 from .errors import BadRequest
-from .formats import FormatError, catalogue, export_papers, import_text
+from .formats import FormatError, catalogue, export_stream, import_text
 from .papers import Paper, paper_from_stored, scrub
 from .parsing import PageParts, parse
 from .query import PaperQuery
@@ -113,24 +113,17 @@ def unsave():
     return jsonify(unsaved=unsaved, status=library().status(unsaved))
 
 
-def find(query: PaperQuery) -> list[dict]:
-    """The stored documents the query selects, unordered."""
-    return query.select(*library().search_view(with_text=bool(query.q.strip())))
-
-
 @bp.get("/papers")
 def papers():
-    query = PaperQuery.from_args(request.args)
-    found = find(query)
-    return jsonify(total=len(found), papers=query.page(found))
+    total, page = library().find(PaperQuery.from_args(request.args))
+    return jsonify(total=total, papers=page)
 
 
 @bp.get("/papers/keys")
 def paper_keys():
     """Every key the filters select, in list order: the library page's "select all N matching"."""
-    query = PaperQuery.from_args(request.args)
-    found = query.order(find(query))
-    return jsonify(total=len(found), keys=[d["key"] for d in found])
+    total, docs = library().ordered(PaperQuery.from_args(request.args))
+    return jsonify(total=total, keys=[d["key"] for d in docs])
 
 
 @bp.post("/papers/batch")
@@ -199,10 +192,14 @@ def export_post():
 
 
 def export_response(fmt: str, query: PaperQuery) -> Response:
-    docs = query.order(library().documents(query.keys) if query.keys else find(query))
-    papers = [paper_from_stored(d) for d in docs]
+    """The export as a download, streamed: a backup of everything is written a slice at a time."""
+    if query.keys:
+        docs = query.order(library().documents(query.keys))
+        count, docs = len(docs), iter(docs)
+    else:
+        count, docs = library().ordered(query)
     try:
-        body, media_type, extension = export_papers(fmt, papers)
+        body, media_type, extension = export_stream(fmt, map(paper_from_stored, docs), count)
     except FormatError as exc:
         raise BadRequest(str(exc), "unknown_format") from None
     name = f"papershelf-{date.today():%Y%m%d}.{extension}"

@@ -277,6 +277,10 @@ def _metadata(paper: Paper) -> dict:
 def cmd_import(args) -> int:
     from .formats import FormatError, import_text
 
+    backup = open_backup_stream(args)
+    if backup is not None:
+        with backup:
+            return import_backup_stream(args, backup)
     text = read_input(args.file)
     try:
         result = import_text(text, args.format)
@@ -293,6 +297,74 @@ def cmd_import(args) -> int:
         library.close()
     skipped = result.skipped + outcome.skipped
     report_import(args.file, outcome.added, outcome.merged, skipped)
+    return 0
+
+
+def open_backup_stream(args):
+    """The file, open, when it is a PaperShelf backup laid out a paper per line (what
+    ``export --format json`` writes): such a backup is imported a slice at a time, whatever
+    its size.  None for anything else (read whole, as before)."""
+    from .formats import papershelf_json
+
+    if args.file == "-" or (args.format or "json").lower() not in ("json", "papershelf"):
+        return None
+    try:
+        f = open(args.file, "rb")
+    except OSError:
+        return None  # read_input says what is wrong with it
+    try:
+        if papershelf_json.streamable(f):
+            return f
+    except OSError:
+        pass
+    f.close()
+    return None
+
+
+def import_backup_stream(args, f) -> int:
+    """Read the backup through once to check it (a file that cannot be read imports nothing),
+    then import it a slice at a time: into the library, or through the running server."""
+    from .formats import FormatError, papershelf_json
+
+    try:
+        for _ in papershelf_json.read_stream(f):
+            pass
+        f.seek(0)
+        batches = papershelf_json.read_stream(f)
+        added = merged = 0
+        skipped: list = []
+        try:
+            library = open_library(args)
+        except LibraryBusy as busy:
+            url = running_server_url(library_dir(args))
+            if url is None:
+                raise busy from None
+            path = "/api/import?format=json" + ("&save=1" if args.save else "")
+            for batch in batches:
+                skipped += batch.skipped
+                if not batch.papers:
+                    continue
+                try:
+                    answer = post_to_server(url, path, papershelf_json.export(batch.papers).encode("utf-8"))
+                except CliError as exc:
+                    raise CliError(f"{args.file}: {exc}") from None
+                added, merged = added + answer.get("added", 0), merged + answer.get("merged", 0)
+                skipped += [(s.get("item", "?"), s.get("reason", "")) for s in answer.get("skipped", [])
+                            if isinstance(s, dict)]
+            report_import(args.file, added, merged, skipped, via=url)
+            return 0
+        try:
+            for batch in batches:
+                outcome = library.import_papers(batch.papers, save=args.save)
+                added, merged = added + outcome.added, merged + outcome.merged
+                skipped += batch.skipped + outcome.skipped
+        finally:
+            library.close()
+    except FormatError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    except OSError as exc:
+        raise CliError(f"{args.file}: cannot read: {exc.strerror}") from None
+    report_import(args.file, added, merged, skipped)
     return 0
 
 
@@ -322,28 +394,33 @@ def report_import(file: str, added: int, merged: int, skipped: list, via: str | 
 
 
 def cmd_export(args) -> int:
-    from .formats import FormatError, export_papers
+    from .formats import FormatError, export_stream
+    from .papers import paper_from_stored
+    from .query import PaperQuery
 
     library = open_library(args, read_only=True)
     try:
-        papers = [p for p in library.all() if (args.all or p.saved) and (not args.tag or args.tag in p.tags)]
+        # Newest saved first, as the library page lists them; written a slice at a time.
+        query = PaperQuery(saved=None if args.all else True, tags=[args.tag] if args.tag else [], sort="saved")
+        count, docs = library.ordered(query)
+        try:
+            pieces, _, _ = export_stream(args.format, map(paper_from_stored, docs), count)
+        except FormatError as exc:
+            raise CliError(str(exc)) from None
+        if args.out:
+            tmp = Path(args.out + ".tmp")
+            try:
+                with open(tmp, "w", encoding="utf-8") as f:
+                    f.writelines(pieces)
+                os.replace(tmp, args.out)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise CliError(f"{args.out}: cannot write: {exc.strerror}") from None
+            print(f"{count} papers written to {args.out}", file=sys.stderr)
+        else:
+            sys.stdout.writelines(pieces)
     finally:
         library.close()
-    papers.sort(key=lambda p: (p.saved_at or "", p.key), reverse=True)
-    try:
-        body, _, _ = export_papers(args.format, papers)
-    except FormatError as exc:
-        raise CliError(str(exc)) from None
-    if args.out:
-        tmp = Path(args.out + ".tmp")
-        try:
-            tmp.write_text(body, "utf-8")
-            os.replace(tmp, args.out)
-        except OSError as exc:
-            raise CliError(f"{args.out}: cannot write: {exc.strerror}") from None
-        print(f"{len(papers)} papers written to {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(body)
     return 0
 
 

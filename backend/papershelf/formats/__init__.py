@@ -15,12 +15,14 @@ its format at all, FormatError is raised and the caller imports nothing.
 
 from __future__ import annotations
 
+from typing import Iterable, Iterator
+
 from ..papers import Paper
 from . import bibtex, csljson, csv_table, id_list, markdown_list, papermemory, papershelf_json, ris, text_listings
 from .base import FormatError, ImportResult, forget_json
 
-__all__ = ["FormatError", "ImportResult", "EXPORTERS", "IMPORTERS", "catalogue", "export_papers", "import_text",
-           "sniff_format"]
+__all__ = ["FormatError", "ImportResult", "EXPORTERS", "IMPORTERS", "catalogue", "export_papers", "export_stream",
+           "import_text", "sniff_format"]
 
 EXPORTERS = {m.NAME: m for m in (bibtex, ris, csljson, csv_table, markdown_list, papershelf_json)}
 
@@ -49,12 +51,28 @@ def _canonical(fmt: str | None) -> str:
 MAX_IMPORT_CHARS = 200_000_000
 
 
-def export_papers(fmt: str, papers: list[Paper]) -> tuple[str, str, str]:
-    """(body text, media type, file extension) of ``papers`` in format ``fmt``."""
+def _exporter(fmt: str):
     module = EXPORTERS.get(_canonical(fmt))
     if module is None:
         raise FormatError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
+    return module
+
+
+def export_papers(fmt: str, papers: list[Paper]) -> tuple[str, str, str]:
+    """(body text, media type, file extension) of ``papers`` in format ``fmt``."""
+    module = _exporter(fmt)
     return module.export(list(papers)), module.MEDIA_TYPE, module.EXTENSION
+
+
+def export_stream(fmt: str, papers: Iterable[Paper], count: int) -> tuple[Iterator[str], str, str]:
+    """Like ``export_papers``, the body as pieces.  A format with ``export_iter`` streams (the
+    JSON backup: memory stays flat whatever the library's size); the others are written whole,
+    their citation keys being unique across the whole export.  An unknown format is refused
+    before anything is read."""
+    module = _exporter(fmt)
+    if hasattr(module, "export_iter"):
+        return module.export_iter(papers, count), module.MEDIA_TYPE, module.EXTENSION
+    return iter((module.export(list(papers)),)), module.MEDIA_TYPE, module.EXTENSION
 
 
 def sniff_format(text: str) -> str | None:

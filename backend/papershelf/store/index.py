@@ -1,0 +1,308 @@
+"""The search index: a derived, rebuildable SQLite file (stdlib ``sqlite3``, FTS5) that answers
+searches, sorted pages, tags and stats without a pass over every paper in Python.
+
+It is never the store of record.  Each change reaches it only after the journal line that
+makes it durable is fsync'ed, in one SQLite transaction that also records the library's id and
+the change's sequence number.  On opening, the library compares those with what it loaded:
+
+- the same library, same sequence number: the index is current;
+- the same library, an older sequence number still covered by the journal: the changes since
+  are applied again (a crash between the journal's fsync and the index's commit);
+- anything else (another library's index, a restored older library, a missing, damaged or
+  older-layout file): the index is thrown away and built again from the papers.
+
+So the index can be behind, but never disagree with the library once it is open; it is
+written with ``synchronous=NORMAL`` (a power cut may lose its last commits, never its shape).
+
+Search keeps the library's meaning of a word: a case-folded substring of the title, authors,
+abstract, tags, note or key.  The text is stored case-folded and indexed by trigrams, so a word
+of three characters or more is an index lookup; a shorter one is a scan of the stored text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterable
+
+from ..query import SORTS, PaperQuery
+from .views import search_text_of
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = "library.index.sqlite"
+LAYOUT = 1  # bump when the tables below change: an index of another layout is rebuilt
+CHECKPOINT_BYTES = 8 << 20  # WAL size that starts a checkpoint in the background
+SEP = "\x1f"  # between sites in the ``sites`` column (no site name contains it)
+
+_SCHEMA = f"""
+CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), layout INTEGER, library_id TEXT, seq INTEGER);
+CREATE TABLE papers (
+    id INTEGER PRIMARY KEY, key TEXT NOT NULL, saved INTEGER, read INTEGER, saved_at TEXT, published TEXT,
+    title TEXT, upvotes INTEGER, seen TEXT, added TEXT, seen_count INTEGER, sites TEXT);
+CREATE TABLE tags (id INTEGER, tag TEXT);
+CREATE VIRTUAL TABLE words USING fts5(text, tokenize='trigram case_sensitive 1');
+CREATE INDEX tags_by_tag ON tags (tag, id);
+CREATE INDEX tags_by_id ON tags (id);
+CREATE INDEX by_saved ON papers (saved, saved_at, key);
+{''.join(f'CREATE INDEX by_{c} ON papers ({c}, key);' for c in ('saved_at', 'published', 'title', 'upvotes', 'seen', 'added', 'seen_count'))}
+INSERT INTO meta VALUES (1, {LAYOUT}, NULL, NULL);
+"""
+# The query's sort names -> columns (the document fields are in query.SORTS).
+_SORT_COLUMN = {"saved": "saved_at", "published": "published", "title": "title", "upvotes": "upvotes",
+                "seen": "seen", "added": "added", "seen_count": "seen_count"}
+assert set(_SORT_COLUMN) == set(SORTS)
+
+
+def _row(doc_id: int, doc: dict) -> tuple:
+    def value(sort: str):
+        name, missing = SORTS[sort]
+        v = doc.get(name)
+        return missing if v is None else v
+
+    sites = {s.get("site", "") for s in doc.get("sources", ()) if isinstance(s, dict)}
+    return (doc_id, doc["key"], int(bool(doc.get("saved"))), int(bool(doc.get("read"))), value("saved"),
+            value("published"), (doc.get("title") or "").casefold(), value("upvotes"), value("seen"),
+            value("added"), value("seen_count"), SEP + SEP.join(sorted(sites)) + SEP)
+
+
+class SearchIndex:
+    """One index file beside the library; the writer uses it under the library's lock, readers
+    (searches) each through their own connection, so a slow search never holds up a capture."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / INDEX_NAME
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self.db = self._open_writer()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _open_writer(self) -> sqlite3.Connection:
+        db = None
+        try:
+            db = self._connect()
+            layout = db.execute("SELECT layout FROM meta").fetchone()
+        except sqlite3.Error:
+            layout = None  # missing, damaged or of another layout: it is only derived, so start it again
+        if layout != (LAYOUT,):
+            if db is not None:
+                db.close()
+            self._remove_files()
+            db = self._connect()
+            db.executescript(_SCHEMA)
+        # Checkpoints (copying the WAL into the file, with an fsync) happen in a thread of their
+        # own, not inside whichever capture happens to commit the 1000th page.
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        self._checkpointer: threading.Thread | None = None
+        return db
+
+    def _maybe_checkpoint(self) -> None:
+        try:
+            wal = os.path.getsize(str(self.path) + "-wal")
+        except OSError:
+            return
+        if wal < CHECKPOINT_BYTES or (self._checkpointer is not None and self._checkpointer.is_alive()):
+            return
+
+        def checkpoint() -> None:
+            try:
+                db = self._connect()
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    db.close()
+            except sqlite3.Error:
+                log.exception("cannot checkpoint the search index %s", self.path)
+
+        self._checkpointer = threading.Thread(target=checkpoint, name="papershelf-index-checkpoint", daemon=True)
+        self._checkpointer.start()
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(str(self.path) + suffix)
+            except FileNotFoundError:
+                pass
+
+    def state(self) -> tuple[str | None, int | None]:
+        """(library id, sequence number) of the last change the index holds."""
+        return self.db.execute("SELECT library_id, seq FROM meta").fetchone()
+
+    # --- writing (under the library's lock) ----------------------------------------------------
+
+    def bring_up_to_date(self, library_id: str, seq: int, snapshot_seq: int, changes: list,
+                         table: dict[str, dict]) -> None:
+        """Catch up from the journal's ``changes`` (seq, doc ids put, doc ids deleted) when the
+        index is only behind; build it again when it is anyone else's."""
+        held_id, held_seq = self.state()
+        if held_id != library_id or held_seq is None or not snapshot_seq <= held_seq <= seq:
+            self.rebuild(table, library_id, seq)
+            return
+        put: dict[int, dict] = {}
+        gone: set[int] = set()
+        for change_seq, put_ids, gone_ids in changes:
+            if change_seq > held_seq:
+                for doc_id in (*put_ids, *gone_ids):
+                    doc = table.get(str(doc_id))  # as it is now: later changes win
+                    if doc is None:
+                        put.pop(doc_id, None)
+                        gone.add(doc_id)
+                    else:
+                        put[doc_id] = doc
+        if held_seq != seq:
+            self.apply(library_id, seq, put.items(), gone)
+
+    def rebuild(self, table: dict[str, dict], library_id: str, seq: int) -> None:
+        log.info("building the search index %s for %d papers", self.path, len(table))
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM papers")
+            db.execute("DELETE FROM tags")
+            db.execute("DELETE FROM words")
+            self._insert(((int(i), d) for i, d in table.items()))
+            db.execute("UPDATE meta SET library_id = ?, seq = ?", (library_id, seq))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._maybe_checkpoint()
+
+    def apply(self, library_id: str, seq: int, put: Iterable[tuple[int, dict]], removed: Iterable[int],
+              same_text: frozenset[int] = frozenset()) -> None:
+        """One change: ``put`` (doc id, document) replace or add, ``removed`` doc ids go.  Papers
+        in ``same_text`` keep their words (a capture of a known paper changes its counts and
+        dates, not its text: rewriting its trigrams was most of a capture's cost)."""
+        put = list(put)
+        gone = list({*removed, *(i for i, _ in put)})
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            for start in range(0, len(gone), 500):
+                ids = gone[start:start + 500]
+                marks = ",".join("?" * len(ids))
+                db.execute(f"DELETE FROM papers WHERE id IN ({marks})", ids)
+                db.execute(f"DELETE FROM tags WHERE id IN ({marks})", ids)
+                reworded = [i for i in ids if i not in same_text]
+                if reworded:
+                    db.execute(f"DELETE FROM words WHERE rowid IN ({','.join('?' * len(reworded))})", reworded)
+            self._insert(put, same_text)
+            db.execute("UPDATE meta SET library_id = ?, seq = ?", (library_id, seq))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._maybe_checkpoint()
+
+    def _insert(self, docs: Iterable[tuple[int, dict]], same_text: frozenset[int] = frozenset()) -> None:
+        rows, tags, words = [], [], []
+        for doc_id, doc in docs:
+            rows.append(_row(doc_id, doc))
+            tags.extend((doc_id, t) for t in doc.get("tags", ()))
+            if doc_id not in same_text:
+                words.append((doc_id, search_text_of(doc)))
+            if len(rows) >= 2000:
+                self._flush(rows, tags, words)
+                rows, tags, words = [], [], []
+        self._flush(rows, tags, words)
+
+    def _flush(self, rows: list, tags: list, words: list) -> None:
+        self.db.executemany("INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        self.db.executemany("INSERT INTO tags VALUES (?,?)", tags)
+        self.db.executemany("INSERT INTO words (rowid, text) VALUES (?,?)", words)
+
+    # --- reading (any thread) ------------------------------------------------------------------
+
+    def _reader(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+            db.execute("PRAGMA query_only=1")
+            with self._readers_lock:
+                self._readers.append(db)
+        return db
+
+    def find(self, query: PaperQuery) -> tuple[int, list[int]]:
+        """(how many papers match, doc ids of the requested page in order)."""
+        where, params = _where(query)
+        db = self._reader()
+        db.execute("BEGIN")  # one snapshot of the index for the count and the page
+        try:
+            total = db.execute(f"SELECT count(*) FROM papers p WHERE {where}", params).fetchone()[0]
+            ids = [i for (i,) in db.execute(f"SELECT id FROM papers p WHERE {where} {_order(query)} LIMIT ? OFFSET ?",
+                                            [*params, query.limit, query.offset])]
+        finally:
+            db.execute("COMMIT")
+        return total, ids
+
+    def ordered_ids(self, query: PaperQuery) -> list[int]:
+        """Doc ids of every match in the query's order (an export), without holding a cursor open."""
+        where, params = _where(query)
+        return [i for (i,) in self._reader().execute(f"SELECT id FROM papers p WHERE {where} {_order(query)}", params)]
+
+    def tag_counts(self, limit: int | None = None) -> list[dict]:
+        rows = self._reader().execute("SELECT tag, count(*) AS n FROM tags GROUP BY tag ORDER BY n DESC, tag"
+                                      + (f" LIMIT {int(limit)}" if limit else ""))
+        return [{"tag": t, "count": n} for t, n in rows]
+
+    def saved_days(self) -> list[tuple[str, int]]:
+        return self._reader().execute(
+            "SELECT substr(coalesce(saved_at, ''), 1, 10), count(*) FROM papers WHERE saved = 1 GROUP BY 1").fetchall()
+
+    def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.join()
+        with self._readers_lock:
+            for db in self._readers:
+                db.close()
+            self._readers.clear()
+        self.db.close()
+
+
+def _where(query: PaperQuery) -> tuple[str, list]:
+    clauses, params = ["1"], []
+    if query.saved is not None:
+        clauses.append("p.saved = ?")
+        params.append(int(query.saved))
+    if query.read is not None:
+        clauses.append("p.read = ?")
+        params.append(int(query.read))
+    for tag in dict.fromkeys(query.tags):
+        clauses.append("p.id IN (SELECT id FROM tags WHERE tag = ?)")
+        params.append(tag)
+    if query.source:
+        clauses.append("instr(p.sites, ?) > 0")
+        params.append(SEP + query.source + SEP)
+    if query.date_from:
+        clauses.append("coalesce(p.published, '') >= ?")
+        params.append(query.date_from)
+    if query.date_to:
+        clauses.append("substr(coalesce(p.published, ''), 1, ?) > '' AND substr(coalesce(p.published, ''), 1, ?) <= ?")
+        params += [len(query.date_to), len(query.date_to), query.date_to]
+    terms = list(dict.fromkeys(query.q.casefold().split()))
+    long_terms = [t for t in terms if len(t) >= 3]
+    short_terms = [t for t in terms if len(t) < 3]
+    if terms:
+        words = []
+        if long_terms:  # a trigram lookup; quoted, so no character is FTS syntax
+            words.append("words MATCH ?")
+            params.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
+        for t in short_terms:  # too short for a trigram: read the stored text
+            words.append("instr(text, ?) > 0")
+            params.append(t)
+        clauses.append(f"p.id IN (SELECT rowid FROM words WHERE {' AND '.join(words)})")
+    return " AND ".join(clauses), params
+
+
+def _order(query: PaperQuery) -> str:
+    direction = "DESC" if query.descending else "ASC"
+    return f"ORDER BY p.{_SORT_COLUMN[query.sort]} {direction}, p.key {direction}"

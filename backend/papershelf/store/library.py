@@ -1,0 +1,406 @@
+"""The library's public face: open, read, write, snapshot, close.  Thread-safe; one writing
+process at a time.
+
+Every mutation is first appended to the journal (one fsync'ed JSON line per batch, before the
+caller hears back) and then applied to the TinyDB table in memory; when the journal grows, a
+snapshot is written in the background (``journal.py``).  Reading never touches the disk.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import sqlite3
+import threading
+import uuid
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import orjson
+
+from ..papers import Paper, normalize_key, now_iso, paper_from_stored
+from ..query import PaperQuery
+from .errors import LibraryError, NotFound
+from .index import SearchIndex
+from .journal import SCHEMA_VERSION, DurableLog, Loaded, check_document
+from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
+from .tables import PaperTable, clean_tags
+from .views import Views, search_text_of, stats
+
+log = logging.getLogger(__name__)
+
+COMPACT_JOURNAL_BYTES = 16 * 1024 * 1024
+# Capture ids remembered (journal lines carry them, snapshots keep the latest): a browser that
+# sends a capture again -- its answer lost, the server restarted meanwhile -- is not counted twice.
+REMEMBERED_CAPTURES = 5000
+
+
+class Library:
+    """A paper library in ``data_dir``.
+
+    ``read_only=True`` opens without the write lock (for ``papershelf export``/``stats`` while a
+    server runs) and refuses every mutation.
+    """
+
+    def __init__(self, data_dir: str | os.PathLike, *, read_only: bool = False,
+                 compact_bytes: int = COMPACT_JOURNAL_BYTES) -> None:
+        self.dir = Path(data_dir).expanduser().resolve()
+        self._log = DurableLog(self.dir, read_only=read_only)
+        self.snapshot_path = self._log.snapshot_path
+        self.journal_path = self._log.journal_path
+        self.old_journal_path = self._log.old_journal_path
+        self.read_only = read_only
+        self.compact_bytes = compact_bytes
+        self._lock = threading.RLock()
+        self._closed = False
+        self._compactor: threading.Thread | None = None
+        self._compaction_failed = False
+        self._table = PaperTable()
+        self._views = Views(self._table)
+        self._seq = 0
+        self._library_id: str | None = None
+        self._index: SearchIndex | None = None  # None: read-only, or the index could not be written
+        self._index_file: SearchIndex | None = None  # kept to close it even after a failure
+        self._captures: dict[str, None] = {}  # capture ids recorded, oldest first (insertion order)
+        if not read_only:
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LibraryError(f"cannot create the data directory {self.dir}: {exc.strerror}") from exc
+            self._log.acquire_write_lock()
+        try:
+            gc.collect()  # what is garbage now must not be frozen with the papers below
+            loaded = self._log.load()
+            self._seq = loaded.seq
+            self._remember_captures(loaded.captures)
+            try:
+                for doc in loaded.papers.values():
+                    check_document(doc)
+                self._table.load(loaded.papers, SCHEMA_VERSION)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise LibraryError(f"cannot read the library file {self.snapshot_path}: a malformed paper "
+                                   f"({exc}). It was left untouched.") from None
+            self._library_id = loaded.library_id
+            # The loaded papers live as long as the library: out of the collector's sight, a full
+            # collection during a capture no longer walks every one of them (100s of ms at 200k).
+            gc.freeze()
+            if not read_only:
+                # A library without an id was written by 0.1.0 (or is new): it gets one, and its
+                # snapshot in today's layout, before anything else (a crash meanwhile leaves the
+                # old files as they were: the snapshot is replaced atomically).
+                upgrade = self._library_id is None
+                self._library_id = self._library_id or uuid.uuid4().hex
+                if self._log.rotating() or upgrade:
+                    # A crash interrupted a snapshot (or an upgrade): everything is loaded, so write it.
+                    self._log.write_snapshot(dict(self._table.raw_table()), self._seq, list(self._captures),
+                                             self._library_id)
+                    if self._log.rotating():
+                        self._log.start_clean_journal()
+                self._log.open_journal()
+                self._open_index(loaded)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_index(self, loaded: Loaded) -> None:
+        """Open the search index and bring it up to date: catch up from the journal when it is
+        only behind, build it again when it is anyone else's (see index.py)."""
+        try:
+            index = self._index_file = SearchIndex(self.dir)
+            index.bring_up_to_date(self._library_id, self._seq, loaded.snapshot_seq, loaded.changes,
+                                   self._table.raw_table())
+            self._index = index
+        except sqlite3.Error:
+            log.exception("cannot use the search index in %s; searching without it", self.dir)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def get(self, key: str) -> Paper | None:
+        with self._lock:
+            k = self._table.resolve(key)
+            return paper_from_stored(self._table.raw(k)) if k else None
+
+    def __len__(self) -> int:
+        return len(self._table.doc_ids)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._table.doc_ids
+
+    def counts(self) -> dict[str, int]:
+        """Papers, saved and read; counted once per change (the popup and page ask often)."""
+        with self._lock:
+            return self._table.counts()
+
+    def status(self, keys: Iterable[str]) -> dict[str, dict]:
+        """Saved state, tags and seen count per key; unknown keys are reported as not saved."""
+        with self._lock:
+            return self._table.status(keys)
+
+    def all(self) -> list[Paper]:
+        with self._lock:
+            return [paper_from_stored(d) for d in self._table.docs()]
+
+    def documents(self, keys: Iterable[str]) -> list[dict]:
+        """The stored documents for ``keys`` (any spelling), each once, unknown keys left out.
+        The stored ones: read them, copy before changing."""
+        with self._lock:
+            return [self._table.raw(k) for k in self._table.resolve_all(keys)]
+
+    def find(self, query: PaperQuery) -> tuple[int, list[dict]]:
+        """How many papers the query selects, and the stored documents of the page it asks for.
+
+        The index is read outside the library's lock (its own snapshot), so a long search does
+        not hold up a capture; a paper deleted in between is left out of the page."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                return self._views.find(self._seq, query)
+        total, ids = index.find(query)
+        with self._lock:
+            return total, [d for d in map(self._table.by_id, ids) if d is not None]
+
+    def ordered(self, query: PaperQuery, chunk: int = 500) -> tuple[int, Iterator[dict]]:
+        """How many documents the query selects, and all of them in its order, a chunk at a
+        time (exports stream; the lock is let go between chunks)."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                docs = self._views.ordered(self._seq, query)
+            return len(docs), iter(docs)
+        ids = index.ordered_ids(query)
+
+        def chunks() -> Iterator[dict]:
+            for start in range(0, len(ids), chunk):
+                with self._lock:
+                    docs = [d for d in map(self._table.by_id, ids[start:start + chunk]) if d is not None]
+                yield from docs
+
+        return len(ids), chunks()
+
+    def all_tags(self) -> list[dict]:
+        """Every tag with the number of papers carrying it, most used first."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                return self._views.tag_counts()
+        return index.tag_counts()
+
+    def stats(self) -> dict:
+        """Counts, the top tags and papers saved per ISO week."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                return stats(self._table.counts(), self._views.tag_counts(20), self._views.saved_days())
+        return stats(self.counts(), index.tag_counts(20), index.saved_days())
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def capture(self, papers: list[Paper], *, count_view: bool = True,
+                capture_id: str | None = None) -> list[Paper]:
+        """Record papers seen on one page view; returns the stored records in the same order.
+
+        Each paper counts as seen once per call (a page listing a paper twice is one view);
+        ``count_view=False`` records without counting (saving a page already captured).
+        A ``capture_id`` names the view: the same id again (a browser repeating a request whose
+        answer it lost, before or after a restart) records without counting.
+        Captures never change user data.
+        """
+        with self._lock:
+            if capture_id is not None and capture_id in self._captures:
+                count_view = False
+            m = merge_batch(self._table, papers, *capture_rules(count_view))
+            self._commit(list(m.pending.values()), m.dropped, capture_id)
+            return [m.pending[m.final_key[p.key]] for p in papers if p.key in m.final_key]
+
+    def import_papers(self, papers: list[Paper], *, save: bool = False) -> ImportOutcome:
+        """Merge imported records by key, keeping the user data they carry (tags, note, read, saved)."""
+        keep, skipped = storable(papers)
+        with self._lock:
+            m = merge_batch(self._table, keep, *import_rules(save))
+            self._commit(list(m.pending.values()), m.dropped)
+        return ImportOutcome(added=m.added, merged=m.merged, skipped=skipped)
+
+    def set_saved(self, keys: Iterable[str], saved: bool) -> list[str]:
+        """Save or unsave; an unknown arXiv/DOI key is saved as a stub the next capture fills in."""
+        now = now_iso()
+        changed: dict[str, Paper] = {}
+        done: list[str] = []
+        with self._lock:
+            for raw_key in keys:
+                key = self._table.resolve(raw_key) or normalize_key(raw_key)
+                if not key or key in done:
+                    continue
+                doc = self._table.raw(key)
+                if doc is None:
+                    if not saved or key.startswith("title:"):
+                        continue
+                    paper = Paper(arxiv_id=key[6:] if key.startswith("arxiv:") else None,
+                                  doi=key[4:] if key.startswith("doi:") else None)
+                    paper.first_seen = now
+                else:
+                    paper = paper_from_stored(doc)
+                if paper.saved != saved:
+                    paper.saved = saved
+                    paper.saved_at = now if saved else None
+                    changed[key] = paper
+                done.append(key)
+            self._commit(list(changed.values()), [])
+        return done
+
+    def update(self, key: str, *, tags: list[str] | None = None, note: str | None = None,
+               read: bool | None = None) -> Paper:
+        with self._lock:
+            paper = self._stored_paper(key)
+            if tags is not None:
+                paper.tags = clean_tags(tags)
+            if note is not None:
+                paper.note = note
+            if read is not None:
+                paper.read = read
+            self._commit([paper], [])
+            return paper
+
+    def update_many(self, keys: Iterable[str], *, add_tags: list[str] = (), remove_tags: list[str] = (),
+                    read: bool | None = None, saved: bool | None = None) -> list[str]:
+        now = now_iso()
+        changed = []
+        with self._lock:
+            for key in self._table.resolve_all(keys):
+                paper = paper_from_stored(self._table.raw(key))
+                paper.tags = clean_tags([t for t in paper.tags if t not in set(remove_tags)] + list(add_tags))
+                if read is not None:
+                    paper.read = read
+                if saved is not None and paper.saved != saved:
+                    paper.saved, paper.saved_at = saved, (now if saved else None)
+                changed.append(paper)
+            self._commit(changed, [])
+        return [p.key for p in changed]
+
+    def delete(self, key: str) -> Paper:
+        with self._lock:
+            paper = self._stored_paper(key)
+            self._commit([], [paper.key])
+            return paper
+
+    def _stored_paper(self, key: str) -> Paper:
+        k = self._table.resolve(key)
+        if k is None:
+            raise NotFound(f"no paper {key}")
+        return paper_from_stored(self._table.raw(k))
+
+    def _commit(self, put: list[Paper], delete: list[str], capture_id: str | None = None) -> None:
+        """Journal, then apply: one fsync'ed journal line per batch, whatever its size.
+
+        Everything that can fail (serialising, writing) happens before memory changes, so a
+        refused change leaves memory and disk as they were."""
+        if self.read_only:
+            raise LibraryError("the library is open read-only")
+        if self._closed:
+            raise LibraryError("the library is closed")
+        if self._log.broken:
+            raise LibraryError(self._log.broken)
+        doc_ids = self._table.doc_ids
+        by_key = {p.key: p for p in put}  # one document per key, whatever the caller passed
+        deleted = sorted(k for k in delete if k in doc_ids and k not in by_key)
+        if not by_key and not deleted:
+            return
+        now = now_iso()
+        for paper in by_key.values():
+            paper.updated_at = now
+            if paper.key not in doc_ids:
+                paper.added_at = paper.added_at or now
+        next_id = self._table.next_id
+        new_docs = self._table.assign_ids([p.to_dict() for p in by_key.values()])
+        gone_ids = [doc_ids[k] for k in deleted]
+        entry = {
+            "seq": self._seq + 1,
+            "put": [{"_id": d.doc_id, **d} for d in new_docs],
+            "del": gone_ids,
+        }
+        if capture_id:
+            entry["cap"] = capture_id
+        try:
+            self._log.append(orjson.dumps(entry) + b"\n")
+        except BaseException:
+            self._table.next_id = next_id
+            raise
+        self._seq += 1
+        if capture_id:
+            self._remember_captures([capture_id])
+        # Replace whole documents (never mutate one in place): snapshots and searches hold references.
+        old = self._table.replace([k for k in by_key if k in doc_ids] + deleted, new_docs)
+        if self._index is not None:
+            old_text = {doc["key"]: search_text_of(doc) for doc in old}
+            same_text = frozenset(d.doc_id for d in new_docs if old_text.get(d["key"]) == search_text_of(d))
+            try:  # after the fsync: the index may lag behind the journal, never run ahead of it
+                self._index.apply(self._library_id, self._seq, [(d.doc_id, d) for d in new_docs], gone_ids,
+                                  same_text)
+            except sqlite3.Error:
+                # The change is durable; only the index fell behind.  Search the papers in memory
+                # until the next start, which catches the index up from the journal or rebuilds it.
+                log.exception("cannot update the search index in %s; searching without it", self.dir)
+                self._index = None
+        self._maybe_compact()
+
+    def _remember_captures(self, capture_ids: list) -> None:
+        for capture_id in capture_ids:
+            if isinstance(capture_id, str):  # anything else in a damaged file is not an id
+                self._captures.pop(capture_id, None)
+                self._captures[capture_id] = None
+        while len(self._captures) > REMEMBERED_CAPTURES:
+            del self._captures[next(iter(self._captures))]
+
+    # --- snapshots --------------------------------------------------------------------------
+
+    def _maybe_compact(self) -> None:
+        if self._compaction_failed or self._log.journal_size() < self.compact_bytes:
+            return
+        if self._compactor is not None and self._compactor.is_alive():
+            return
+        self._compactor = threading.Thread(target=self._compact_in_background, name="papershelf-snapshot",
+                                           daemon=True)
+        self._compactor.start()
+
+    def _compact_in_background(self) -> None:
+        try:
+            self.compact()
+        except Exception:
+            # The journal still holds everything (.journal.old + .journal are replayed at the
+            # next start), so nothing is lost; stop trying until then rather than loop.
+            self._compaction_failed = True
+            log.exception("could not write a snapshot of %s; the journal keeps every change", self.snapshot_path)
+
+    def compact(self) -> None:
+        """Write a snapshot of everything journalled so far and drop that journal."""
+        with self._lock:
+            if self.read_only or self._log.journal_fd is None or self._log.rotating():
+                return  # nothing to write to, or a snapshot is being written already
+            table = dict(self._table.raw_table())  # shallow: documents are never mutated
+            seq, captures = self._seq, list(self._captures)
+            self._log.rotate()
+        self._log.write_snapshot(table, seq, captures, self._library_id)
+        self._log.drop_old_journal()
+
+    def close(self) -> None:
+        """Fold the journal into a snapshot (if anything changed) and release the lock."""
+        if self._compactor is not None:
+            self._compactor.join()
+        with self._lock:
+            try:
+                if self._log.journal_fd is not None:
+                    changed = self._log.journal_size() > 0 or not self.snapshot_path.exists()
+                    if changed and not self._log.broken and not self._compaction_failed:
+                        self.compact()
+            finally:
+                self._log.close()
+                if self._index_file is not None:
+                    self._index_file.close()
+                self._index = self._index_file = None
+                self._closed = True
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,216 @@
+"""Merging a batch of incoming papers (a captured page, an imported file) with the library.
+
+A batch finds the records it is about -- by key, by DOI twin, by title-only twin, in the
+library or earlier in the same batch -- merges them by the rules in ``papers.py`` and hands
+back what to write: records to put and keys to drop.  It never writes; the library commits
+the result as one journal line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..papers import (
+    Paper,
+    merge_metadata,
+    merge_seen,
+    merge_sources,
+    merge_user,
+    normalize_title,
+    now_iso,
+    paper_from_stored,
+)
+from .tables import PaperTable
+
+OnExisting = Callable[[Paper, Paper, bool], None]
+OnNew = Callable[[Paper], None]
+
+
+@dataclass
+class Merged:
+    final_key: dict[str, str]  # incoming key -> the key it is stored under
+    pending: dict[str, Paper]  # records to write, by key
+    dropped: list[str]  # stored keys absorbed into others
+    added: int = 0
+    merged: int = 0
+
+
+@dataclass
+class ImportOutcome:
+    added: int = 0
+    merged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (item, reason)
+
+
+def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting, on_new: OnNew) -> Merged:
+    """``on_existing(record, incoming, seen_in_batch)`` finishes a record that merged with
+    existing ones (``seen_in_batch``: one of them came from this same batch); ``on_new(record)``
+    one that did not."""
+    batch = _Batch()
+    final_key: dict[str, str] = {}
+    added = merged = 0
+    for key, incoming in _group_by_key(papers).items():
+        found = _find_existing(table, incoming, batch)
+        if found:
+            seen_in_batch = any(k in batch.pending for k in found)
+            records = [batch.pending.get(k) or paper_from_stored(table.raw(k)) for k in found]
+            base = records[0]
+            for other in records[1:]:
+                base = merge_metadata(base, other)
+                merge_seen(base, other)
+                merge_user(base, other)
+            record = merge_metadata(base, incoming)
+            on_existing(record, incoming, seen_in_batch)
+            for k in found:
+                if k != record.key:
+                    batch.absorb(k, record.key)
+            merged += 1
+        else:
+            record = incoming
+            on_new(record)
+            added += 1
+        batch.put(record)
+        final_key[key] = record.key
+    return Merged({k: batch.final(v) for k, v in final_key.items()}, batch.pending,
+                  sorted(batch.dropped - set(batch.pending)), added, merged)
+
+
+def capture_rules(count_view: bool) -> tuple[OnExisting, OnNew]:
+    """A page view: every paper on it seen now, counted once; user data never changed."""
+    now = now_iso()
+
+    def seen_now(paper: Paper) -> None:
+        for s in paper.sources:  # only the page just seen: other sources keep their dates
+            s.first_seen, s.last_seen = s.first_seen or now, now
+        paper.first_seen, paper.last_seen = paper.first_seen or now, now
+
+    def on_existing(record: Paper, seen: Paper, seen_in_batch: bool) -> None:
+        seen_now(seen)
+        merge_sources(record, seen.sources)
+        if count_view and not seen_in_batch:
+            record.seen_count += 1
+        record.first_seen, record.last_seen = record.first_seen or now, now
+
+    def on_new(record: Paper) -> None:
+        record.saved, record.saved_at, record.tags, record.note, record.read = False, None, [], "", False
+        record.first_seen = ""
+        seen_now(record)
+        record.seen_count = 1
+
+    return on_existing, on_new
+
+
+def import_rules(save: bool) -> tuple[OnExisting, OnNew]:
+    """Imported records keep the user data they carry; seen counts take the larger side, so
+    importing a backup twice does not inflate them; a note already in the library is kept."""
+    now = now_iso()
+
+    def on_existing(record: Paper, incoming: Paper, seen_in_batch: bool) -> None:
+        count = max(record.seen_count, incoming.seen_count)
+        merge_seen(record, incoming)
+        record.seen_count = count
+        merge_user(record, incoming, join_notes=False)
+        if save and not record.saved:
+            record.saved, record.saved_at = True, now
+
+    def on_new(record: Paper) -> None:
+        record.first_seen = record.first_seen or now
+        if save and not record.saved:
+            record.saved, record.saved_at = True, now
+
+    return on_existing, on_new
+
+
+def storable(papers: list[Paper]) -> tuple[list[Paper], list[tuple[str, str]]]:
+    """Imported papers that can be stored, and the others with a reason."""
+    keep, skipped = [], []
+    for paper in papers:
+        # An id-only record (a list of arXiv ids) is fine: the next capture brings its title.
+        if paper.key and (paper.title or not paper.key.startswith("title:")):
+            keep.append(paper)
+        else:
+            skipped.append((paper.title or "(untitled)", "no title or identifier"))
+    return keep, skipped
+
+
+def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str]:
+    """Keys of records, stored or made earlier in this batch, that are this paper: its own
+    key, its DOI twin, its title-only twin.
+
+    An arXiv/DOI capture absorbs a title-only record of the same normalised title; a
+    title-only capture joins the one record with an id that has that title.
+    """
+    keys: list[str] = []
+
+    def add(k: str | None, first: bool = False) -> None:
+        if k and k not in keys and batch.exists(k, table.doc_ids):
+            keys.insert(0, k) if first else keys.append(k)
+
+    add(paper.key)
+    if paper.doi:
+        add(f"doi:{paper.doi}")
+        add(batch.by_doi.get(paper.doi))
+        add(table.by_doi.get(paper.doi))
+    t = normalize_title(paper.title)
+    if t:
+        same_title = table.by_title.get(t, set()) | batch.by_title.get(t, set())
+        if paper.key.startswith("title:"):
+            with_ids = sorted(k for k in same_title if not k.startswith("title:")
+                              and batch.exists(k, table.doc_ids))
+            if len(with_ids) == 1:
+                add(with_ids[0], first=True)
+        elif f"title:{t}" in same_title:
+            add(f"title:{t}")
+    return keys
+
+
+def _group_by_key(papers: list[Paper]) -> dict[str, Paper]:
+    """One record per key within a batch (a page may list a paper twice)."""
+    groups: dict[str, Paper] = {}
+    for paper in papers:
+        copy = Paper.from_dict(paper.to_dict())
+        prev = groups.get(copy.key)
+        if prev is None:
+            groups[copy.key] = copy
+        else:
+            merged = merge_metadata(prev, copy)
+            merge_seen(merged, copy)
+            merge_user(merged, copy)
+            groups[copy.key] = merged
+    return groups
+
+
+class _Batch:
+    """The records one batch has produced so far, with the same indexes as the library, so
+    that later items in the batch find earlier ones (a .bib with a paper's conference entry
+    and its arXiv entry; a page listing a paper twice)."""
+
+    def __init__(self) -> None:
+        self.pending: dict[str, Paper] = {}
+        self.dropped: set[str] = set()  # stored records absorbed into others
+        self.by_doi: dict[str, str] = {}
+        self.by_title: dict[str, set[str]] = {}
+        self.renamed: dict[str, str] = {}  # absorbed key -> the key that absorbed it
+
+    def exists(self, key: str, stored: dict) -> bool:
+        return key in self.pending or (key in stored and key not in self.dropped)
+
+    def put(self, record: Paper) -> None:
+        self.pending[record.key] = record
+        self.dropped.discard(record.key)
+        if record.doi:
+            self.by_doi[record.doi] = record.key
+        t = normalize_title(record.title)
+        if t:
+            self.by_title.setdefault(t, set()).add(record.key)
+
+    def absorb(self, key: str, into: str) -> None:
+        self.pending.pop(key, None)
+        self.dropped.add(key)
+        self.renamed[key] = into
+
+    def final(self, key: str) -> str:
+        while key in self.renamed and key not in self.pending:
+            key = self.renamed[key]
+        return key

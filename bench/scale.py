@@ -1,0 +1,298 @@
+"""A library that grows for years: PaperShelf at 20,000 and 200,000 papers (1,000,000 with
+--million) beside a reference SQLite store, the same records, in the same run.  Prints one table.
+
+    python bench/scale.py [--sizes 20000 200000] [--million] [--no-restore]
+
+PaperShelf is measured as the extension and the library page meet it: a real `papershelf serve`
+process over the library, requests through HTTP (start-up is until /api/health answers; memory is
+that process's resident set).  The capture p99 is measured in this process, through the library,
+over 200 captures of 50 cards with snapshots written meanwhile.  The reference is a plain stdlib
+``sqlite3`` store (WAL, synchronous=FULL, FTS5 with the default tokenizer, the same documents,
+captures merged by the same rules in one transaction), measured in this process: it has no HTTP
+in front of it.  Libraries are built once and cached under /tmp/papershelf-scale
+(``bench/scale_data.py``).  Medians unless said; the load average is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
+
+import scale_data  # noqa: E402
+from scale_reference import ReferenceStore  # noqa: E402
+
+from papershelf.papers import Paper  # noqa: E402
+from papershelf.store import Library  # noqa: E402
+
+CLIENT = {"X-PaperShelf-Client": "bench/1", "Content-Type": "application/json"}
+TARGETS = {
+    "start-up (serve until /api/health)": 1500, "resident memory after start (MB)": 400,
+    "peak memory while loading (MB)": 600, "capture 50 cards, median": None,
+    "capture 50 cards, p99 of 200 (across snapshots)": 50,
+    "status of 100 keys": 2, "save of 1 key": 5, "search, rare word": 50, "search, common word, first page": 150,
+    "first search after start": 150, "sorted page at offset 10,000 (worst sort)": 50, "stats": 50,
+    "export saved, BibTeX": 3000, "export saved, JSON": 3000, "export everything, JSON": None,
+    "  memory growth during it (MB)": 100, "  longest status request beside it": 100,
+}
+
+
+def loadavg() -> str:
+    return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+class Server:
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def start(self) -> float:
+        """Milliseconds from spawning ``papershelf serve`` until /api/health answers."""
+        t = time.perf_counter()
+        self.proc = subprocess.Popen([sys.executable, "-m", "papershelf", "serve", "--port", "0", "--data",
+                                      str(self.data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = self.proc.stdout.readline()
+        self.url = line.rsplit(" ", 1)[-1].strip()
+        while True:
+            try:
+                if self.get("/api/health"):
+                    return (time.perf_counter() - t) * 1000
+            except OSError:
+                time.sleep(0.01)
+
+    def get(self, path: str) -> bytes:
+        with urllib.request.urlopen(urllib.request.Request(self.url + path, headers=CLIENT), timeout=600) as r:
+            return r.read()
+
+    def post(self, path: str, body: dict) -> bytes:
+        req = urllib.request.Request(self.url + path, data=orjson.dumps(body), headers=CLIENT, method="POST")
+        with urllib.request.urlopen(req, timeout=600) as r:
+            return r.read()
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=600)
+        self.proc.stdout.close()
+
+
+def words(n: int) -> tuple[str, str]:
+    """A rare word (in a handful of abstracts) and a common one."""
+    rng = random.Random(n)
+    for _ in range(200):
+        p = scale_data.paper(rng.randrange(n), random.Random(rng.random()))
+        rare = [w for w in p.abstract.split() if w.startswith("w")]
+        if rare:
+            return rare[0].rstrip("."), "planning"
+    return "w1234", "planning"
+
+
+def measure_papershelf(n: int, data: Path) -> dict[str, float]:
+    out: dict[str, float] = {}
+    rare, common = words(n)
+    keys = [f"arxiv:{scale_data.paper(i, random.Random(0)).arxiv_id}" for i in random.Random(1).sample(range(n), 100)]
+    server = Server(data)
+    out["start-up (serve until /api/health)"] = server.start()
+    pid = server.proc.pid
+    out["resident memory after start (MB)"] = rss_mb(pid)
+    out["peak memory while loading (MB)"] = rss_mb(pid, "VmHWM")
+    t = time.perf_counter()
+    server.get(f"/api/papers?saved=all&q={rare}x")  # a word no paper has: the whole index is asked
+    out["first search after start"] = (time.perf_counter() - t) * 1000
+    out["status of 100 keys"] = median_ms(lambda: server.post("/api/status", {"keys": keys}), 30)
+    save_keys = iter(keys * 2)
+    out["save of 1 key"] = median_ms(lambda: server.post("/api/save", {"keys": [next(save_keys)]}), 15)
+    out["search, rare word"] = median_ms(lambda: server.get(f"/api/papers?saved=all&q={rare}"), 5)
+    out["search, common word, first page"] = median_ms(lambda: server.get(f"/api/papers?saved=all&q={common}"), 5)
+    sorts = ["sort=title&order=asc", "sort=seen", "sort=upvotes", "sort=published&order=asc", "sort=seen_count"]
+    out["sorted page at offset 10,000 (worst sort)"] = max(
+        median_ms(lambda s=s: server.get(f"/api/papers?saved=all&{s}&offset=10000&limit=50"), 3) for s in sorts)
+    out["stats"] = median_ms(lambda: server.get("/api/stats"), 5)
+    out["export saved, BibTeX"] = median_ms(lambda: server.get("/api/export?format=bibtex"), 1)
+    out["export saved, JSON"] = median_ms(lambda: server.get("/api/export?format=json"), 1)
+
+    # Everything as JSON, streamed to nowhere, while another client asks for badges.
+    before = rss_mb(pid)
+    done = threading.Event()
+    peak, waits = [before], []
+
+    def beside() -> None:
+        while not done.is_set():
+            t = time.perf_counter()
+            server.post("/api/status", {"keys": keys})
+            waits.append((time.perf_counter() - t) * 1000)
+            peak.append(rss_mb(pid))
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=beside)
+    watcher.start()
+    t = time.perf_counter()
+    req = urllib.request.Request(server.url + "/api/export?format=json&saved=all", headers=CLIENT)
+    size = 0
+    with urllib.request.urlopen(req, timeout=600) as r:
+        while chunk := r.read(1 << 20):
+            size += len(chunk)
+    out["export everything, JSON"] = (time.perf_counter() - t) * 1000
+    done.set()
+    watcher.join()
+    out["  memory growth during it (MB)"] = max(peak) - before
+    out["  longest status request beside it"] = max(waits)
+    out["_export_mb"] = size / 1e6
+    server.stop()
+    return out
+
+
+def measure_capture(n: int, data: Path) -> float:
+    """p99 of 200 captures of a 50-card page (40 known papers, 10 new), with the journal small
+    enough that snapshots of the whole library are written while they run."""
+    rng = random.Random(3)
+    lib = Library(data, compact_bytes=4 << 20)
+    times, snapshots = [], 0
+    try:
+        for i in range(200):
+            known = [scale_data.paper(k, random.Random(k)) for k in rng.sample(range(n), 40)]
+            fresh = [scale_data.paper(n + 10 * i + k + 10_000_000, random.Random(k)) for k in range(10)]
+            page = [Paper.from_dict(p.to_dict()) for p in known + fresh]
+            t = time.perf_counter()
+            lib.capture(page)
+            times.append((time.perf_counter() - t) * 1000)
+            snapshots += bool(lib._compactor and lib._compactor.is_alive())
+    finally:
+        lib.close()
+    print(f"  ({n}: {snapshots} of 200 captures ran beside a snapshot being written)", file=sys.stderr)
+    return statistics.median(times), statistics.quantiles(times, n=100)[98]
+
+
+def measure_restore(data: Path, n: int) -> dict[str, float]:
+    """papershelf export --format json --all, then import into an empty library: time, peak memory."""
+    backup = scale_data.CACHE / f"backup-{n}.json"
+    restored = scale_data.CACHE / f"restored-{n}"
+    subprocess.run(["rm", "-rf", str(restored)], check=True)
+    out = {}
+    for label, args in (("backup: papershelf export --format json --all", ["export", "--format", "json", "--all",
+                                                                            "--out", str(backup), "--data", str(data)]),
+                        ("restore: papershelf import of that backup", ["import", str(backup), "--data", str(restored)])):
+        t = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "papershelf", *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out[label] = (time.perf_counter() - t) * 1000
+        out[label + " peak (MB)"] = usage.ru_maxrss / 1024
+        if status:
+            raise SystemExit(f"{label} failed: {proc.stderr.read()}")
+    out["_backup_mb"] = backup.stat().st_size / 1e6
+    with Library(restored, read_only=True) as lib, Library(data, read_only=True) as orig:
+        out["_restored_same"] = float(lib.counts() == orig.counts() and len(lib) == len(orig))
+    backup.unlink()
+    return out
+
+
+def measure_reference(n: int, data: Path) -> dict[str, float]:
+    ref = ReferenceStore.cached(n, data)
+    rare, common = words(n)
+    keys = [f"arxiv:{scale_data.paper(i, random.Random(0)).arxiv_id}" for i in random.Random(1).sample(range(n), 100)]
+    out = {"start-up (serve until /api/health)": ref.open_ms(), "resident memory after start (MB)": ref.open_rss_mb()}
+    out["peak memory while loading (MB)"] = out["resident memory after start (MB)"]
+    ref.open()
+    rng = random.Random(3)
+    times = []
+    for i in range(200):
+        known = [scale_data.paper(k, random.Random(k)) for k in rng.sample(range(n), 40)]
+        fresh = [scale_data.paper(n + 10 * i + k + 20_000_000, random.Random(k)) for k in range(10)]
+        t = time.perf_counter()
+        ref.capture(known + fresh)
+        times.append((time.perf_counter() - t) * 1000)
+    out["capture 50 cards, median"] = statistics.median(times)
+    out["capture 50 cards, p99 of 200 (across snapshots)"] = statistics.quantiles(times, n=100)[98]
+    out["first search after start"] = median_ms(lambda: ref.search(rare + "x"), 1)
+    out["status of 100 keys"] = median_ms(lambda: ref.status(keys), 30)
+    save_keys = iter(keys * 2)
+    out["save of 1 key"] = median_ms(lambda: ref.save(next(save_keys)), 15)
+    out["search, rare word"] = median_ms(lambda: ref.search(rare), 5)
+    out["search, common word, first page"] = median_ms(lambda: ref.search(common), 5)
+    out["sorted page at offset 10,000 (worst sort)"] = max(
+        median_ms(lambda c=c: ref.page(c, 10000), 3) for c in ("title", "last_seen", "upvotes", "published"))
+    out["stats"] = median_ms(ref.stats, 5)
+    out["export everything, JSON"] = median_ms(ref.export_all, 1)
+    ref.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
+    ap.add_argument("--million", action="store_true", help="also 1,000,000 papers (builds ~2 GB + index)")
+    ap.add_argument("--no-restore", action="store_true", help="skip the backup/restore round trip")
+    args = ap.parse_args()
+    sizes = args.sizes + ([1_000_000] if args.million else [])
+    ours: dict[int, dict] = {}
+    ref: dict[int, dict] = {}
+    print(f"load average before: {loadavg()}", file=sys.stderr)
+    for n in sizes:
+        data = scale_data.library(n)
+        print(f"measuring {n} ...", file=sys.stderr)
+        ours[n] = measure_papershelf(n, data)
+        (ours[n]["capture 50 cards, median"],
+         ours[n]["capture 50 cards, p99 of 200 (across snapshots)"]) = measure_capture(n, data)
+        if not args.no_restore and n == sizes[-1]:
+            ours[n].update(measure_restore(data, n))
+        ref[n] = measure_reference(n, data)
+    small, big = sizes[0], sizes[-1]
+    rows = [k for k in TARGETS] + [k for k in ours[big] if k not in TARGETS and not k.startswith("_")]
+    print(f"\nPaperShelf vs reference SQLite store (stdlib sqlite3, WAL, synchronous=FULL, FTS5); ms unless "
+          f"marked; load average {loadavg()}")
+    head = f"| operation | {' | '.join(f'PaperShelf {n:,}' for n in sizes)} | growth {small // 1000}k→{big // 1000}k " \
+           f"| reference {big:,} | ratio | target |"
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    for row in rows:
+        mine = [ours[n].get(row) for n in sizes]
+        theirs = ref[big].get(row)
+        growth = f"{mine[-1] / mine[0]:.1f}x" if mine[0] and mine[-1] is not None else ""
+        ratio = f"{mine[-1] / theirs:.1f}x" if theirs and mine[-1] is not None else ""
+        target = TARGETS.get(row)
+        verdict = "" if target is None or mine[-1] is None else (" ✓" if mine[-1] <= target else " ✗")
+        cells = " | ".join("" if v is None else f"{v:,.1f}" for v in mine)
+        print(f"| {row} | {cells} | {growth} | {'' if theirs is None else f'{theirs:,.1f}'} | {ratio} | "
+              f"{'' if target is None else f'≤ {target:,}'}{verdict} |")
+    last = ours[big]
+    print(f"\nexport of everything: {last['_export_mb']:.0f} MB of JSON at {big:,} papers")
+    if "_backup_mb" in last:
+        print(f"backup file {last['_backup_mb']:.0f} MB; restored into an empty library: "
+              f"{'the same counts and papers' if last['_restored_same'] else 'DIFFERENT'}")
+    for n in sizes:
+        files = {p.name: p.stat().st_size / 1e6 for p in scale_data.library(n).iterdir() if p.is_file()}
+        print(f"data directory at {n:,}: " + ", ".join(f"{k} {v:,.0f} MB" for k, v in sorted(files.items()) if v >= 1))
+
+
+if __name__ == "__main__":
+    main()
