@@ -293,6 +293,7 @@ def _tiebreak(x: Any) -> str:
 
 
 def _text_rank(s: str) -> tuple:
+    # A text that is present, then the longer one: pages truncate titles and venues, never pad them.
     return (bool(s), len(s or ""))
 
 
@@ -319,7 +320,7 @@ def merge_metadata(a: Paper, b: Paper) -> Paper:
     out = dataclasses.replace(a)
     out.arxiv_id = _pick(a.arxiv_id or "", b.arxiv_id or "", lambda x: bool(x)) or None
     out.doi = _pick(a.doi or "", b.doi or "", lambda x: bool(x)) or None
-    out.title = _pick(a.title, b.title, _title_rank)
+    out.title = _pick(a.title, b.title, _text_rank)
     best_authors = _pick(a.authors, b.authors, lambda x: len(x))
     out.authors = list(best_authors)
     counts = [c for c in (a.author_count, b.author_count) if c]
@@ -340,11 +341,6 @@ def merge_metadata(a: Paper, b: Paper) -> Paper:
     out.keywords = _union(a.keywords, b.keywords)
     out.key = out.compute_key() or a.key
     return out
-
-
-def _title_rank(t: str) -> tuple:
-    # A title that is present, then the longer one: pages truncate titles, never pad them.
-    return (bool(t), len(t or ""))
 
 
 def _url_rank(u: str) -> tuple:
