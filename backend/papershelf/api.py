@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from . import __version__
 from .errors import BadRequest
 from .formats import FormatError, export_papers, import_text
+from .formats.encoding import decode as decode_file
 from .papers import Paper, paper_from_stored, scrub
 from .parsing import PageParts, parse
 from .query import PaperQuery
@@ -210,9 +211,9 @@ def tags():
 def import_file():
     raw = request.get_data(cache=False)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadRequest("the file is not UTF-8 text", "unreadable_file") from None
+        text = decode_file(raw)
+    except FormatError as exc:
+        raise BadRequest(str(exc), "unreadable_file") from None
     if not text.strip():
         raise BadRequest("the file is empty", "unreadable_file")
     try:
