@@ -122,7 +122,7 @@ def parse(text: str) -> ImportResult:
             result.skipped.append((label, "not an object"))
             continue
         try:
-            result.papers.append(item_to_paper(raw))
+            result.keep(item_to_paper(raw), i + 1)
         except ValueError as exc:
             result.skipped.append((describe(raw.get("title") if isinstance(raw.get("title"), str) else "", label), str(exc)))
     return dedupe(result, "item")

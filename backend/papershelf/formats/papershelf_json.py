@@ -111,5 +111,5 @@ def parse(text: str) -> ImportResult:
         if given_key and given_key != paper.key and not given_key.startswith("title:"):
             result.skipped.append((describe(title, label), f"key {given_key!r} does not match the paper's identifiers ({paper.key})"))
             continue
-        result.papers.append(paper)
+        result.keep(paper, i + 1)
     return dedupe(result, "paper")
