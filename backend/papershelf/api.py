@@ -12,6 +12,7 @@ from . import __version__
 from .errors import BadRequest
 from .formats import FormatError, export_papers, import_text
 from .formats.encoding import decode as decode_file
+from .readable import readable
 from .papers import Paper, paper_from_stored, scrub
 from .parsing import PageParts, parse
 from .query import PaperQuery
@@ -114,6 +115,12 @@ def unsave():
     return jsonify(unsaved=unsaved, status=library().status(unsaved))
 
 
+def shown(doc: dict) -> dict:
+    """A paper for the library page: its fields, and ``title_text``, the title as a person reads
+    it (TeX shown as Unicode; the title itself keeps its TeX for BibTeX)."""
+    return {**doc, "title_text": readable(doc.get("title") or "")}
+
+
 def find(query: PaperQuery) -> list[dict]:
     """The stored documents the query selects, unordered."""
     return query.select(*library().search_view(with_text=bool(query.q.strip())))
@@ -123,7 +130,7 @@ def find(query: PaperQuery) -> list[dict]:
 def papers():
     query = PaperQuery.from_args(request.args)
     found = find(query)
-    return jsonify(total=len(found), papers=query.page(found))
+    return jsonify(total=len(found), papers=[shown(d) for d in query.page(found)])
 
 
 @bp.post("/papers/batch")
@@ -140,7 +147,7 @@ def paper_get(key: str):
     paper = library().get(key)
     if paper is None:
         raise BadRequest(f"no paper with key {key!r}", "not_found", 404)
-    return jsonify(paper.to_dict())
+    return jsonify(shown(paper.to_dict()))
 
 
 @bp.patch("/papers/<path:key>")
@@ -159,7 +166,7 @@ def paper_patch(key: str):
         )
     except NotFound:
         raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
-    return jsonify(paper.to_dict())
+    return jsonify(shown(paper.to_dict()))
 
 
 @bp.delete("/papers/<path:key>")
@@ -168,7 +175,7 @@ def paper_delete(key: str):
         paper = library().delete(key)
     except NotFound:
         raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
-    return jsonify(paper.to_dict())
+    return jsonify(shown(paper.to_dict()))
 
 
 @bp.get("/stats")

@@ -24,7 +24,7 @@ _GROUP = r"\{(?:[^{}]|\{[^{}]*\})*\}"
 _ESCAPE = re.compile(
     r"\\[&%#_{}$]"  # already escaped: keep
     rf"|\\[A-Za-z]+(?:{_GROUP})?"  # a TeX command and its argument: keep
-    r"|\\['\"^`~=.](?:\{[^{}]*\}|[A-Za-z])"  # an accent: keep
+    r"|\\['\"^`~=.](?:\{[^{}]*\}|[A-Za-z0-9])"  # an accent: keep (on a digit too: (11\=22), a barred 2)
     r"|[\\&%#_{}~^$]"  # a special character to escape
 )
 # Named characters in a group of their own, as Zotero writes them (and reads them back).

@@ -36,6 +36,12 @@ let firstRenderMarked = false;
 
 // --- state <-> address bar -------------------------------------------------------------------
 
+/** The title as a person reads it: the server's title_text shows TeX as Unicode
+ * (NH\textsuperscript{3} -> NH³); the raw title stays for search and BibTeX. */
+function shownTitle(paper) {
+  return paper.title_text || paper.title || paper.key;
+}
+
 function readLocation() {
   const params = new URLSearchParams(location.search);
   for (const name of Object.keys(DEFAULTS)) {
@@ -244,10 +250,11 @@ function paperItem(paper) {
     ROW_PARTS.map((sel) => li.querySelector(sel));
 
   box.checked = selected.has(paper.key);
-  box.setAttribute("aria-label", `select ${paper.title || paper.key}`);
+  box.setAttribute("aria-label", `select ${shownTitle(paper)}`);
 
   const urls = paper.urls || {};
-  titleLink.textContent = paper.title || paper.key;
+  titleLink.textContent = shownTitle(paper);
+  titleLink.title = shownTitle(paper);
   const target = safeUrl(urls.abs) || safeUrl(urls.hf) || safeUrl(urls.pdf) || safeUrl(urls.project);
   if (target) titleLink.href = target;
   else titleLink.removeAttribute("href");
@@ -475,7 +482,7 @@ async function deletePaper(li) {
   selected.delete(key);
   const paper = deleted && deleted.key ? deleted : deleted && deleted.paper ? deleted.paper : currentPaper(li);
   li.remove();
-  toast(`Deleted “${paper.title || key}”.`, {
+  toast(`Deleted “${shownTitle(paper) || key}”.`, {
     action: "Undo",
     onAction: () => undoDelete(paper),
     timeout: UNDO_MS,
@@ -489,7 +496,7 @@ async function undoDelete(paper) {
     await api("POST", "/api/import?format=json", {
       json: { format: "papershelf", schema: 1, papers: [paper] },
     });
-    toast(`Restored “${paper.title || paper.key}”.`);
+    toast(`Restored “${shownTitle(paper)}”.`);
   } catch (err) {
     showError(err);
   }
