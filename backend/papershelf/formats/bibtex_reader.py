@@ -195,6 +195,9 @@ def read(text: str) -> tuple[list[dict], list[Problem]]:
             position += 1
         body_start = m.end()
         end, resume = _entry_end(text, body_start, opener)
+        if end < 0 and kind == "comment":
+            pos = body_start  # an unclosed @comment comments nothing out: BibTeX reads on after it
+            continue
         if end < 0:
             head = text[body_start : body_start + 60].split(",", 1)[0].strip()
             problems.append(Problem(_line_of(text, m.start()), head, "the entry never closes (unbalanced braces?)", position))
