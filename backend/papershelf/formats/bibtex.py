@@ -5,7 +5,10 @@ Export: ``@misc`` for preprints (``eprint``, ``archivePrefix = {arXiv}``, ``prim
 Values are escaped by :mod:`.tex` and wrapped in braces; titles in double braces so that
 styles keep their capitalisation; the tests read every export back with bibtexparser.
 Import reads any BibTeX (ours, Zotero's, Google Scholar's, PaperMemory's) with
-:mod:`.bibtex_reader`, which reads what bibtexparser reads, much faster.
+:mod:`.bibtex_reader`, which reads what bibtexparser reads, much faster; ``crossref`` and
+biblatex ``xdata`` parents fill in what an entry lacks; arXiv ids are looked for wherever tools
+put them (``eprint``, DBLP's and Semantic Scholar's ``abs/<id>`` volumes, ``Ar{X}iv:<id>``
+journals, URLs); biblatex's ``subtitle`` and ``titleaddon`` are part of the title.
 """
 
 from __future__ import annotations

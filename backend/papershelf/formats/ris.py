@@ -2,7 +2,9 @@
 
 One ``TAG  - value`` per line, a record from ``TY`` to ``ER``.  Preprints are ``UNPB``
 (unpublished work), conference papers ``CPAPER``, journal papers ``JOUR``.  Multi-line values
-(abstracts, notes) continue on untagged lines, as Zotero writes and reads them.
+(abstracts, notes) continue on untagged lines, as Zotero writes and reads them.  A file is RIS
+when a ``TY`` line comes within its first lines (tools write a line or two before it); Web of
+Science and PubMed tagged files look alike and are refused with a message saying what they are.
 """
 
 from __future__ import annotations
