@@ -162,38 +162,46 @@ _PARENT_TITLES = {"book": _BOOK, "collection": _BOOK, "proceedings": _BOOK, "ref
 # Fields that belong to one entry and are never inherited.
 _OWN_FIELDS = {"ids", "crossref", "xref", "xdata", "entryset", "label", "shorthand", "shorttitle", "sorttitle",
                "indextitle", "indexsorttitle", "sortkey", "ENTRYTYPE", "ID", bibtex_reader.POSITION}
-_MAX_CHAIN = 8  # parents of parents are followed this deep at most (a cycle stops sooner)
+# Bounds that keep a hostile file's work linear: parents named per entry, fields taken per parent.
+_MAX_PARENTS = 8
+_MAX_INHERITED = 200
 
 
 def resolve_crossrefs(entries: list[dict]) -> list[dict]:
     """Entries with the fields their ``crossref`` (BibTeX, biblatex) and ``xdata`` (biblatex)
     parents supply, as BibTeX and biber fill them in: a field the entry has is kept; a book's
-    title becomes its chapter's ``booktitle``.  Keys match whatever their case."""
+    title becomes its chapter's ``booktitle``.  Keys match whatever their case; a parent's own
+    parents count (each entry is resolved once); a cycle is cut where it closes."""
     if not any("crossref" in e or "xdata" in e for e in entries):
         return entries
     by_key = {str(e.get("ID", "")).lower(): e for e in entries}
-    return [_inherit(e, by_key, frozenset()) for e in entries]
+    done: dict[str, dict] = {}
+    return [_inherit(e, by_key, done, set()) for e in entries]
 
 
-def _inherit(entry: dict, by_key: dict, seen: frozenset) -> dict:
+def _inherit(entry: dict, by_key: dict, done: dict, open_keys: set) -> dict:
+    me = str(entry.get("ID", "")).lower()
+    if by_key.get(me) is entry and me in done:
+        return done[me]
     crossref = str(entry.get("crossref", "")).strip().lower()
     parents = [k.strip().lower() for k in str(entry.get("xdata", "")).split(",") if k.strip()]
-    parents += [crossref] if crossref else []
-    if not parents or len(seen) >= _MAX_CHAIN:
-        return entry
+    parents = (parents + ([crossref] if crossref else []))[:_MAX_PARENTS]
     out = dict(entry)
-    seen = seen | {str(entry.get("ID", "")).lower()}
+    open_keys.add(me)
     for key in parents:
-        if key in seen or key not in by_key:
-            continue
-        parent = _inherit(by_key[key], by_key, seen)
+        if key in open_keys or key not in by_key:
+            continue  # a cycle, or a parent the file does not hold
+        parent = _inherit(by_key[key], by_key, done, open_keys)
         renames = _PARENT_TITLES.get(parent["ENTRYTYPE"], {}) if key == crossref else {}
-        for name, value in parent.items():
+        for name, value in list(parent.items())[:_MAX_INHERITED]:
             if name not in _OWN_FIELDS and name not in renames:
                 out.setdefault(name, value)
         for name, target in renames.items():  # after the parent's own booktitle, which wins
             if name in parent:
                 out.setdefault(target, parent[name])
+    open_keys.discard(me)
+    if by_key.get(me) is entry:
+        done[me] = out
     return out
 
 
