@@ -365,6 +365,8 @@ def cmd_stats(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .formats import EXPORTERS, IMPORTERS  # the help lists the formats the registries hold
+
     parser = argparse.ArgumentParser(prog="papershelf", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"papershelf {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -388,13 +390,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
 
     p = with_data(sub.add_parser("import", help="import a file into the library"))
-    p.add_argument("file", help="json, bibtex, csljson, ris, papermemory, text listing, or a list of ids")
-    p.add_argument("--format", help="the file's format (default: sniffed)")
+    p.add_argument("file", help="the file to import ('-' for standard input)")
+    p.add_argument("--format", help=f"the file's format: {' '.join(IMPORTERS)} (default: sniffed)")
     p.add_argument("--save", action="store_true", help="mark every imported paper as saved")
     p.set_defaults(func=cmd_import)
 
     p = with_data(sub.add_parser("export", help="export the library"))
-    p.add_argument("--format", required=True, help="bibtex, ris, csljson, csv, markdown or json")
+    p.add_argument("--format", required=True, help=f"one of {' '.join(EXPORTERS)}")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--saved", dest="all", action="store_false", help="saved papers only (default)")

@@ -425,9 +425,9 @@ def firefox_build_for_port(build: Path, port: int, out: Path) -> Path:
     shipped build is never changed."""
     target = out / "firefox-test"
     shutil.copytree(build, target)
-    worker = target / "background.js"
+    worker = target / "background" / "backend.js"
     code = worker.read_text("utf-8")
-    assert "const DEFAULT_PORT = 27182;" in code, "background.js no longer declares DEFAULT_PORT"
+    assert "const DEFAULT_PORT = 27182;" in code, "background/backend.js no longer declares DEFAULT_PORT"
     worker.write_text(code.replace("const DEFAULT_PORT = 27182;", f"const DEFAULT_PORT = {port};"), "utf-8")
     return target
 

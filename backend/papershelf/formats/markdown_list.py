@@ -15,6 +15,7 @@ from ..readable import readable
 from .base import main_url
 
 NAME = "markdown"
+LABEL = "Markdown"  # in the format menus of the library page and the popup
 MEDIA_TYPE = "text/markdown; charset=utf-8"
 EXTENSION = "md"
 

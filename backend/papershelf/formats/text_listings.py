@@ -13,6 +13,7 @@ from .base import FormatError, ImportResult, dedupe
 from .ris import tagged_kind
 
 NAME = "text"
+LABEL = "plain-text listing"  # in the format menus of the library page and the popup
 
 
 def sniff(text: str) -> bool:
