@@ -112,6 +112,9 @@ def progress(request):
         if reporter is None or capture is None:
             return
         with capture.global_and_fixture_disabled():
+            # Off the line of progress dots (write_line only starts a new line in verbose mode).
+            if reporter._tw.width_of_current_line:
+                reporter._tw.line()
             reporter.write_line(f"  [{request.node.name}] {text}")
 
     return say

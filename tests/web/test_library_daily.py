@@ -100,3 +100,18 @@ def test_an_empty_saved_result_points_to_matches_among_the_papers_seen(shelf, ma
     page.locator("#q").fill("nothing-like-this")
     expect(page.locator("#empty-text")).to_have_text("No papers match. Try fewer words or clear the filters.")
     expect(page.locator("#empty-other-tab")).to_be_hidden()
+
+
+def test_the_library_page_has_no_serious_accessibility_failure(shelf, make_paper, open_library, page, hostile_paper):
+    from a11y import serious_violations
+
+    server = shelf([make_paper(i, title=f"Accessible paper {i}", tags=["to-read"] if i % 2 else [],
+                               note="a note" if i == 3 else "") for i in range(1, 8)] + [hostile_paper])
+    open_library(server)
+    page.wait_for_selector("#chart-weeks svg")
+    assert serious_violations(page) == []
+    page.locator("#compact").check()
+    page.locator("#select-page").check()
+    assert serious_violations(page) == []
+    page.emulate_media(color_scheme="dark")  # the page follows the system's dark theme
+    assert serious_violations(page) == []
