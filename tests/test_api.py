@@ -181,7 +181,8 @@ def test_patch_rejects_fields_it_does_not_own(api):
 
 
 @pytest.mark.parametrize("body, message", [
-    (b"\xff\xfe\x00garbage", "UTF-8"),
+    (b"\x80\x81\x00\x01\xfe garbage \xff\x00", "UTF-8"),  # no encoding reads it
+    (b"\xff\xfe\x00garbage", "recognise"),  # a UTF-16 mark, then nothing of any format
     (b"", "empty"),
     (b"{\"format\": \"papershelf\", \"papers\": [", None),
 ])

@@ -11,6 +11,8 @@ from werkzeug.datastructures import MultiDict
 from . import __version__
 from .errors import BadRequest
 from .formats import FormatError, catalogue, export_stream, import_text
+from .formats.encoding import decode as decode_file
+from .readable import readable
 from .papers import Paper, paper_from_stored, scrub
 from .parsing import PageParts, parse
 from .query import PaperQuery
@@ -113,10 +115,16 @@ def unsave():
     return jsonify(unsaved=unsaved, status=library().status(unsaved))
 
 
+def shown(doc: dict) -> dict:
+    """A paper for the library page: its fields, and ``title_text``, the title as a person reads
+    it (TeX shown as Unicode; the title itself keeps its TeX for BibTeX)."""
+    return {**doc, "title_text": readable(doc.get("title") or "")}
+
+
 @bp.get("/papers")
 def papers():
     total, page = library().find(PaperQuery.from_args(request.args))
-    return jsonify(total=total, papers=page)
+    return jsonify(total=total, papers=[shown(d) for d in page])
 
 
 @bp.get("/papers/keys")
@@ -140,7 +148,7 @@ def paper_get(key: str):
     paper = library().get(key)
     if paper is None:
         raise BadRequest(f"no paper with key {key!r}", "not_found", 404)
-    return jsonify(paper.to_dict())
+    return jsonify(shown(paper.to_dict()))
 
 
 @bp.patch("/papers/<path:key>")
@@ -159,7 +167,7 @@ def paper_patch(key: str):
         )
     except NotFound:
         raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
-    return jsonify(paper.to_dict())
+    return jsonify(shown(paper.to_dict()))
 
 
 @bp.delete("/papers/<path:key>")
@@ -168,7 +176,7 @@ def paper_delete(key: str):
         paper = library().delete(key)
     except NotFound:
         raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
-    return jsonify(paper.to_dict())
+    return jsonify(shown(paper.to_dict()))
 
 
 @bp.get("/stats")
@@ -220,9 +228,9 @@ def tags():
 def import_file():
     raw = request.get_data(cache=False)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadRequest("the file is not UTF-8 text", "unreadable_file") from None
+        text = decode_file(raw)
+    except FormatError as exc:
+        raise BadRequest(str(exc), "unreadable_file") from None
     if not text.strip():
         raise BadRequest("the file is empty", "unreadable_file")
     try:

@@ -95,10 +95,13 @@ def read_input(path: str) -> str:
         raise CliError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
         raise CliError(f"{path}: cannot read: {exc.strerror}") from None
+    from .formats import FormatError
+    from .formats.encoding import decode as decode_file
+
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CliError(f"{path}: not UTF-8 text") from None
+        return decode_file(raw)
+    except FormatError as exc:
+        raise CliError(f"{path}: {exc}") from None
 
 
 # --- commands ---------------------------------------------------------------------------

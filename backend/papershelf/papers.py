@@ -166,13 +166,65 @@ def normalize_key(value: str) -> str | None:
     """Canonical form of a key or identifier a user typed (key, arXiv id/URL, DOI)."""
     text = (value or "").strip()
     if text.startswith("title:"):
-        t = normalize_title(text[6:])
-        return f"title:{t}" if t else None
+        title, sep, which = text[6:].partition(TWIN_MARK)
+        t = normalize_title(title)
+        which = normalize_title(which).replace(" ", "-")
+        return (f"title:{t}{TWIN_MARK}{which}" if sep and which else f"title:{t}") if t else None
     if text.lower().startswith("doi:"):
         return paper_key(doi=text[4:])
     if text.lower().startswith("arxiv:"):
         return paper_key(arxiv_id=text[6:])
     return paper_key(arxiv_id=text) or paper_key(doi=text if _DOI_RE.search(text) else None)
+
+
+# --- works that share a title --------------------------------------------------------------
+#
+# Two records with the same title and no arXiv id or DOI are one work only when what both know
+# agrees: Bellman's "Dynamic Programming" is a 1957 book and a 1966 article.  A record that shares
+# its title with a different work gets a key of its own, the title key with "#" and what tells
+# it apart (its year, else its first author's surname, else a number): "title:dynamic
+# programming#1966".  normalize_title never writes "#", so such a key is no other title's.
+TWIN_MARK = "#"
+
+
+def _surname(name: str) -> str:
+    from .names import split_name  # names imports nothing from here; kept local all the same
+
+    family = split_name(name).family or name
+    folded = unicodedata.normalize("NFKD", family.split()[-1] if family.split() else family).casefold()
+    return "".join(c for c in folded if c.isalnum())
+
+
+def _year(p: "Paper") -> int | None:
+    return int(p.published[:4]) if p.published[:4].isdigit() else None
+
+
+def same_work(a: "Paper", b: "Paper") -> bool:
+    """Whether two records that share a title can be the same work: their years (when both
+    have one) are at most one apart -- a preprint and its publication -- and their first
+    authors (when both name one) have the same surname."""
+    ya, yb = _year(a), _year(b)
+    if ya is not None and yb is not None and abs(ya - yb) > 1:
+        return False
+    if a.authors and b.authors and _surname(a.authors[0]) != _surname(b.authors[0]):
+        return False
+    return True
+
+
+def twin_key(p: "Paper", taken) -> str:
+    """A key for a title-only record whose title key belongs to a different work; ``taken``
+    answers whether a key is in use."""
+    base = p.compute_key() or p.key
+    marks = [str(_year(p))] if _year(p) is not None else []
+    marks += [_surname(p.authors[0])] if p.authors and _surname(p.authors[0]) else []
+    for mark in marks:
+        key = f"{base}{TWIN_MARK}{mark}"
+        if not taken(key):
+            return key
+    n = 2
+    while taken(f"{base}{TWIN_MARK}{n}"):
+        n += 1
+    return f"{base}{TWIN_MARK}{n}"
 
 
 MAX_COUNT = 2**53 - 1  # the largest integer every JSON reader (JavaScript too) keeps exactly
@@ -339,6 +391,7 @@ def _tiebreak(x: Any) -> str:
 
 
 def _text_rank(s: str) -> tuple:
+    # A text that is present, then the longer one: pages truncate titles and venues, never pad them.
     return (bool(s), len(s or ""))
 
 
@@ -365,7 +418,7 @@ def merge_metadata(a: Paper, b: Paper) -> Paper:
     out = dataclasses.replace(a)
     out.arxiv_id = _pick(a.arxiv_id or "", b.arxiv_id or "", lambda x: bool(x)) or None
     out.doi = _pick(a.doi or "", b.doi or "", lambda x: bool(x)) or None
-    out.title = _pick(a.title, b.title, _title_rank)
+    out.title = _pick(a.title, b.title, _text_rank)
     best_authors = _pick(a.authors, b.authors, lambda x: len(x))
     out.authors = list(best_authors)
     counts = [c for c in (a.author_count, b.author_count) if c]
@@ -384,13 +437,10 @@ def merge_metadata(a: Paper, b: Paper) -> Paper:
     out.upvotes = _max_opt(a.upvotes, b.upvotes)
     out.github_stars = _max_opt(a.github_stars, b.github_stars)
     out.keywords = _union(a.keywords, b.keywords)
-    out.key = out.compute_key() or a.key
+    key = out.compute_key() or a.key
+    # A title-only record that was told apart from a namesake keeps its own key.
+    out.key = a.key if key.startswith("title:") and a.key.startswith(key + TWIN_MARK) else key
     return out
-
-
-def _title_rank(t: str) -> tuple:
-    # A title that is present, then the longer one: pages truncate titles, never pad them.
-    return (bool(t), len(t or ""))
 
 
 def _url_rank(u: str) -> tuple:

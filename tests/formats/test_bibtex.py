@@ -197,7 +197,7 @@ def test_our_reader_reads_what_bibtexparser_reads(papers):
         theirs = bibtexparser.loads(text, parser=parser).entries
         mine, problems = bibtex_reader.read(text)
         assert problems == []
-        assert mine == theirs
+        assert [{k: v for k, v in e.items() if k != bibtex_reader.POSITION} for e in mine] == theirs
 
 
 @pytest.mark.parametrize("text", ["no entries here at all", "@misc{x, title = {unclosed", "@@@"])

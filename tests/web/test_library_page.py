@@ -440,3 +440,17 @@ def test_a_mangled_link_still_opens_the_library(shelf, make_paper, open_library,
     expect(page.locator("#papers .title-link")).to_have_text(["Still listed"])
     expect(page.locator(".toast.error")).to_have_count(0)
     expect(page.locator("#f-sort")).to_have_value("saved")
+
+
+def test_tex_in_titles_reads_as_unicode_in_the_list_and_its_tooltip(shelf, make_paper, open_library, page, shot):
+    server = shelf([
+        make_paper(1, title=r"Ammonia NH\textsuperscript{3} and ``Excitons'' in {GaN}", saved_at="2026-03-02T10:00:00Z"),
+        make_paper(2, title=r"Aristotle's \mkbibquote{De Motu Animalium}", saved_at="2026-03-01T10:00:00Z"),
+    ])
+    open_library(server)
+    expect_titles(page, ["Ammonia NH³ and “Excitons” in GaN", "Aristotle's “De Motu Animalium”"])
+    expect(page.locator("#papers .title-link").first).to_have_attribute("title", "Ammonia NH³ and “Excitons” in GaN")
+    shot(page, "tex-titles")
+    # the record keeps its TeX, for BibTeX
+    status, paper = get_paper(server, "arxiv:2601.10001")
+    assert status == 200 and paper["title"] == r"Ammonia NH\textsuperscript{3} and ``Excitons'' in {GaN}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..papers import Paper
+from ..papers import Paper, same_work, twin_key
 
 
 class FormatError(ValueError):
@@ -27,6 +27,13 @@ class FormatError(ValueError):
 class ImportResult:
     papers: list[Paper] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (item description, reason)
+    # Where each paper stood in the file (1-based, counting the items that were skipped too), so
+    # that "same paper as entry 3" names the third entry of the file, not the third one kept.
+    positions: list[int] = field(default_factory=list)
+
+    def keep(self, paper: Paper, position: int) -> None:
+        self.papers.append(paper)
+        self.positions.append(position)
 
 
 def load_json(text: str) -> Any:
@@ -71,16 +78,33 @@ def describe(title: str, fallback: str) -> str:
 
 def dedupe(result: ImportResult, what: str = "item") -> ImportResult:
     """Keep the first paper per key; later twins are skipped with a reason (the store would merge
-    them anyway, but the user should see that the file held the same paper twice)."""
+    them anyway, but the user should see that the file held the same paper twice).  Records that
+    share only a title are twins when papers.same_work says so; else the later one gets a key of
+    its own (papers.twin_key) and is kept."""
+    positions = result.positions if len(result.positions) == len(result.papers) else range(1, len(result.papers) + 1)
     seen: dict[str, int] = {}
+    by_key: dict[str, Paper] = {}
+    twins: dict[str, list[str]] = {}  # a title key -> the keys of the works that share the title
     kept: list[Paper] = []
-    for i, p in enumerate(result.papers):
+    kept_positions: list[int] = []
+    for p, position in zip(result.papers, positions):
+        if p.key in seen and p.key.startswith("title:"):
+            # Only the title matched: the same paper if what both records know agrees.
+            match = next((k for k in twins[p.key] if same_work(by_key[k], p)), None)
+            if match is None:
+                p.key = twin_key(p, lambda k: k in seen)
+            else:
+                p.key = match
         if p.key in seen:
-            result.skipped.append((describe(p.title or p.key, f"{what} {i + 1}"), f"same paper as {what} {seen[p.key] + 1} ({p.key})"))
+            result.skipped.append((describe(p.title or p.key, f"{what} {position}"), f"same paper as {what} {seen[p.key]} ({p.key})"))
             continue
-        seen[p.key] = i
+        seen[p.key] = position
+        by_key[p.key] = p
+        if p.key.startswith("title:"):
+            twins.setdefault(p.compute_key() or p.key, []).append(p.key)
         kept.append(p)
-    result.papers = kept
+        kept_positions.append(position)
+    result.papers, result.positions = kept, kept_positions
     return result
 
 
@@ -112,9 +136,10 @@ def note_text(value: str) -> str:
 
 def venue_or_blank(venue: str) -> str:
     """A venue worth keeping, whitespace tidied: "arXiv" (or "arXiv preprint arXiv:...") names
-    where a preprint is, not where it was published."""
+    where a preprint is, not where it was published; so does DBLP's "CoRR" (arXiv's computing
+    repository)."""
     venue = " ".join((venue or "").split())
-    return "" if venue.lower().startswith("arxiv") else venue
+    return "" if venue.lower().startswith("arxiv") or venue.lower() in ("corr", "corr abs") else venue
 
 
 def split_tags(keywords: str) -> list[str]:

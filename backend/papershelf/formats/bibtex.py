@@ -5,7 +5,10 @@ Export: ``@misc`` for preprints (``eprint``, ``archivePrefix = {arXiv}``, ``prim
 Values are escaped by :mod:`.tex` and wrapped in braces; titles in double braces so that
 styles keep their capitalisation; the tests read every export back with bibtexparser.
 Import reads any BibTeX (ours, Zotero's, Google Scholar's, PaperMemory's) with
-:mod:`.bibtex_reader`, which reads what bibtexparser reads, much faster.
+:mod:`.bibtex_reader`, which reads what bibtexparser reads, much faster; ``crossref`` and
+biblatex ``xdata`` parents fill in what an entry lacks; arXiv ids are looked for wherever tools
+put them (``eprint``, DBLP's and Semantic Scholar's ``abs/<id>`` volumes, ``Ar{X}iv:<id>``
+journals, URLs); biblatex's ``subtitle`` and ``titleaddon`` are part of the title.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ..papers import ARXIV_ID_PATTERN, Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
 from .base import FormatError, ImportResult, dedupe, describe, main_url, split_tags, venue_or_blank
 from .citekeys import citation_keys
-from .tex import name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
+from .tex import ET_AL, name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
 
 NAME = "bibtex"
 LABEL = "BibTeX"  # in the format menus of the library page and the popup
@@ -128,17 +131,79 @@ def parse(text: str) -> ImportResult:
             raise FormatError(f"no BibTeX entry could be read: line {first.line}: {first.reason}")
         raise FormatError("no BibTeX entries found (an entry starts with @article{, @misc{, ...)")
     result = ImportResult()
+    entries = resolve_crossrefs(entries)
     for i, entry in enumerate(entries):
         label = f"entry {entry.get('ID') or i + 1}"
+        if entry["ENTRYTYPE"] in _NOT_WORKS:
+            result.skipped.append((label, _NOT_WORKS[entry["ENTRYTYPE"]]))
+            continue
         try:
             paper = entry_to_paper(entry)
         except ValueError as exc:
             result.skipped.append((describe(entry.get("title", ""), label), str(exc)))
             continue
-        result.papers.append(paper)
+        result.keep(paper, entry.get(bibtex_reader.POSITION) or i + 1)
     for problem in problems:
         result.skipped.append((f"entry {problem.key or '?'} at line {problem.line}", f"malformed BibTeX: {problem.reason}"))
     return dedupe(result, "entry")
+
+
+# biblatex entry types that hold no work of their own.
+_NOT_WORKS = {"xdata": "an @xdata entry only holds fields for the entries that use it",
+              "set": "an @set entry only groups other entries"}
+# A parent's title fields reach its child under another name (biblatex's defaults): a book's
+# title is its chapter's booktitle, a multi-volume work's its volume's maintitle, a periodical's
+# its article's journaltitle.
+_TITLE_FIELDS = ("title", "subtitle", "titleaddon")
+_BOOK = {f: "book" + f for f in _TITLE_FIELDS}
+_MAIN = {f: "main" + f for f in _TITLE_FIELDS}
+_PARENT_TITLES = {"book": _BOOK, "collection": _BOOK, "proceedings": _BOOK, "reference": _BOOK,
+                  "mvbook": _MAIN, "mvcollection": _MAIN, "mvproceedings": _MAIN, "mvreference": _MAIN,
+                  "periodical": {f: "journal" + f for f in _TITLE_FIELDS}}
+# Fields that belong to one entry and are never inherited.
+_OWN_FIELDS = {"ids", "crossref", "xref", "xdata", "entryset", "label", "shorthand", "shorttitle", "sorttitle",
+               "indextitle", "indexsorttitle", "sortkey", "ENTRYTYPE", "ID", bibtex_reader.POSITION}
+# Bounds that keep a hostile file's work linear: parents named per entry, fields taken per parent.
+_MAX_PARENTS = 8
+_MAX_INHERITED = 200
+
+
+def resolve_crossrefs(entries: list[dict]) -> list[dict]:
+    """Entries with the fields their ``crossref`` (BibTeX, biblatex) and ``xdata`` (biblatex)
+    parents supply, as BibTeX and biber fill them in: a field the entry has is kept; a book's
+    title becomes its chapter's ``booktitle``.  Keys match whatever their case; a parent's own
+    parents count (each entry is resolved once); a cycle is cut where it closes."""
+    if not any("crossref" in e or "xdata" in e for e in entries):
+        return entries
+    by_key = {str(e.get("ID", "")).lower(): e for e in entries}
+    done: dict[str, dict] = {}
+    return [_inherit(e, by_key, done, set()) for e in entries]
+
+
+def _inherit(entry: dict, by_key: dict, done: dict, open_keys: set) -> dict:
+    me = str(entry.get("ID", "")).lower()
+    if by_key.get(me) is entry and me in done:
+        return done[me]
+    crossref = str(entry.get("crossref", "")).strip().lower()
+    parents = [k.strip().lower() for k in str(entry.get("xdata", "")).split(",") if k.strip()]
+    parents = (parents + ([crossref] if crossref else []))[:_MAX_PARENTS]
+    out = dict(entry)
+    open_keys.add(me)
+    for key in parents:
+        if key in open_keys or key not in by_key:
+            continue  # a cycle, or a parent the file does not hold
+        parent = _inherit(by_key[key], by_key, done, open_keys)
+        renames = _PARENT_TITLES.get(parent["ENTRYTYPE"], {}) if key == crossref else {}
+        for name, value in list(parent.items())[:_MAX_INHERITED]:
+            if name not in _OWN_FIELDS and name not in renames:
+                out.setdefault(name, value)
+        for name, target in renames.items():  # after the parent's own booktitle, which wins
+            if name in parent:
+                out.setdefault(target, parent[name])
+    open_keys.discard(me)
+    if by_key.get(me) is entry:
+        done[me] = out
+    return out
 
 
 def _get(entry: dict, *names: str) -> str:
@@ -179,24 +244,16 @@ def _month(value: str) -> str:
 def entry_to_paper(entry: dict) -> Paper:
     """One entry dict ({"ENTRYTYPE", "ID", field: value}) -> Paper; ValueError with the reason."""
     entry = {k.lower(): v for k, v in entry.items()}
-    title = tex_to_text(_get(entry, "title"))
-    arxiv_id = None
-    prefix = _get(entry, "archiveprefix", "eprinttype").lower()
-    eprint = _get(entry, "eprint")
-    if eprint and (prefix in ("arxiv", "") ):
-        arxiv_id = normalize_arxiv_id(eprint)
+    title = _full_title(entry)
+    arxiv_id = _arxiv_id(entry)
     url = _url_from_tex(_get(entry, "url"))
-    for candidate in (url, _get(entry, "journal"), _get(entry, "note"), _get(entry, "howpublished"), _get(entry, "arxivid", "arxiv")):
-        if arxiv_id:
-            break
-        arxiv_id = normalize_arxiv_id(candidate) or _arxiv_in_text(candidate)
     doi = normalize_doi(tex_to_text(_get(entry, "doi")))
     if not (title or arxiv_id or doi):
         raise ValueError("no title, arXiv id or DOI")
     authors_raw = _get(entry, "author")
     names = [n for n in split_names(authors_raw)] if authors_raw else []
-    has_others = any(n.strip().lower() == "others" for n in names)
-    authors = [name_to_plain(n) for n in names if n.strip().lower() != "others"]
+    has_others = any(n.strip().lower() in ET_AL for n in names)
+    authors = [name_to_plain(n) for n in names if n.strip().lower() not in ET_AL]
     venue = venue_or_blank(tex_to_text(_get(entry, "booktitle", "journal", "journaltitle")))
     urls = {}
     if url.startswith(("http://", "https://")):
@@ -224,6 +281,44 @@ def entry_to_paper(entry: dict) -> Paper:
     if not paper.key:
         raise ValueError("no title, arXiv id or DOI")
     return paper
+
+
+def _full_title(entry: dict) -> str:
+    """The title with biblatex's ``subtitle`` and ``titleaddon``, as biblatex prints them."""
+    title = tex_to_text(_get(entry, "title"))
+    for name, joint in (("subtitle", ": "), ("titleaddon", ". ")):
+        extra = tex_to_text(_get(entry, name))
+        if extra:
+            title = f"{title}{' ' if title[-1:] in ':.?!' else joint}{extra}" if title else extra
+    return title
+
+
+# DBLP writes arXiv papers as journal = {CoRR}, volume = {abs/1607.06450}; Semantic Scholar as
+# journal = {ArXiv}, volume = {abs/2003.13350}.
+_ARXIV_VOLUME = re.compile(rf"^abs/({ARXIV_ID_PATTERN})$", re.IGNORECASE)
+
+
+def _arxiv_id(entry: dict) -> str | None:
+    """The entry's arXiv id, wherever the tool that wrote it put it."""
+    prefix = _get(entry, "archiveprefix", "eprinttype").lower()
+    eprint = _get(entry, "eprint")
+    if eprint and prefix in ("arxiv", ""):
+        found = normalize_arxiv_id(tex_to_text(eprint))
+        if found:
+            return found
+    journal = tex_to_text(_get(entry, "journal", "journaltitle"))
+    if journal.lower() in ("corr", "arxiv", "arxiv e-prints", "arxiv preprint"):
+        m = _ARXIV_VOLUME.match(tex_to_text(_get(entry, "volume")))
+        if m:
+            return normalize_arxiv_id(m.group(1))
+    url = _url_from_tex(_get(entry, "url"))
+    for candidate in (url, journal, _get(entry, "note"), _get(entry, "howpublished"), _get(entry, "arxivid", "arxiv")):
+        # tex_to_text: "Ar{X}iv:1607.06450" is arXiv:1607.06450 once its braces are gone.
+        text = tex_to_text(candidate) if "{" in candidate else candidate
+        found = normalize_arxiv_id(text) or _arxiv_in_text(text) or normalize_arxiv_id(_url_from_tex(candidate))
+        if found:
+            return found
+    return None
 
 
 def _note(value: str) -> str:

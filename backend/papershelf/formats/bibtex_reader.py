@@ -19,9 +19,12 @@ import re
 from dataclasses import dataclass
 
 _ENTRY = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
-# Inside an entry: braces, parentheses, and a line that starts a new entry (a sign that the
+# Inside an entry: braces, and a line that starts a new entry (a sign that the
 # current one never closed).
-_STRUCT = re.compile(r"[{}()]|\n[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]")
+_STRUCT = re.compile(r"[{}]|\n[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]")
+# The same for an entry in parentheses, where a quoted value may hold a ")" (bibtexparser and
+# BibTeX read `@article(k, title = "A (B) C")` whole).
+_PAREN_STRUCT = re.compile(r'[{})"]|\n[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]')
 _BRACES = re.compile(r"[{}]")
 _QUOTED = re.compile(r'[{}"]')
 _FIELD_NAME = re.compile(r"[\s,]*([^\s=,{}\"#()]+)\s*=\s*")
@@ -41,6 +44,12 @@ class Problem:
     line: int
     key: str
     reason: str
+    position: int = 0  # the entry's place among the file's entries (1-based)
+
+
+# Each entry dict carries its place among the file's entries (1-based; @string, @comment and
+# @preamble are not entries) under this key: field names are lower case, so no field clashes.
+POSITION = "POSITION"
 
 
 def _line_of(text: str, pos: int) -> int:
@@ -73,23 +82,40 @@ def _close_quote(text: str, pos: int) -> int:
 
 def _entry_end(text: str, start: int, opener: str) -> tuple[int, int]:
     """(index of the entry's closing delimiter, -1) or (-1, where the next entry starts / -1)."""
-    closer = "}" if opener == "{" else ")"
+    if opener == "(":
+        return _paren_entry_end(text, start)
     depth = 0  # brace depth inside the entry body
     for m in _STRUCT.finditer(text, start):
         tok = m.group(0)
         if tok == "{":
             depth += 1
         elif tok == "}":
-            if depth == 0 and closer == "}":
+            if depth == 0:
                 return m.start(), -1
+            depth -= 1
+        else:  # a new entry starts while this one is open
+            return -1, m.start() + 1
+    return -1, -1
+
+
+def _paren_entry_end(text: str, start: int) -> tuple[int, int]:
+    """_entry_end for an entry opened with "(": a ")" inside a quoted value does not close it."""
+    depth = 0
+    quoted = False  # inside a "..." value at brace depth 0
+    for m in _PAREN_STRUCT.finditer(text, start):
+        tok = m.group(0)
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
             depth -= 1
             if depth < 0:
                 return -1, -1
+        elif tok == '"':
+            if depth == 0:
+                quoted = not quoted
         elif tok == ")":
-            if depth == 0 and closer == ")":
+            if depth == 0 and not quoted:
                 return m.start(), -1
-        elif tok == "(":
-            continue
         else:  # a new entry starts while this one is open
             return -1, m.start() + 1
     return -1, -1
@@ -159,16 +185,22 @@ def read(text: str) -> tuple[list[dict], list[Problem]]:
     entries: list[dict] = []
     problems: list[Problem] = []
     pos = 0
+    position = 0
     while True:
         m = _ENTRY.search(text, pos)
         if not m:
             break
         kind, opener = m.group(1).lower(), m.group(2)
+        if kind not in ("comment", "preamble", "string"):
+            position += 1
         body_start = m.end()
         end, resume = _entry_end(text, body_start, opener)
+        if end < 0 and kind == "comment":
+            pos = body_start  # an unclosed @comment comments nothing out: BibTeX reads on after it
+            continue
         if end < 0:
             head = text[body_start : body_start + 60].split(",", 1)[0].strip()
-            problems.append(Problem(_line_of(text, m.start()), head, "the entry never closes (unbalanced braces?)"))
+            problems.append(Problem(_line_of(text, m.start()), head, "the entry never closes (unbalanced braces?)", position))
             if resume < 0:
                 break
             pos = resume
@@ -188,7 +220,7 @@ def read(text: str) -> tuple[list[dict], list[Problem]]:
                 raise EntryError("the entry has no citation key")
             fields = _fields(body, len(body) if comma < 0 else comma + 1, strings)
         except EntryError as exc:
-            problems.append(Problem(_line_of(text, m.start()), body[:60].split(",", 1)[0].strip(), str(exc)))
+            problems.append(Problem(_line_of(text, m.start()), body[:60].split(",", 1)[0].strip(), str(exc), position))
             continue
-        entries.append({"ENTRYTYPE": kind, "ID": key, **fields})
+        entries.append({"ENTRYTYPE": kind, "ID": key, **fields, POSITION: position})
     return entries, problems

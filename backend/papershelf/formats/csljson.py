@@ -45,6 +45,10 @@ def _issued(published: str) -> dict | None:
 
 _MATH = re.compile(r"(?<!\\)(\$[^$]+\$)")
 _NOCASE = re.compile(r'<span class="nocase">(\$[^$]+\$)</span>')
+# The rich-text markup CSL allows in titles (Zotero writes it: <i>, <b>, <sup>, <sub>, nocase
+# and small-caps spans): formatting, not words, so it is dropped on import.  Other text that
+# looks like a tag ("<x>") is the title's own and stays.
+_CSL_MARKUP = re.compile(r'</?(?:i|b|sup|sub|span(?: class="(?:nocase|nodecor)"| style="[^"<>]{0,80}")?)>')
 
 
 def _protect_math(title: str) -> str:
@@ -123,7 +127,7 @@ def parse(text: str) -> ImportResult:
             result.skipped.append((label, "not an object"))
             continue
         try:
-            result.papers.append(item_to_paper(raw))
+            result.keep(item_to_paper(raw), i + 1)
         except ValueError as exc:
             result.skipped.append((describe(raw.get("title") if isinstance(raw.get("title"), str) else "", label), str(exc)))
     return dedupe(result, "item")
@@ -177,7 +181,7 @@ def _date(raw: dict) -> str:
 
 
 def item_to_paper(raw: dict) -> Paper:
-    title = _NOCASE.sub(r"\1", _str(raw, "title"))
+    title = _CSL_MARKUP.sub("", _NOCASE.sub(r"\1", _str(raw, "title")))
     arxiv_id = None
     for key in ("number", "URL", "DOI", "archive_location", "note"):
         v = raw.get(key)

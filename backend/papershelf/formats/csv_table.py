@@ -8,6 +8,7 @@ advice for CSV injection).  Lists are joined with ``; ``.
 from __future__ import annotations
 
 from ..papers import Paper
+from ..readable import readable
 from .base import main_url
 from .citekeys import citation_keys
 
@@ -29,7 +30,7 @@ _FORMULA_START = frozenset("=+-@\t\r")
 def _row(p: Paper, citekey: str) -> list[str]:
     url = main_url(p)
     cells = [
-        p.key, citekey, p.title, "; ".join(p.authors), p.published, p.venue, p.arxiv_id or "", p.doi or "",
+        p.key, citekey, readable(p.title), "; ".join(p.authors), p.published, p.venue, p.arxiv_id or "", p.doi or "",
         url, p.urls.get("pdf", ""), p.urls.get("code", ""), p.urls.get("project", ""), "; ".join(p.categories),
         "" if p.upvotes is None else str(p.upvotes), "yes" if p.saved else "no", p.saved_at or "",
         "yes" if p.read else "no", "; ".join(p.tags), p.note, str(p.seen_count), p.first_seen, p.last_seen, p.abstract,

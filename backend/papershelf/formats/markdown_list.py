@@ -11,6 +11,7 @@ import re
 from urllib.parse import quote
 
 from ..papers import Paper, now_iso
+from ..readable import readable
 from .base import main_url
 
 NAME = "markdown"
@@ -54,7 +55,7 @@ def _link(label: str, url: str) -> str:
 
 
 def _item(p: Paper) -> str:
-    title = md_escape(p.title) if p.title else md_escape(p.key)
+    title = md_escape(readable(p.title)) if p.title else md_escape(p.key)
     main = main_url(p)
     head = _link(title, main) or title
     line = f"- [{'x' if p.read else ' '}] **{head}**" if head else "- [ ]"

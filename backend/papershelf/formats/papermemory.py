@@ -13,6 +13,7 @@ a favourite becomes a saved paper (saved_at = favoriteDate).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timezone
 
@@ -87,6 +88,16 @@ def parse(text: str) -> ImportResult:
     return dedupe(result, "paper")
 
 
+def _list(value) -> list:
+    """A list field; older exports write it as the text of a JSON list ("[]", '["a", "b"]')."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return value if isinstance(value, list) else []
+
+
 def to_paper(pid: str, raw: dict) -> Paper:
     title = _s(raw.get("title"))
     pdf = _s(raw.get("pdfLink"))
@@ -104,8 +115,6 @@ def to_paper(pid: str, raw: dict) -> Paper:
     author = _s(raw.get("author"))
     # PaperMemory keeps names as the page gave them, some as "Last, First": ours are "First Last".
     authors = [flip_name(a) for a in re.split(r"\s+and\s+", author) if a.strip()] if author else []
-    if [a.lower() for a in authors] == ["anonymous"]:
-        authors = []
     year = _s(str(raw.get("year"))) if isinstance(raw.get("year"), (str, int)) else ""
     urls = {}
     if pdf.startswith(("http://", "https://")):
@@ -115,12 +124,15 @@ def to_paper(pid: str, raw: dict) -> Paper:
         urls["code"] = code
     if arxiv_id:
         urls["abs"] = f"https://arxiv.org/abs/{arxiv_id}"
-    tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
+    tags = _list(raw.get("tags"))
     count = raw.get("count")
+    if isinstance(count, str) and count.strip().isdigit():  # older exports write every value as a string
+        count = int(count)
     seen = count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 0
     first, last = _iso(raw.get("addDate")), _iso(raw.get("lastOpenDate"))
-    favorite = raw.get("favorite") is True
-    venue = _s(raw.get("venue"))
+    favorite = raw.get("favorite") is True or raw.get("favorite") == "True"
+    # Older PaperMemory versions call the venue "conf".
+    venue = _s(raw.get("venue")) or _s(raw.get("conf"))
     paper = Paper(
         title=title,
         arxiv_id=arxiv_id,

@@ -104,7 +104,7 @@ def parse(text: str) -> ImportResult:
         raise FormatError("the backup has no 'papers' list")
     result = ImportResult()
     for i, d in enumerate(papers):
-        _take(result, d, f"paper {i + 1}")
+        _take(result, d, i + 1)
     return dedupe(result, "paper")
 
 
@@ -118,8 +118,10 @@ def _check_head(data: dict) -> None:
         raise FormatError(f"the backup uses schema {schema}; this PaperShelf reads schema {SCHEMA} and older — update PaperShelf")
 
 
-def _take(result: ImportResult, d, label: str) -> None:
-    """Append the paper ``d`` stands for to ``result``, or the reason it is skipped."""
+def _take(result: ImportResult, d, position: int) -> None:
+    """Append the paper ``d`` (the file's paper number ``position``) to ``result``, or the reason
+    it is skipped."""
+    label = f"paper {position}"
     if not isinstance(d, dict):
         result.skipped.append((label, "not an object"))
         return
@@ -140,7 +142,7 @@ def _take(result: ImportResult, d, label: str) -> None:
     if given_key and given_key != paper.key and not given_key.startswith("title:"):
         result.skipped.append((describe(title, label), f"key {given_key!r} does not match the paper's identifiers ({paper.key})"))
         return
-    result.papers.append(paper)
+    result.keep(paper, position)
 
 
 # --- a backup a line at a time ---------------------------------------------------------------
@@ -203,11 +205,12 @@ def read_stream(f: BinaryIO, batch: int = 2000) -> Iterator[ImportResult]:
             raise FormatError(f"line {line_no}: not valid JSON ({exc})") from None
         n += 1
         before = len(result.papers)
-        _take(result, d, f"paper {n}")
+        _take(result, d, n)
         if len(result.papers) > before:
             p = result.papers[-1]
             if p.key in seen:
                 result.papers.pop()
+                result.positions.pop()
                 result.skipped.append((describe(p.title or p.key, f"paper {n}"), f"same paper as paper {seen[p.key]} ({p.key})"))
             else:
                 seen[p.key] = n

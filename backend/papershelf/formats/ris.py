@@ -2,7 +2,9 @@
 
 One ``TAG  - value`` per line, a record from ``TY`` to ``ER``.  Preprints are ``UNPB``
 (unpublished work), conference papers ``CPAPER``, journal papers ``JOUR``.  Multi-line values
-(abstracts, notes) continue on untagged lines, as Zotero writes and reads them.
+(abstracts, notes) continue on untagged lines, as Zotero writes and reads them.  A file is RIS
+when a ``TY`` line comes within its first lines (tools write a line or two before it); Web of
+Science and PubMed tagged files look alike and are refused with a message saying what they are.
 """
 
 from __future__ import annotations
@@ -82,18 +84,43 @@ def export(papers: list[Paper]) -> str:
 # --- import ----------------------------------------------------------------------------------
 
 
+# Tools put lines before the first record ("Record #1 of 2", "1.", a BOM on a line of its own),
+# so a file is RIS when a TY line comes within its first lines, not only as the first one.
+_SNIFF_LINES = 50
+_TY_LINE = re.compile(r"^[\s\ufeff]*TY  ?- ")
+# Other tagged formats that look like RIS at a glance: Web of Science ("FN ...", "PT J" with
+# two-letter tags and one space) and PubMed/MEDLINE ("PMID- ", four-letter tags padded to "XXXX- ").
+_WOS_LINE = re.compile(r"^[\s\ufeff]*(?:FN |VR \d|PT [A-Z]\b)")
+_MEDLINE_LINE = re.compile(r"^[\s\ufeff]*PMID- ")
+
+
+def tagged_kind(text: str) -> str | None:
+    """What a tagged text that is not RIS is ("Web of Science", "PubMed (MEDLINE)"), else None."""
+    wos = 0
+    for line in text[:20_000].splitlines()[:_SNIFF_LINES]:
+        if _TY_LINE.match(line):
+            return None
+        if _MEDLINE_LINE.match(line):
+            return "PubMed (MEDLINE)"
+        if _WOS_LINE.match(line):
+            wos += 1
+            if wos >= 2:
+                return "Web of Science"
+    return None
+
+
 def sniff(text: str) -> bool:
-    for line in text.lstrip("\ufeff").splitlines()[:20]:
-        if line.strip():
-            return bool(re.match(r"^TY  ?- ", line.strip()))
-    return False
+    # Tagged files that are not RIS are claimed too, so that parse() can say what they are.
+    if tagged_kind(text):
+        return True
+    return any(_TY_LINE.match(line) for line in text[:20_000].splitlines()[:_SNIFF_LINES])
 
 
 def _records(text: str) -> list[tuple[int, list[tuple[str, str]]]]:
     """(first line number, [(tag, value)]) per record; untagged lines continue the last value."""
     records, fields, start = [], None, 0
     for n, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
-        m = _TAG_LINE.match(raw.rstrip())
+        m = _TAG_LINE.match(raw.rstrip().lstrip("\ufeff"))
         if m:
             tag, value = m.group(1), m.group(2).strip()
             if tag == "TY":
@@ -116,14 +143,17 @@ def _records(text: str) -> list[tuple[int, list[tuple[str, str]]]]:
 
 
 def parse(text: str) -> ImportResult:
+    kind = tagged_kind(text)
+    if kind:
+        raise FormatError(f"looks like {kind} tagged text, not RIS; export the records as RIS and import that")
     records = _records(text)
     if not records:
         raise FormatError("no RIS records found (a record starts with a 'TY  - ' line)")
     result = ImportResult()
-    for start, fields in records:
+    for n, (start, fields) in enumerate(records, 1):
         label = f"record at line {start}"
         try:
-            result.papers.append(record_to_paper(fields))
+            result.keep(record_to_paper(fields), n)
         except ValueError as exc:
             title = next((v for t, v in fields if t in ("TI", "T1")), "")
             result.skipped.append((describe(title, label), str(exc)))
@@ -142,7 +172,7 @@ def record_to_paper(fields: list[tuple[str, str]]) -> Paper:
                     return v.strip()
         return ""
 
-    title = " ".join(one("TI", "T1", "CT", "BT").split())
+    title = " ".join(one("TI", "T1", "CT", "BT", "ST").split())  # ST: a short title, when that is all there is
     arxiv_id = None
     for v in values.get("AN", []) + values.get("UR", []) + values.get("L1", []) + values.get("M1", []) + values.get("DO", []):
         arxiv_id = normalize_arxiv_id(re.sub(r"^arxiv:\s*", "", v.strip(), flags=re.IGNORECASE))

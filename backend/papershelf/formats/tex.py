@@ -24,7 +24,7 @@ _GROUP = r"\{(?:[^{}]|\{[^{}]*\})*\}"
 _ESCAPE = re.compile(
     r"\\[&%#_{}$]"  # already escaped: keep
     rf"|\\[A-Za-z]+(?:{_GROUP})?"  # a TeX command and its argument: keep
-    r"|\\['\"^`~=.](?:\{[^{}]*\}|[A-Za-z])"  # an accent: keep
+    r"|\\['\"^`~=.](?:\{[^{}]*\}|[A-Za-z0-9])"  # an accent: keep (on a digit too: (11\=22), a barred 2)
     r"|[\\&%#_{}~^$]"  # a special character to escape
 )
 # Named characters in a group of their own, as Zotero writes them (and reads them back).
@@ -226,6 +226,10 @@ def _split_top_commas(name: str) -> list[str]:
     return [p for p in parts if p.strip()] or [name]
 
 
+# "and others" is BibTeX's et al.; some files write "and et al." instead.
+ET_AL = ("others", "et al.", "et al", "et. al.")
+
+
 @lru_cache(maxsize=65536)  # authors recur across a library
 def name_to_tex(name: str) -> str:
     """A plain 'First Last' name for an author field, escaped.  A family name of several words
@@ -233,7 +237,7 @@ def name_to_tex(name: str) -> str:
     Pat"), the one order every reader splits alike (Zotero takes "Ludwig van" for a first name
     and "Jr." for a surname otherwise); an organisation ("Barnes and Noble") or a name with a
     comma is wrapped in braces as one unit, which BibTeX would otherwise split."""
-    if name.strip().lower() == "others":  # a person so named, not BibTeX's "et al."
+    if name.strip().lower() in ET_AL:  # a person so named, not BibTeX's "et al."
         return "{" + name.strip() + "}"
     given, family, suffix = split_name(name)
     if given and "," not in given and (suffix or " " in family):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..parsing import PageParts, parse as parse_page
 from .base import FormatError, ImportResult, dedupe
+from .ris import tagged_kind
 
 NAME = "text"
 LABEL = "plain-text listing"  # in the format menus of the library page and the popup
@@ -24,6 +25,9 @@ def sniff(text: str) -> bool:
 def parse(text: str) -> ImportResult:
     if not text.strip():
         raise FormatError("the text is empty")
+    kind = tagged_kind(text)
+    if kind:  # named "text" by the user, but it is a tagged export
+        raise FormatError(f"looks like {kind} tagged text, not a listing; export the records as RIS and import that")
     result = parse_page(PageParts(url="", text=text))
     if not result.papers:
         reasons = "; ".join(s.reason for s in result.skipped[:3])

@@ -238,8 +238,10 @@ def _fast_attrs(attr_text: str) -> dict[str, str] | None:
 
 
 def _fast_text(parts: list[str]) -> str:
-    """text_of() for the text nodes ``parts`` (joined by a space, entities decoded, collapsed)."""
-    text = " ".join(parts)
+    """text_of() for the text nodes ``parts`` (entities decoded, whitespace collapsed).  They are
+    joined as they are: the fast path only takes inline children (<a>, <span>) in a field or
+    paragraph, whose edges are no word breaks."""
+    text = "".join(parts)
     if "&" in text:
         text = html_lib.unescape(text)
     return " ".join(text.split())

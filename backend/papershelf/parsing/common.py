@@ -7,11 +7,12 @@ parsers must survive pages whose markup drifted from what we expected.
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
-from bs4.element import Tag
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+from bs4.element import CData, NavigableString, Tag
 
 from ..names import is_one_unit, is_suffix
 from ..papers import clean_text, normalize_arxiv_id
@@ -21,17 +22,43 @@ from ..papers import clean_text, normalize_arxiv_id
 HTML_PARSER = "lxml"
 
 
+# Older arXiv pages are XHTML that start with "<?xml ...?>"; browsers read them as HTML and so do
+# we, on purpose, so BeautifulSoup's advice to use an XML parser is noise on stderr.  (A filter
+# set once: catch_warnings() would change process-wide state under the server's threads.)
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+
+
 def make_soup(html: str, parser: str | None = None) -> BeautifulSoup:
     return BeautifulSoup(html or "", parser or HTML_PARSER)
 
 
+# Elements that sit inside a line of text: their edges are not word breaks.  arXiv's search
+# wraps matched words in <span class="search-hit">, so "out-of-<span>distribution</span>" must
+# read "out-of-distribution", not "out-of- distribution" as get_text(" ") would give.
+_INLINE = frozenset(
+    "a abbr b bdi bdo cite code data del dfn em font i ins kbd mark q s samp small span strong sub sup "
+    "time tt u var wbr math mi mn mo ms mtext mrow msub msup msubsup mfrac msqrt semantics annotation".split()
+)
+
+
 def text_of(el) -> str:
-    """Visible text of an element with whitespace collapsed ('' for None)."""
+    """Visible text of an element with whitespace collapsed ('' for None): the edges of block
+    elements (<p>, <li>, <div>, <br> ...) count as spaces, those of inline ones do not."""
     if el is None:
         return ""
-    if isinstance(el, Tag):
-        return clean_text(el.get_text(" "))
-    return clean_text(str(el))
+    if not isinstance(el, Tag):
+        return clean_text(str(el))
+    parts: list[str] = []
+    for node in el.descendants:
+        if isinstance(node, Tag):
+            if node.name not in _INLINE:
+                parts.append(" ")
+        elif type(node) in (NavigableString, CData):
+            before = node.previous_sibling
+            if isinstance(before, Tag) and before.name not in _INLINE:
+                parts.append(" ")
+            parts.append(node)
+    return clean_text("".join(parts))
 
 
 def host_of(url: str) -> str:
@@ -196,10 +223,15 @@ def flip_name(name: str) -> str:
     return name
 
 
-# Whitespace-only runs between tags.  Every reader here takes text through ``text_of`` (strings
-# joined with a space, whitespace collapsed), for which these runs are invisible; dropping them
-# before parsing spares BeautifulSoup a third of the strings it would otherwise build.
-_INTER_TAG_SPACE_RE = re.compile(r">\s+<")
+# Whitespace-only runs between a tag and a block tag.  Every reader here takes text through
+# ``text_of``, for which the edge of a block element is a space anyway, so these runs are
+# invisible; dropping them before parsing spares BeautifulSoup most of the strings it would
+# otherwise build.  A run between two inline tags ("</span> <span>") is a word break: kept.
+# (Linear: a run is tried from the one '>' before it, against a fixed-length lookahead.)
+_INTER_TAG_SPACE_RE = re.compile(
+    r">\s+(?=</?(?:div|p|dl|dt|dd|ul|ol|li|br|h[1-6]|table|thead|tbody|tr|td|th|section|article|header|"
+    r"footer|main|nav|form|blockquote|pre|hr|body|html|head|meta|link|script|style)[\s/>])"
+)
 _WRAPPER_ATTR_RE = re.compile(r"data-papershelf-card", re.I)
 
 
@@ -218,7 +250,7 @@ def card_soups(cards: list[str]) -> list[Tag]:
     if any(_WRAPPER_ATTR_RE.search(html) for html in cards):
         return [make_soup(html) for html in cards]
     doc = "".join(f'<div data-papershelf-card="{i}">{html}</div>' for i, html in enumerate(cards))
-    soup = make_soup("<html><body>" + _INTER_TAG_SPACE_RE.sub("><", doc) + "</body></html>")
+    soup = make_soup("<html><body>" + _INTER_TAG_SPACE_RE.sub(">", doc) + "</body></html>")
     body = soup.body
     contents = body.contents if body is not None else []
     if len(contents) == len(cards) and all(

@@ -58,6 +58,10 @@ _SEPARATOR_RE = re.compile(r"^[•·|\-–—]$")
 _DATE_RE = re.compile(rf"^(?:Published\s+on\s+)?({_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)(?:\s+(\d[\d,.]*[kK]?))?$")
 _SUBMITTED_RE = re.compile(r"^Submitted\s+by\s+\S.*$", re.I)
 _NUMBER_RE = re.compile(r"^\d[\d,.]*[kK]?$")
+# A field line of a tagged file (RIS "TY  - JOUR", MEDLINE "PMID- 123", "DP  - 2010"): a tag padded
+# to four characters, then "-".  Such lines are never a title or an abstract; they are dropped
+# (and counted), so a RIS file read as text gives no papers titled "Y1  - 2014//".
+_TAGGED_LINE_RE = re.compile(r"^(?:[A-Z][A-Z0-9]  |[A-Z]{3} |[A-Z]{4})-(?: |$)")
 _SENTENCE_END_RE = re.compile(r"[.!?](?:\s+|$)(?=[A-Z(\"“]|$)")
 
 TITLE_MAX = 300  # the longest titles seen are ~180 characters
@@ -97,7 +101,8 @@ def _is_abstract_like(text: str) -> bool:
 
 
 def _units(text: str) -> list[tuple[str, object]]:
-    """The text as a sequence of ('content', str) and ('meta', dict) units."""
+    """The text as a sequence of ('content', str) and ('meta', dict) units, and ('tagged', line)
+    for the lines of a tagged file."""
     units: list[tuple[str, object]] = []
     paragraph: list[str] = []
 
@@ -125,6 +130,10 @@ def _units(text: str) -> list[tuple[str, object]]:
         paragraph.clear()
 
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if _TAGGED_LINE_RE.match(raw.lstrip("\ufeff")):
+            flush()
+            units.append(("tagged", raw))
+            continue
         line = " ".join(raw.split())
         line = _GLUED_CHROME_RE.sub("", line)
         if not line:
@@ -146,7 +155,12 @@ def scrape(page: PageParts) -> ParseResult:
         papers.append(Paper(title=title, abstract=abstract, sources=[Source(SITE, page.url)]))
         metas.append({})
 
+    tagged = 0
     for kind, value in _units(page.text or ""):
+        if kind == "tagged":
+            tagged += 1
+            pending_title, pending_meta = None, {}
+            continue
         if kind == "meta":
             if pending_title is not None:
                 pending_meta.update(value)
@@ -186,6 +200,8 @@ def scrape(page: PageParts) -> ParseResult:
         if upvotes is not None:
             paper.upvotes = upvotes
         result.papers.append(ParsedPaper(index, paper))
+    if tagged:
+        result.skipped.append(Skipped(-1, f"{tagged} lines of a tagged file (RIS or MEDLINE fields, 'XX  - value'), not listing text"))
     if not papers:
         result.skipped.append(Skipped(-1, "no title and abstract pairs found in the text"))
     return result

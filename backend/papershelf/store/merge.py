@@ -20,6 +20,8 @@ from ..papers import (
     normalize_title,
     now_iso,
     paper_from_stored,
+    same_work,
+    twin_key,
 )
 from .tables import PaperTable
 
@@ -139,29 +141,42 @@ def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str
     key, its DOI twin, its title-only twin.
 
     An arXiv/DOI capture absorbs a title-only record of the same normalised title; a
-    title-only capture joins the one record with an id that has that title.
+    title-only capture joins the one record with an id that has that title.  A match on the
+    title alone counts only when what both records know agrees (papers.same_work); a title-only
+    paper whose title key belongs to another work gets a key of its own.
     """
     keys: list[str] = []
 
+    def exists(k: str) -> bool:
+        return batch.exists(k, table.doc_ids)
+
     def add(k: str | None, first: bool = False) -> None:
-        if k and k not in keys and batch.exists(k, table.doc_ids):
+        if k and k not in keys and exists(k):
             keys.insert(0, k) if first else keys.append(k)
 
+    def agrees(k: str) -> bool:
+        return same_work(batch.pending.get(k) or paper_from_stored(table.raw(k)), paper)
+
+    t = normalize_title(paper.title)
+    same_title = sorted(table.by_title.get(t, set()) | batch.by_title.get(t, set())) if t else []
+    title_only = [k for k in same_title if k.startswith("title:") and exists(k)]
+    if paper.key.startswith("title:"):
+        with_ids = [k for k in same_title if not k.startswith("title:") and exists(k)]
+        if len(with_ids) == 1 and agrees(with_ids[0]):
+            add(with_ids[0])
+        if exists(paper.key) and not agrees(paper.key):
+            # The title key is another work's: this paper is one of its namesakes, or new.
+            paper.key = next((k for k in title_only if k != paper.key and agrees(k)), None) or twin_key(paper, exists)
+        add(paper.key)
+        return keys
     add(paper.key)
     if paper.doi:
         add(f"doi:{paper.doi}")
         add(batch.by_doi.get(paper.doi))
         add(table.by_doi.get(paper.doi))
-    t = normalize_title(paper.title)
-    if t:
-        same_title = table.by_title.get(t, set()) | batch.by_title.get(t, set())
-        if paper.key.startswith("title:"):
-            with_ids = sorted(k for k in same_title if not k.startswith("title:")
-                              and batch.exists(k, table.doc_ids))
-            if len(with_ids) == 1:
-                add(with_ids[0], first=True)
-        elif f"title:{t}" in same_title:
-            add(f"title:{t}")
+    for k in title_only:
+        if agrees(k):
+            add(k)
     return keys
 
 
@@ -171,6 +186,9 @@ def _group_by_key(papers: list[Paper]) -> dict[str, Paper]:
     for paper in papers:
         copy = Paper.from_dict(paper.to_dict())
         prev = groups.get(copy.key)
+        if prev is not None and copy.key.startswith("title:") and not same_work(prev, copy):
+            copy.key = twin_key(copy, groups.__contains__)  # two works that share a title
+            prev = groups.get(copy.key)
         if prev is None:
             groups[copy.key] = copy
         else:

@@ -5,7 +5,7 @@
 import { api, paperPath } from "./api.js";
 import { $ } from "./dom.js";
 import { load, setFilter, updateSelection } from "./list.js";
-import { currentPaper, fillAbstract, fitNotes, autosize, paperItem } from "./rows.js";
+import { currentPaper, fillAbstract, fitNotes, autosize, paperItem, shownTitle } from "./rows.js";
 import { selected, shown } from "./state.js";
 import { refreshStats } from "./stats.js";
 import { showError, toast } from "./toasts.js";
@@ -138,7 +138,7 @@ async function deletePaper(li) {
   selected.delete(key);
   const paper = deleted && deleted.key ? deleted : deleted && deleted.paper ? deleted.paper : currentPaper(li);
   li.remove();
-  toast(`Deleted “${paper.title || key}”.`, {
+  toast(`Deleted “${shownTitle(paper) || key}”.`, {
     action: "Undo",
     onAction: () => undoDelete(paper),
     timeout: UNDO_MS,
@@ -152,7 +152,7 @@ async function undoDelete(paper) {
     await api("POST", "/api/import?format=json", {
       json: { format: "papershelf", schema: 1, papers: [paper] },
     });
-    toast(`Restored “${paper.title || paper.key}”.`);
+    toast(`Restored “${shownTitle(paper)}”.`);
   } catch (err) {
     showError(err);
   }

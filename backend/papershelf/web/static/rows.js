@@ -10,6 +10,12 @@ import { selected } from "./state.js";
 
 const MAX_AUTHORS_SHOWN = 8;
 
+/** The title as a person reads it: the server's title_text shows TeX as Unicode
+ * (NH\textsuperscript{3} -> NH³); the raw title stays in the record for search and BibTeX. */
+export function shownTitle(paper) {
+  return paper.title_text || paper.title || paper.key;
+}
+
 /** The URL only when it is a web link: a scraped "javascript:" or "data:" URL is dropped. */
 function safeUrl(value) {
   if (!value || typeof value !== "string") return null;
@@ -48,10 +54,11 @@ export function paperItem(paper) {
     ROW_PARTS.map((sel) => li.querySelector(sel));
 
   box.checked = selected.has(paper.key);
-  box.setAttribute("aria-label", `select ${paper.title || paper.key}`);
+  box.setAttribute("aria-label", `select ${shownTitle(paper)}`);
 
   const urls = paper.urls || {};
-  titleLink.textContent = paper.title || paper.key;
+  titleLink.textContent = shownTitle(paper);
+  titleLink.title = shownTitle(paper);
   const target = safeUrl(urls.abs) || safeUrl(urls.hf) || safeUrl(urls.pdf) || safeUrl(urls.project);
   if (target) titleLink.href = target;
   else titleLink.removeAttribute("href");
