@@ -9,12 +9,13 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from . import __version__
-from .errors import BadRequest
+from .errors import BadRequest, NotFound
 from .formats import FormatError, export_papers, import_text
 from .papers import Paper, paper_from_stored, scrub
 from .parsing import PageParts, parse
 from .query import PaperQuery
-from .store import Library, NotFound
+from .store import Library
+from .store import NotFound as NoSuchPaper
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -138,7 +139,7 @@ def papers_batch():
 def paper_get(key: str):
     paper = library().get(key)
     if paper is None:
-        raise BadRequest(f"no paper with key {key!r}", "not_found", 404)
+        raise NotFound(f"no paper with key {key!r}")
     return jsonify(paper.to_dict())
 
 
@@ -156,8 +157,8 @@ def paper_patch(key: str):
         paper = library().update(
             key, tags=_tags(body["tags"]) if "tags" in body else None, note=note, read=_bool_or_none(body, "read")
         )
-    except NotFound:
-        raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
+    except NoSuchPaper:
+        raise NotFound(f"no paper with key {key!r}") from None
     return jsonify(paper.to_dict())
 
 
@@ -165,8 +166,8 @@ def paper_patch(key: str):
 def paper_delete(key: str):
     try:
         paper = library().delete(key)
-    except NotFound:
-        raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
+    except NoSuchPaper:
+        raise NotFound(f"no paper with key {key!r}") from None
     return jsonify(paper.to_dict())
 
 
