@@ -107,7 +107,12 @@ def note_text(value: str) -> str:
         return value.strip()
     text = _HTML_BLOCK_END.sub("\n\n", _HTML_BREAK.sub("\n", value))
     text = html.unescape(_HTML_TAG.sub("", text))
-    return re.sub(r"\n\s*\n(?:\s*\n)*", "\n\n", text).strip()
+    # Each repetition must end at a newline, so the run is read once (\n\s*\n(?:\s*\n)* was
+    # exponential on a run of newlines that failed to match).
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 
 
 def venue_or_blank(venue: str) -> str:

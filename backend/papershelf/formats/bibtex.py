@@ -109,7 +109,8 @@ def export(papers: list[Paper]) -> str:
 
 # --- import ----------------------------------------------------------------------------------
 
-_ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.MULTILINE)
+# Blanks before '@' on its own line only: "^\s*" would rescan a run of blank lines from each one.
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]++)[ \t\r\n]*[{(]", re.MULTILINE)
 _SKIP_TYPES = {"comment", "string", "preamble"}
 
 
