@@ -15,6 +15,10 @@ from typing import Any
 from ..papers import Paper, scrub
 
 
+MAX_URL = 8_192
+MAX_META = 20_000  # characters of a <meta> name or content (a description is a few hundred)
+
+
 @dataclass
 class PageParts:
     """What the extension (or the CLI) hands over about one page.
@@ -49,9 +53,12 @@ class PageParts:
         if text is not None and not isinstance(text, str):
             raise ValueError("'text' must be a string")
         props = page.get("props")
+        if len(url) > MAX_URL:
+            raise ValueError(f"'url' is longer than {MAX_URL} characters")
+        # Meta values are capped before any parser matches them (og:title of 30,000 spaces).
         return cls(url=scrub(url), cards=[scrub(c) for c in cards],
                    props=scrub(props) if isinstance(props, str) else props,
-                   meta=[(scrub(k), scrub(v)) for k, v in _meta_pairs(page.get("meta"))],
+                   meta=[(scrub(k[:MAX_META]), scrub(v[:MAX_META])) for k, v in _meta_pairs(page.get("meta"))],
                    text=scrub(text) if text is not None else None)
 
     def props_json(self) -> Any:
