@@ -109,3 +109,66 @@ def test_missing_papers_are_a_not_found_error(api):
     r = api.patch("/api/papers/arxiv:2401.99999", {"note": "x"})
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
     assert api_module.NotFound is NotFound  # the routes raise the error type, not BadRequest(..., 404)
+
+
+# --- bad input is a 4xx, never a 500 ---------------------------------------------------------------
+
+NESTED = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("method, path", [("POST", "/api/capture"), ("POST", "/api/save"), ("POST", "/api/status"),
+                                          ("PATCH", "/api/papers/arxiv:2401.00001"), ("POST", "/api/export"),
+                                          ("POST", "/api/papers/batch"), ("POST", "/api/import")])
+def test_deeply_nested_json_is_a_400(api, method, path):
+    r = api.call(method, path, data=NESTED, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.data[:300]
+    assert r.get_json()["error"]["message"]
+
+
+SURROGATE = "\\ud800"  # a JSON escape for a lone surrogate: valid JSON, not encodable text
+
+
+@pytest.mark.parametrize("method, path, raw", [
+    ("POST", "/api/save", '{"keys": ["arxiv:2401.00001%s"]}' % SURROGATE),
+    ("POST", "/api/status", '{"keys": ["%s"]}' % SURROGATE),
+    ("POST", "/api/capture", '{"url": "https://arxiv.org/abs/2401.00002", "capture_id": "c%s", "page": {"meta": '
+                             '[["citation_title", "T%s"], ["citation_arxiv_id", "2401.00002"]]}}' % (SURROGATE, SURROGATE)),
+    ("PATCH", "/api/papers/arxiv:2401.00002", '{"%s": 1}' % SURROGATE),
+    ("PATCH", "/api/papers/arxiv:2401.00002", '{"note": "n%s", "tags": ["t%s"]}' % (SURROGATE, SURROGATE)),
+    ("POST", "/api/papers/batch", '{"keys": ["arxiv:2401.00002", "%s"], "add_tags": ["a%s"]}' % (SURROGATE, SURROGATE)),
+    ("POST", "/api/export", '{"format": "bib%s"}' % SURROGATE),
+    ("POST", "/api/import", '{"format": "papershelf", "schema": 1, "papers": [{"title": "A%s", "arxiv_id": "2401.00003", '
+                            '"first_seen": "%s", "added_at": "%s", "saved_at": "%s", "sources": [{"site": "%s", "url": "x"}]}]}'
+     % ((SURROGATE,) * 5)),
+])
+def test_lone_surrogates_are_never_echoed_nor_journalled(api, library, method, path, raw):
+    api.post("/api/capture", {"url": "https://arxiv.org/abs/2401.00002",
+                              "page": {"meta": [["citation_title", "T"], ["citation_arxiv_id", "2401.00002"]]}})
+    r = api.call(method, path, data=raw, headers={"Content-Type": "application/json"})
+    assert r.status_code < 500, r.data[:300]
+    r.data.decode("utf-8")  # the answer is valid UTF-8
+    # The journal is still readable: every line decodes, and the library opens again.
+    for line in library.journal_path.read_bytes().splitlines():
+        json.loads(line.decode("utf-8"))
+    assert api.get("/api/health").status_code == 200
+
+
+def test_1e400_in_hf_data_props_skips_nothing():
+    from support import FIXTURES
+
+    from papershelf.parsing import parse
+    from papershelf.parsing.page import parts_from_html
+
+    html = (FIXTURES / "hf_daily_with_props.html").read_text("utf-8")
+    url = "https://huggingface.co/papers/date/2025-10-29"
+    good = parse(parts_from_html(url, html))
+    hostile = html.replace("&quot;upvotes&quot;:", "&quot;upvotes&quot;:1e400,&quot;x&quot;:", 1)
+    assert hostile != html
+    page = parts_from_html(url, hostile)
+    assert "1e400" in page.props
+    bad = parse(page)
+    assert [p.paper.key for p in bad.papers] == [p.paper.key for p in good.papers]
+    assert len(good.papers) >= 5
+    # The same number arriving already decoded (the extension sends data-props as JSON): inf.
+    page.props = json.loads(page.props)
+    assert [p.paper.key for p in parse(page).papers] == [p.paper.key for p in good.papers]

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from . import __version__
 from .errors import BadRequest, NotFound
 from .formats import FormatError, export_papers, import_text
-from .papers import Paper, paper_from_stored, scrub
+from .papers import Paper, paper_from_stored, scrub, scrub_tree
 from .parsing import PageParts, parse
 from .query import PaperQuery
 from .store import Library
@@ -29,10 +29,15 @@ def library() -> Library:
 
 
 def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # 100,000 nested arrays: json gives up with RecursionError, not ValueError
+        raise BadRequest("the body is nested too deeply") from None
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
-    return body
+    # JSON may carry lone surrogates ("\ud800"), which no file, journal or answer can encode:
+    # replaced here, once, so that nothing downstream (echoes, the journal) meets one.
+    return scrub_tree(body)
 
 
 def keys_from(body: dict[str, Any]) -> list[str]:

@@ -11,6 +11,7 @@ read) is never touched by a merge of captured metadata.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -101,6 +102,22 @@ def scrub(text: str) -> str:
         return text
     except UnicodeEncodeError:
         return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def scrub_tree(value: Any) -> Any:
+    """``value`` (decoded JSON) with every lone surrogate in its strings and keys replaced."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value  # the common case: one C-speed pass, nothing to replace
+    except UnicodeEncodeError:
+        pass
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [scrub_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub(str(k)): scrub_tree(v) for k, v in value.items()}
+    return value
 
 
 def paper_key(arxiv_id: str | None = None, doi: str | None = None, title: str | None = None) -> str | None:

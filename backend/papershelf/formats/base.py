@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..papers import Paper
+from ..papers import Paper, scrub_tree
 
 
 class FormatError(ValueError):
@@ -32,11 +32,17 @@ class ImportResult:
 def load_json(text: str) -> Any:
     """Decoded JSON, or raises FormatError naming the line and column of the problem."""
     try:
-        return _cached_json(text)
+        data = _cached_json(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise FormatError("not valid JSON: nested too deeply") from None
+    # "\ud800" escapes decode to lone surrogates, which no journal line can hold: replaced
+    # (only when the text has such an escape, so a large backup is not walked for nothing).
+    return scrub_tree(data) if _SURROGATE_ESCAPE.search(text) else data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @lru_cache(maxsize=2)

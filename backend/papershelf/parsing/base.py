@@ -9,6 +9,7 @@ with a reason, and they never return a paper without a title.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,13 +67,19 @@ class PageParts:
         if self.props is None or isinstance(self.props, (dict, list)):
             return self.props
         try:
-            return json.loads(self.props)
-        except (TypeError, ValueError):
+            # Numbers beyond a float (1e400) and NaN/Infinity read as None: no parser meets inf.
+            return json.loads(self.props, parse_float=_finite, parse_constant=lambda _: None)
+        except (TypeError, ValueError, RecursionError):
             return None
 
     def meta_values(self, name: str) -> list[str]:
         name = name.lower()
         return [v for k, v in self.meta if k.lower() == name]
+
+
+def _finite(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def _meta_pairs(meta: Any) -> list[tuple[str, str]]:
