@@ -160,18 +160,25 @@ class Library:
         self._seq = 0
         self._next_id = 1
         self._captures: dict[str, None] = {}  # capture ids recorded, oldest first (insertion order)
+        # Why the last snapshot could not be written (disk full), or None: every change is then
+        # still in the journal, and the CLI says so instead of "library saved."
+        self.snapshot_error: str | None = None
         if not read_only:
             try:
                 self.dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise LibraryError(f"cannot create the data directory {self.dir}: {exc.strerror}") from exc
-            self._acquire_write_lock()
         try:
+            if not read_only:
+                self._acquire_write_lock()
             self._load_consistent()
             if not read_only:
                 if self.old_journal_path.exists():
                     self._finish_interrupted_snapshot()
                 self._open_journal()
+        except OSError as exc:  # a read-only directory, a full disk: one line, nothing changed
+            self.close()
+            raise LibraryError(_cannot_write(self.dir, exc)) from None
         except BaseException:
             self.close()
             raise
@@ -786,11 +793,13 @@ class Library:
     def _compact_in_background(self) -> None:
         try:
             self.compact()
-        except Exception:
+        except Exception as exc:
             # The journal still holds everything (.journal.old + .journal are replayed at the
             # next start), so nothing is lost; stop trying until then rather than loop.
             self._compaction_failed = True
-            log.exception("could not write a snapshot of %s; the journal keeps every change", self.snapshot_path)
+            self.snapshot_error = getattr(exc, "strerror", None) or str(exc)
+            log.error("could not write a snapshot of %s (%s); the journal keeps every change",
+                      self.snapshot_path, self.snapshot_error)
 
     def compact(self) -> None:
         """Write a snapshot of everything journalled so far and drop that journal."""
@@ -819,11 +828,15 @@ class Library:
         meta = {"schema": SCHEMA_VERSION, "seq": seq, "app": "papershelf", "captures": captures}
         data = {"_meta": {"1": meta}, "papers": table}
         tmp = self.snapshot_path.with_suffix(".json.tmp")
-        with open(tmp, "wb") as f:
-            f.write(orjson.dumps(data))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.snapshot_path)
+        try:
+            with open(tmp, "wb") as f:
+                f.write(orjson.dumps(data))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.snapshot_path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a half-written temporary file (disk full) goes
+            raise
         _fsync_dir(self.dir)  # the new snapshot is durable before any journal it covers goes
 
     def close(self) -> None:
@@ -833,9 +846,10 @@ class Library:
         with self._lock:
             if self._journal_fd is not None:
                 try:
-                    changed = os.fstat(self._journal_fd).st_size > 0 or not self.snapshot_path.exists()
-                    if changed and not self._broken and not self._compaction_failed:
-                        self.compact()
+                    changed = (os.fstat(self._journal_fd).st_size > 0 or not self.snapshot_path.exists()
+                               or self.old_journal_path.exists())
+                    if changed and not self._broken:
+                        self._snapshot_at_close()
                 finally:
                     os.close(self._journal_fd)
                     self._journal_fd = None
@@ -843,6 +857,21 @@ class Library:
             if self._lock_file is not None:
                 self._lock_file.close()
                 self._lock_file = None
+
+    def _snapshot_at_close(self) -> None:
+        """The last snapshot; after a failed background one (its .journal.old still there), a
+        fresh try of the whole library.  A failure is kept in ``snapshot_error``, not raised:
+        the journal holds every change and the next start replays it."""
+        try:
+            if self.old_journal_path.exists():
+                self._finish_interrupted_snapshot()
+            else:
+                self.compact()
+            self.snapshot_error = None
+        except OSError as exc:
+            self.snapshot_error = exc.strerror or str(exc)
+            log.error("could not write a snapshot of %s (%s); the journal keeps every change",
+                      self.snapshot_path, self.snapshot_error)
 
     def __enter__(self) -> "Library":
         return self
@@ -888,6 +917,11 @@ class _Batch:
         while key in self.renamed and key not in self.pending:
             key = self.renamed[key]
         return key
+
+
+def _cannot_write(directory: Path, exc: OSError) -> str:
+    return (f"cannot write the library in {directory}: {exc.strerror or exc}. Nothing was changed; "
+            f"free some space or make the directory writable, then start again")
 
 
 def _stat(path: Path) -> tuple | None:
