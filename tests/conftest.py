@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from support import CLIENT, LiveServer
+
+def pytest_configure(config):
+    """Every process the tests start gets a home directory of its own, removed at the end.
+
+    Whatever their profile directory says, Firefox writes ~/Downloads, ~/.cache/mozilla and
+    ~/.config/mozilla, Chromium ~/.config/chromium, dconf ~/.cache/dconf, web-ext an update-notifier
+    file, and platformdirs would put a default library in ~/.local/share: none of that may land in
+    the user's real home.
+    """
+    home = Path(tempfile.mkdtemp(prefix="papershelf-tests-home-"))
+    config.papershelf_home = home
+    os.environ.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+        NO_UPDATE_NOTIFIER="1",
+    )
+
+
+def pytest_unconfigure(config):
+    home = getattr(config, "papershelf_home", None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
 
 @pytest.fixture
 def library(tmp_path):
@@ -71,3 +100,18 @@ def live_server_factory(tmp_path):
 @pytest.fixture
 def live_server(live_server_factory):
     return live_server_factory()
+
+
+@pytest.fixture
+def progress(request):
+    """Lines on the terminal while a long test runs, so a quiet `-q` run is not taken for a hang."""
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+
+    def say(text: str) -> None:
+        if reporter is None or capture is None:
+            return
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"  [{request.node.name}] {text}")
+
+    return say

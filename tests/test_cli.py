@@ -190,9 +190,27 @@ def test_the_server_address_is_removed_on_stop_and_a_stale_one_is_ignored(tmp_pa
     assert r.returncode == 0 and "through the running server" not in r.stdout, r
 
 
-def test_serve_on_a_port_in_use_says_what_to_do(tmp_path, live_server):
+def test_serve_on_a_port_in_use_says_what_to_do_and_leaves_no_library(tmp_path, live_server):
     r = papershelf("serve", "--port", str(live_server.port), data=tmp_path / "other")
     assert_clean_error(r, f"port {live_server.port}", "--port")
+    assert not (tmp_path / "other").exists()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.10", "example.org", ""])
+def test_serve_listens_only_on_loopback_and_says_why(tmp_path, host):
+    r = papershelf("serve", "--host", host, "--port", "0", data=tmp_path / "lib")
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r
+    assert "not a loopback address" in r.stderr and "only this machine" in r.stderr, r.stderr
+    assert not (tmp_path / "lib").exists()
+
+
+def test_a_data_path_that_is_a_file_is_named_as_one(tmp_path):
+    not_a_dir = tmp_path / "library.json"
+    not_a_dir.write_text("{}")
+    for args in (("serve", "--port", "0"), ("stats",), ("export", "--format", "json"),
+                 ("import", str(seed_files()[0]))):
+        assert_clean_error(papershelf(*args, data=not_a_dir), str(not_a_dir), "is a file, not a directory")
+    assert not_a_dir.read_text() == "{}"
 
 
 def test_serve_prints_where_it_listens_and_where_the_library_is(tmp_path):
@@ -218,7 +236,7 @@ def test_seeds_are_where_the_tests_expect():
 @pytest.mark.parametrize("args, env, fragment", [
     (("serve", "--port", "99999"), {}, "not a port number"),
     (("serve", "--port", "-5"), {}, "not a port number"),
-    (("serve", "--host", "bogus.invalid", "--port", "0"), {}, "cannot listen on bogus.invalid"),
+    (("serve", "--host", "bogus.invalid", "--port", "0"), {}, "not a loopback address"),
     (("serve",), {"PAPERSHELF_PORT": "abc"}, "PAPERSHELF_PORT='abc' is not a whole number"),
     (("import", str(seed_files()[0])), {"PAPERSHELF_COMPACT_BYTES": "1MB"}, "PAPERSHELF_COMPACT_BYTES"),
 ])

@@ -16,7 +16,7 @@ from papershelf.store import Library
 KILLS = 50
 
 
-def test_acknowledged_saves_survive_sigkill_at_random_moments(tmp_path, monkeypatch):
+def test_acknowledged_saves_survive_sigkill_at_random_moments(tmp_path, monkeypatch, progress):
     # Small snapshots threshold, so that kills also land while a snapshot is being written.
     monkeypatch.setenv("PAPERSHELF_COMPACT_BYTES", "20000")
     data = tmp_path / "lib"
@@ -26,6 +26,8 @@ def test_acknowledged_saves_survive_sigkill_at_random_moments(tmp_path, monkeypa
     server = LiveServer(data)
 
     for round_no in range(KILLS):
+        if round_no % 10 == 0:
+            progress(f"kill -9 round {round_no + 1}-{min(round_no + 10, KILLS)} of {KILLS}")
         server.start()
         stop = threading.Event()
 

@@ -5,10 +5,14 @@
     python3 tools/extension.py unpacked DIR         unpacked chrome/ and firefox/ folders in DIR
     python3 tools/extension.py check                 only validate the manifest and its files
 
-One manifest serves both browsers (DESIGN.md). The Chrome package drops the keys Chrome does not
-know (``background.scripts``, ``browser_specific_settings``) so chrome://extensions shows no
-warnings; the Firefox package ships the manifest as written. Zips are reproducible: sorted
-entries, fixed timestamps. Exit status 1 with a message when the manifest refers to a file that
+One manifest serves both browsers, so the extension/ folder loads unpacked in either: its
+background names both ``service_worker`` (Chrome's module service worker) and ``scripts``
+(Firefox's module event page). Each package keeps only what its browser uses, so neither
+browser nor linter warns: the Chrome package drops ``background.scripts`` and
+``browser_specific_settings`` (chrome://extensions warns about keys it does not know), the
+Firefox package drops ``background.service_worker`` (Firefox ignores it, and web-ext lint warns
+BACKGROUND_SERVICE_WORKER_IGNORED; ./build.sh test lints this Firefox build). Zips are
+reproducible: sorted entries, fixed timestamps. Exit status 1 with a message when the manifest refers to a file that
 does not exist or its version differs from pyproject.toml.
 """
 
@@ -81,6 +85,8 @@ def manifest_for(browser: str, manifest: dict) -> dict:
     if browser == "chrome":
         out["background"].pop("scripts", None)
         out.pop("browser_specific_settings", None)
+    else:
+        out["background"].pop("service_worker", None)
     return out
 
 

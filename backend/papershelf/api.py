@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import __version__
 from .errors import BadRequest, NotFound
-from .formats import FormatError, export_papers, import_text
+from .formats import FormatError, catalogue, export_papers, import_text
 from .papers import Paper, paper_from_stored, scrub, scrub_tree
 from .parsing import PageParts, parse
 from .query import PaperQuery
@@ -131,6 +131,14 @@ def papers():
     return jsonify(total=len(found), papers=query.page(found))
 
 
+@bp.get("/papers/keys")
+def paper_keys():
+    """Every key the filters select, in list order: the library page's "select all N matching"."""
+    query = PaperQuery.from_args(request.args)
+    found = query.order(find(query))
+    return jsonify(total=len(found), keys=[d["key"] for d in found])
+
+
 @bp.post("/papers/batch")
 def papers_batch():
     body = json_body()
@@ -205,6 +213,11 @@ def export_response(fmt: str, query: PaperQuery) -> Response:
         raise BadRequest(str(exc), "unknown_format") from None
     name = f"papershelf-{date.today():%Y%m%d}.{extension}"
     return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/formats")
+def formats():
+    return jsonify(catalogue())
 
 
 @bp.get("/tags")

@@ -38,7 +38,10 @@ def default_data_dir() -> Path:
 
 
 def library_dir(args) -> Path:
-    return Path(args.data).expanduser() if args.data else default_data_dir()
+    data = Path(args.data).expanduser() if args.data else default_data_dir()
+    if data.exists() and not data.is_dir():
+        raise CliError(f"{data}: is a file, not a directory (--data and PAPERSHELF_DATA name the library's directory)")
+    return data
 
 
 def open_library(args, *, read_only: bool = False):
@@ -101,6 +104,21 @@ def read_input(path: str) -> str:
 # --- commands ---------------------------------------------------------------------------
 
 
+def loopback_host(text: str) -> str:
+    """The only addresses ``serve`` listens on. The security model rests on loopback: the Host and
+    Origin checks keep web pages out, but nothing would keep other machines out of a library served
+    on 0.0.0.0 or a LAN address."""
+    from .guard import LOOPBACK_HOSTS
+
+    host = text.strip().strip("[]").lower()
+    if host not in LOOPBACK_HOSTS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a loopback address: PaperShelf listens only on 127.0.0.1, ::1 or localhost, "
+            "because your library is private and its protections assume that only this machine can connect"
+        )
+    return host
+
+
 def cmd_serve(args) -> int:
     from waitress.server import create_server
 
@@ -108,21 +126,35 @@ def cmd_serve(args) -> int:
 
     if args.port is None:
         args.port = env_int("PAPERSHELF_PORT", DEFAULT_PORT, 0, 65535)
+    data = library_dir(args)
 
-    library = open_library(args)
+    # The socket is bound before the library is opened, so a serve that cannot listen (port in use,
+    # an address it cannot use) leaves no library files behind. Nothing is answered before
+    # server.run(), by which time the real application is in place.
+    app = None
+
+    def application(environ, start_response):
+        return app(environ, start_response)
+
     try:
-        try:
-            server = create_server(create_app(library), host=args.host, port=args.port, threads=args.threads,
-                                   max_request_body_size=300 * 1024 * 1024, ident="PaperShelf")
-        except ValueError as exc:  # waitress: a host it cannot resolve or an address it cannot use
-            raise CliError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise CliError(
-                    f"port {args.port} on {args.host} is in use — is PaperShelf already running? "
-                    f"Open http://{args.host}:{args.port}/ or start with --port N"
-                ) from None
-            raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+        server = create_server(application, host=args.host, port=args.port, threads=args.threads,
+                               max_request_body_size=300 * 1024 * 1024, ident="PaperShelf")
+    except ValueError as exc:  # waitress: a host it cannot resolve or an address it cannot use
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise CliError(
+                f"port {args.port} on {args.host} is in use — is PaperShelf already running? "
+                f"Open http://{args.host}:{args.port}/ or start with --port N"
+            ) from None
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    try:
+        library = open_library(args)
+    except BaseException:
+        server.close()
+        raise
+    try:
+        app = create_app(library)
         port = server.effective_port
         host = f"[{args.host}]" if ":" in args.host else args.host
         print(f"PaperShelf {__version__} listening on http://{host}:{port}", flush=True)
@@ -134,7 +166,7 @@ def cmd_serve(args) -> int:
         signal.signal(signal.SIGTERM, stop)
         address = None
         try:
-            address = write_server_address(library.snapshot_path.parent, args.host, port)
+            address = write_server_address(data, args.host, port)
             server.run()
         except KeyboardInterrupt:
             pass
@@ -159,7 +191,6 @@ SERVER_FILE = "server.json"
 def write_server_address(data: Path, host: str, port: int) -> Path:
     """Tell other papershelf commands where this server answers (removed when it stops; a file
     left by a killed server is ignored: only the lock holder's own address is believed)."""
-    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)  # "all": loopback
     netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     path = data / SERVER_FILE
     tmp = path.with_suffix(".tmp")
@@ -334,6 +365,8 @@ def cmd_stats(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .formats import EXPORTERS, IMPORTERS  # the help lists the formats the registries hold
+
     parser = argparse.ArgumentParser(prog="papershelf", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"papershelf {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -344,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = with_data(sub.add_parser("serve", help="start the backend"))
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--host", type=loopback_host, default="127.0.0.1",
+                   help="loopback address to listen on: 127.0.0.1 (default), ::1 or localhost")
     p.add_argument("--port", type=port_number, default=None,
                    help=f"port (default $PAPERSHELF_PORT or {DEFAULT_PORT}; 0 picks a free one)")
     p.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
@@ -356,13 +390,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
 
     p = with_data(sub.add_parser("import", help="import a file into the library"))
-    p.add_argument("file", help="json, bibtex, csljson, ris, papermemory, text listing, or a list of ids")
-    p.add_argument("--format", help="the file's format (default: sniffed)")
+    p.add_argument("file", help="the file to import ('-' for standard input)")
+    p.add_argument("--format", help=f"the file's format: {' '.join(IMPORTERS)} (default: sniffed)")
     p.add_argument("--save", action="store_true", help="mark every imported paper as saved")
     p.set_defaults(func=cmd_import)
 
     p = with_data(sub.add_parser("export", help="export the library"))
-    p.add_argument("--format", required=True, help="bibtex, ris, csljson, csv, markdown or json")
+    p.add_argument("--format", required=True, help=f"one of {' '.join(EXPORTERS)}")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--saved", dest="all", action="store_false", help="saved papers only (default)")

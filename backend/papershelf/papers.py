@@ -17,43 +17,43 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 # --- arXiv ids ------------------------------------------------------------------------------
+#
+# The one place the backend knows what an arXiv id looks like and which links carry one. The
+# extension's copy is extension/lib/keys.js; tests/arxiv_id_urls.json holds URLs and the id each
+# should give, and tests/test_arxiv_ids.py runs both over it.
 
 # New style: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015-), optional version.
 _NEW_ID = r"(?P<new>\d{4}\.\d{4,5})(?:v\d+)?"
 # Old style: archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
-_OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
+_OLD_ID = r"(?P<old>[a-zA-Z]+(?:-[a-zA-Z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
 _ARXIV_ID_RE = re.compile(rf"^(?:arxiv:\s*)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE)
 # The same id without named groups, for the patterns of other modules (ids inside text).
 ARXIV_ID_PATTERN = re.sub(r"\(\?P<\w+>", "(?:", f"(?:{_NEW_ID}|{_OLD_ID})")
-# Inside URLs: arxiv.org/abs/<id>, /pdf/<id>(.pdf), huggingface.co/papers/<id>
-_ARXIV_URL_RE = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf|html|format)/|huggingface\.co/papers/|alphaxiv\.org/abs/)"
-    rf"(?:{_NEW_ID}|{_OLD_ID})(?![\d])",
-    re.IGNORECASE,
-)
+
+# Links that name a paper by its arXiv id, by host: the path that carries the id.
+ARXIV_HOSTS = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org"})
+ALPHAXIV_HOSTS = frozenset({"alphaxiv.org", "www.alphaxiv.org"})
+HF_HOSTS = frozenset({"huggingface.co", "hf.co"})
+_ARXIV_PATH_RE = re.compile(rf"/(?:abs|pdf|html|format)/(?:{_NEW_ID}|{_OLD_ID})(?:\.pdf)?/?")
+_ALPHAXIV_PATH_RE = re.compile(rf"/abs/(?:{_NEW_ID}|{_OLD_ID})/?")
+# Hugging Face paper pages: /papers/<new-style id>; navigation such as /papers/date/… never matches.
+HF_PAPER_PATH_RE = re.compile(rf"/papers/{_NEW_ID}/?")
+_PATH_BY_HOST = {
+    **dict.fromkeys(ARXIV_HOSTS, _ARXIV_PATH_RE),
+    **dict.fromkeys(ALPHAXIV_HOSTS, _ALPHAXIV_PATH_RE),
+    **dict.fromkeys(HF_HOSTS, HF_PAPER_PATH_RE),
+}
+# Links inside a longer text (a BibTeX \url{…}, a note): each is read as a link on its own.
+_LINK_IN_TEXT_RE = re.compile(r"https?://[^\s<>\"'{}\\]+", re.IGNORECASE)
 _DOI_RE = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _ARXIV_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 
 
-def normalize_arxiv_id(value: str | None) -> str | None:
-    """Return the versionless arXiv id in ``value`` (an id, ``arXiv:`` id or URL), or None.
-
-    >>> normalize_arxiv_id("arXiv:2401.12345v3")
-    '2401.12345'
-    >>> normalize_arxiv_id("https://arxiv.org/abs/hep-th/9901001v2")
-    'hep-th/9901001'
-    """
-    if not value:
-        return None
-    text = str(value).strip()
-    m = _ARXIV_ID_RE.match(text)
-    if not m:
-        m = _ARXIV_URL_RE.search(text)
-    if not m:
-        doi = _ARXIV_DOI_RE.match(text)
-        return normalize_arxiv_id(doi.group(1)) if doi else None
+def _id_of(m: re.Match) -> str:
+    """The versionless id of a match of _NEW_ID | _OLD_ID."""
     if m.group("new"):
         return m.group("new")
     archive, number = m.group("old").split("/")
@@ -64,6 +64,52 @@ def normalize_arxiv_id(value: str | None) -> str | None:
     else:
         archive = archive.lower()
     return f"{archive}/{number}"
+
+
+def arxiv_id_from_url(url: str, base: str | None = None, hosts: frozenset[str] | None = None) -> str | None:
+    """The versionless arXiv id a link points at (arXiv abs/pdf/html/format, alphaXiv abs, a
+    Hugging Face paper page), or None; ``base`` resolves a relative link, ``hosts`` narrows the
+    sites. Decided by the link's host and path, as the extension's ``arxivIdFromUrl`` does.
+
+    >>> arxiv_id_from_url("https://hf.co/papers/2401.12345v2")
+    '2401.12345'
+    """
+    try:
+        parts = urlsplit(urljoin(base, url) if base else url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    pattern = _PATH_BY_HOST.get(host) if hosts is None or host in hosts else None
+    m = pattern.fullmatch(parts.path) if pattern else None
+    return _id_of(m) if m else None
+
+
+def normalize_arxiv_id(value: str | None) -> str | None:
+    """Return the versionless arXiv id in ``value`` (an id, ``arXiv:`` id, arXiv DOI, or a link
+    as :func:`arxiv_id_from_url` reads it, also inside a longer text), or None.
+
+    >>> normalize_arxiv_id("arXiv:2401.12345v3")
+    '2401.12345'
+    >>> normalize_arxiv_id("https://arxiv.org/abs/hep-th/9901001v2")
+    'hep-th/9901001'
+    """
+    if not value:
+        return None
+    text = str(value).strip()
+    m = _ARXIV_ID_RE.match(text)
+    if m:
+        return _id_of(m)
+    if "://" not in text and text.split("/", 1)[0].lower() in _PATH_BY_HOST:
+        text = f"https://{text}"  # typed without its scheme: arxiv.org/abs/2401.12345
+    aid = arxiv_id_from_url(text)
+    if aid:
+        return aid
+    for link in _LINK_IN_TEXT_RE.findall(text):
+        aid = arxiv_id_from_url(link)
+        if aid:
+            return aid
+    doi = _ARXIV_DOI_RE.match(text)
+    return normalize_arxiv_id(doi.group(1)) if doi else None
 
 
 def normalize_doi(value: str | None) -> str | None:

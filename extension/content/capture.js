@@ -115,7 +115,7 @@
   /** Badge states at once from a status look-up by key (cheap, no parsing); the capture that
    * follows records the view and confirms. Only for papers whose key the id already gives. */
   async function peekStatus(papers) {
-    const keyed = papers.filter((p) => !p.confirmed && /^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/.test(p.id));
+    const keyed = papers.filter((p) => !p.confirmed && PaperShelfKeys.isArxivId(p.id));
     if (!keyed.length) return;
     const answer = await PS.send({ type: "status-keys", keys: keyed.map((p) => PaperShelfKeys.keyForArxivId(p.id)) });
     if (!answer || answer.error || !answer.status) return; // offline: the capture answer says so

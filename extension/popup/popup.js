@@ -1,5 +1,7 @@
 /* The toolbar popup: backend status, counts, save all on this page, open library, export.
- * Everything goes through the background worker; nothing here talks to the backend. */
+ * Everything goes through the background worker; nothing here talks to the backend. The export
+ * formats are the backend's (GET /api/formats, read from its format registry), asked for once
+ * the backend is online. */
 "use strict";
 
 const ext = globalThis.browser ?? globalThis.chrome;
@@ -30,6 +32,7 @@ async function refresh() {
   $("retry").hidden = !state.queue;
   $("open-library").disabled = !state.online;
   $("export").disabled = !state.online;
+  if (state.online) await fillFormats();
   if (!state.online) say(`Backend not reachable at ${state.base || "127.0.0.1"} — start it with "papershelf serve". Captures and saves wait in the queue.`);
 
   const info = await ask({ type: "page-info-active" });
@@ -40,6 +43,20 @@ async function refresh() {
     $("page-info").textContent = "This page: not an HF Papers or arXiv page";
     $("save-all").disabled = true;
   }
+}
+
+/** The export menu, from the backend's format registry (once; the first format is chosen). */
+async function fillFormats() {
+  const select = $("format");
+  if (select.options.length) return;
+  const answer = await ask({ type: "formats" });
+  if (answer.error || !Array.isArray(answer.export)) return;
+  select.replaceChildren(...answer.export.map(({ name, label }) => {
+    const option = document.createElement("option");
+    option.value = String(name);
+    option.textContent = String(label);
+    return option;
+  }));
 }
 
 $("save-all").addEventListener("click", async () => {

@@ -22,6 +22,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -36,25 +37,12 @@ CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
 FIREFOX = os.environ.get("PAPERSHELF_FIREFOX", shutil.which("firefox-esr") or "firefox-esr")
 FIREFOX_ADDON_ID = "papershelf@papershelf.local"
 
-# Each shared fixture page and the real URL it stands for (the content script's matches and the
-# backend's parser choice both depend on the URL).
-PAGES = {
-    "hf_daily_with_props.html": "https://huggingface.co/papers/date/2025-10-29",
-    "hf_daily_no_props_alt_layout.html": "https://huggingface.co/papers/date/2025-10-30",
-    "hf_week_stale_props.html": "https://huggingface.co/papers/week/2025-W44",
-    "hf_month_malformed_props.html": "https://huggingface.co/papers/month/2025-10",
-    "hf_trending_with_props.html": "https://huggingface.co/papers/trending",
-    "hf_trending_no_props.html": "https://huggingface.co/papers/trending?sort=new",
-    "hf_search_with_props.html": "https://huggingface.co/papers?q=learning",
-    "hf_search_no_props.html": "https://huggingface.co/papers?q=agents",
-    "hf_paper_page.html": "https://huggingface.co/papers/2504.06261",
-    "hf_paper_page_no_props.html": "https://huggingface.co/papers/2504.06261?no-props",
-    "hf_daily_hostile.html": "https://huggingface.co/papers/date/2025-11-01",
-    "arxiv_list_new.html": "https://arxiv.org/list/cs.LG/new",
-    "arxiv_list_recent.html": "https://arxiv.org/list/cs.CL/recent",
-    "arxiv_list_pre2024.html": "https://arxiv.org/list/cs.RO/2023-04",
-    "arxiv_search.html": "https://arxiv.org/search/?query=learning&searchtype=all",
-}
+# Each fixture page the browser tests load, under the real URL it stands for (the content script's
+# matches and the backend's parser choice both depend on the URL): the one table of fixture pages.
+sys.path.insert(0, str(FIXTURES))
+import pages as fixture_pages  # noqa: E402
+
+PAGES = fixture_pages.browser_pages()
 
 
 def fixture_html(name: str) -> str:
@@ -70,15 +58,9 @@ def arxiv_abs_page() -> tuple[str, str]:
 
 
 def expected_ids(name: str) -> set[str]:
-    """The paper ids a reader sees in a fixture, counted from the HTML with plain regexes (an
-    oracle independent of the extension's card finder)."""
-    html = fixture_html(name)
-    if name.startswith("hf_"):
-        return set(re.findall(r'href="(?:https://huggingface\.co)?/papers/(\d{4}\.\d{4,5})[#"]', html))
-    if name == "arxiv_search.html":
-        return set(re.findall(r'<p class="list-title[^"]*">\s*<a href="https://arxiv\.org/abs/([^"v]+)', html))
-    ids = set(re.findall(r'<dt>.*?(?:href ?="/abs/|arXiv:)([\w.\-/]+?\d)(?:v\d+)?["<\s]', html, re.S))
-    return ids
+    """The arXiv ids of the cards the extension badges on a fixture page (pages.json; the table is
+    checked against plain regexes over the HTML in tests/test_fixture_table.py)."""
+    return set(fixture_pages.by_file()[name]["cards"])
 
 
 # --- the extension builds ---------------------------------------------------------------------
@@ -443,9 +425,9 @@ def firefox_build_for_port(build: Path, port: int, out: Path) -> Path:
     shipped build is never changed."""
     target = out / "firefox-test"
     shutil.copytree(build, target)
-    worker = target / "background.js"
+    worker = target / "background" / "backend.js"
     code = worker.read_text("utf-8")
-    assert "const DEFAULT_PORT = 27182;" in code, "background.js no longer declares DEFAULT_PORT"
+    assert "const DEFAULT_PORT = 27182;" in code, "background/backend.js no longer declares DEFAULT_PORT"
     worker.write_text(code.replace("const DEFAULT_PORT = 27182;", f"const DEFAULT_PORT = {port};"), "utf-8")
     return target
 

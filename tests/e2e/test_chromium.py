@@ -13,6 +13,8 @@ import urllib.parse
 
 import pytest
 
+from papershelf.formats import EXPORTERS
+
 from .conftest import (PAGES, BackendProxy, Chromium, arxiv_abs_page, chrome_build_with_all_sites_granted,
                        expected_ids, fixture_html, wait_until)
 
@@ -158,6 +160,12 @@ def test_export_from_the_popup_downloads_the_saved_papers(chrome, tmp_path):
     popup = chrome.popup()
     wait_until(lambda: popup.locator("#backend").get_attribute("data-state") == "online", message="popup online")
     popup.locator("#format").select_option("bibtex")
+    # The export menu is the backend's format registry, as GET /api/formats gives it.
+    _, formats = chrome.server.api("GET", "/api/formats")
+    assert [(o["value"], o["label"]) for o in popup.locator("#format option").evaluate_all(
+        "os => os.map(o => ({value: o.value, label: o.textContent}))")] == [
+        (f["name"], f["label"]) for f in formats["export"]]
+    assert [f["name"] for f in formats["export"]] == list(EXPORTERS)
     with popup.expect_download() as download_info:
         popup.locator("#export").click()
     download = download_info.value

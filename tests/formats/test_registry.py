@@ -1,20 +1,26 @@
-"""The registry: every export format sniffs back as its importer; bad input is a clear error."""
+"""The registry: every export format sniffs back as its importer; bad input is a clear error; the
+format lists people see (API, library page, popup through the API, CLI help) are the registry's."""
 
 from __future__ import annotations
+
+import re
+import types
 
 import pytest
 from format_samples import DATA
 
-from papershelf.formats import EXPORTERS, IMPORTERS, FormatError, export_papers, import_text, sniff_format
+from papershelf import cli
+from papershelf.formats import (EXPORTERS, IMPORTERS, FormatError, ImportResult, catalogue, export_papers, import_text,
+                                sniff_format)
 
 
 def test_the_contract_names():
     assert set(EXPORTERS) == {"bibtex", "ris", "csljson", "csv", "markdown", "json"}
     assert set(IMPORTERS) == {"json", "bibtex", "csljson", "ris", "papermemory", "text", "ids"}
     for module in EXPORTERS.values():
-        assert module.MEDIA_TYPE and module.EXTENSION and callable(module.export)
+        assert module.LABEL and module.MEDIA_TYPE and module.EXTENSION and callable(module.export)
     for module in IMPORTERS.values():
-        assert callable(module.sniff) and callable(module.parse)
+        assert module.LABEL and callable(module.sniff) and callable(module.parse)
 
 
 @pytest.mark.parametrize("fmt", ["json", "bibtex", "csljson", "ris"])
@@ -66,3 +72,52 @@ def test_common_format_aliases(papers):
     assert export_papers("CSL-JSON", papers)[0] == export_papers("csljson", papers)[0]
     assert len(import_text(export_papers("bibtex", papers)[0], "bib").papers) == len(papers)
     assert [p.key for p in import_text("2401.12345\n", "arxiv").papers] == ["arxiv:2401.12345"]
+
+
+# A format that exists only in this test: registered, it must show up everywhere formats are listed.
+TOY = types.SimpleNamespace(
+    NAME="toy", LABEL="Toy <list> & co", MEDIA_TYPE="text/plain; charset=utf-8", EXTENSION="toy",
+    export=lambda papers: "".join(f"{p.key}\n" for p in papers),
+    sniff=lambda text: text.startswith("TOY\n"),
+    parse=lambda text: ImportResult(),
+)
+
+
+def options(html: str, select_id: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_formats_route_answers_the_registries_in_their_order(api):
+    answer = api.get("/api/formats").json
+    assert answer == catalogue()
+    assert [f["name"] for f in answer["export"]] == list(EXPORTERS)
+    assert [f["name"] for f in answer["import"]] == list(IMPORTERS)
+    assert answer["export"][0] == {"name": "bibtex", "label": "BibTeX", "extension": "bib"}
+
+
+def test_a_format_added_to_the_registries_is_listed_by_the_api_the_library_page_and_the_cli(api, monkeypatch, capsys):
+    monkeypatch.setitem(EXPORTERS, "toy", TOY)
+    monkeypatch.setitem(IMPORTERS, "toy", TOY)
+
+    formats = api.get("/api/formats").json
+    assert formats["export"][-1] == {"name": "toy", "label": "Toy <list> & co", "extension": "toy"}
+    assert formats["import"][-1] == {"name": "toy", "label": "Toy <list> & co"}
+
+    # The library page's menus are drawn from the registry (label escaped like any text).
+    html = api.get("/").get_data(as_text=True)
+    assert options(html, "export-format") == [(m.NAME, m.LABEL) for m in EXPORTERS.values() if m is not TOY] + [
+        ("toy", "Toy &lt;list&gt; &amp; co")]
+    assert 'data-extension="toy"' in html
+    assert options(html, "import-format")[0] == ("", "detect format")
+    assert options(html, "import-format")[-1] == ("toy", "Toy &lt;list&gt; &amp; co")
+
+    # So is the CLI's help.
+    for command in ("export", "import"):
+        with pytest.raises(SystemExit):
+            cli.main([command, "--help"])
+        assert "toy" in capsys.readouterr().out.split("--format", 1)[1]
+
+    # And the format works: its module is all it took.
+    r = api.get("/api/export?format=toy&saved=all")
+    assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('.toy"')

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from papershelf.parsing import PageParts, parse
@@ -12,28 +13,11 @@ from papershelf.parsing import PageParts, parse
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = FIXTURES / "seeds"
 
-# The URL each fixture stands for (tests/fixtures/README.md).
-URLS = {
-    "hf_daily_with_props": "https://huggingface.co/papers/date/2025-10-29",
-    "hf_daily_no_props_alt_layout": "https://huggingface.co/papers/date/2025-10-30",
-    "hf_week_stale_props": "https://huggingface.co/papers/week/2025-W44",
-    "hf_month_malformed_props": "https://huggingface.co/papers/month/2025-10",
-    "hf_trending_with_props": "https://huggingface.co/papers/trending",
-    "hf_trending_no_props": "https://huggingface.co/papers/trending",
-    "hf_search_with_props": "https://huggingface.co/papers?q=task-specific+behavior",
-    "hf_search_no_props": "https://huggingface.co/papers?q=task-specific+behavior",
-    "hf_paper_page": "https://huggingface.co/papers/2504.06261",
-    "hf_paper_page_no_props": "https://huggingface.co/papers/2504.06261",
-    "hf_daily_hostile": "https://huggingface.co/papers/date/2026-01-05",
-    "arxiv_list_new": "https://arxiv.org/list/cs.LG/new",
-    "arxiv_list_recent": "https://arxiv.org/list/cs.CL/recent",
-    "arxiv_list_pre2024": "https://arxiv.org/list/cs.RO/2304",
-    "arxiv_search": "https://arxiv.org/search/?query=behavior+retrieval&searchtype=all",
-    "arxiv_abs": "https://arxiv.org/abs/2504.06261v2",
-    "openreview_forum": "https://openreview.net/forum?id=mM7VurbA4r",
-    "journal_article": "https://jmlr.org/tmlr/papers/bigbench.html",
-    "unknown_page": "https://example.org/notes",
-}
+# The URL each fixture stands for: the one table of fixture pages (tests/fixtures/pages.json).
+sys.path.insert(0, str(FIXTURES))
+import pages as fixture_pages  # noqa: E402
+
+URLS = fixture_pages.urls()
 
 
 def fixture_html(name: str) -> str:

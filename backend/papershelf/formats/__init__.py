@@ -3,6 +3,11 @@
     export_papers("bibtex", papers) -> (body, media type, file extension)
     import_text(text)               -> ImportResult(papers, skipped); format sniffed
     import_text(text, "ris")        -> the same, for a named format
+    catalogue()                     -> the formats, named and labelled, for menus and help
+
+A format is its module (NAME, LABEL; an exporter MEDIA_TYPE, EXTENSION and export(); an importer
+sniff() and parse()) listed here: the API (/api/formats), the library page's menus, the popup's
+(through /api/formats) and the CLI's help all read these registries, so nothing else changes.
 
 An importer reads the whole file before anything is returned: when a file cannot be read as
 its format at all, FormatError is raised and the caller imports nothing.
@@ -14,7 +19,8 @@ from ..papers import Paper
 from . import bibtex, csljson, csv_table, id_list, markdown_list, papermemory, papershelf_json, ris, text_listings
 from .base import FormatError, ImportResult, forget_json
 
-__all__ = ["FormatError", "ImportResult", "EXPORTERS", "IMPORTERS", "export_papers", "import_text", "sniff_format"]
+__all__ = ["FormatError", "ImportResult", "EXPORTERS", "IMPORTERS", "catalogue", "export_papers", "import_text",
+           "sniff_format"]
 
 EXPORTERS = {m.NAME: m for m in (bibtex, ris, csljson, csv_table, markdown_list, papershelf_json)}
 
@@ -24,6 +30,14 @@ IMPORTERS = {m.NAME: m for m in (papershelf_json, papermemory, csljson, ris, bib
 # Names people also use for the same formats (file extensions, other tools' names).
 ALIASES = {"bib": "bibtex", "csl": "csljson", "csl-json": "csljson", "csl_json": "csljson", "txt": "text",
            "md": "markdown", "papershelf": "json", "id": "ids", "arxiv": "ids"}
+
+
+def catalogue() -> dict[str, list[dict[str, str]]]:
+    """Every format by name and label, in registry order: what GET /api/formats answers."""
+    return {
+        "export": [{"name": name, "label": m.LABEL, "extension": m.EXTENSION} for name, m in EXPORTERS.items()],
+        "import": [{"name": name, "label": m.LABEL} for name, m in IMPORTERS.items()],
+    }
 
 
 def _canonical(fmt: str | None) -> str:

@@ -19,6 +19,7 @@ from .citekeys import citation_keys
 from .tex import name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
 
 NAME = "bibtex"
+LABEL = "BibTeX"  # in the format menus of the library page and the popup
 MEDIA_TYPE = "application/x-bibtex; charset=utf-8"
 EXTENSION = "bib"
 

@@ -18,6 +18,7 @@ from .citekeys import citation_keys
 from ..names import split_name
 
 NAME = "csljson"
+LABEL = "CSL-JSON"  # in the format menus of the library page and the popup
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"
 EXTENSION = "json"
 

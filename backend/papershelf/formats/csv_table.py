@@ -12,6 +12,7 @@ from .base import main_url
 from .citekeys import citation_keys
 
 NAME = "csv"
+LABEL = "CSV"  # in the format menus of the library page and the popup
 MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
 EXTENSION = "csv"
 

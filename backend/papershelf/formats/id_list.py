@@ -14,6 +14,7 @@ from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult
 
 NAME = "ids"
+LABEL = "arXiv ids / URLs"  # in the format menus of the library page and the popup
 
 _DOI_LINE = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 

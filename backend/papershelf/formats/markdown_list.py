@@ -14,6 +14,7 @@ from ..papers import Paper, now_iso
 from .base import main_url
 
 NAME = "markdown"
+LABEL = "Markdown"  # in the format menus of the library page and the popup
 MEDIA_TYPE = "text/markdown; charset=utf-8"
 EXTENSION = "md"
 

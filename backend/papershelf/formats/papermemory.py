@@ -21,6 +21,7 @@ from ..parsing.common import flip_name
 from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json, venue_or_blank
 
 NAME = "papermemory"
+LABEL = "PaperMemory JSON"  # in the format menus of the library page and the popup
 
 _PAPER_KEYS = {"title", "author", "pdfLink", "addDate", "lastOpenDate", "count", "bibtex", "codeLink"}
 

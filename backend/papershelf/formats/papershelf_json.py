@@ -14,6 +14,7 @@ from ..papers import URL_KINDS, Paper, Source, now_iso
 from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json
 
 NAME = "json"
+LABEL = "JSON (backup)"  # in the format menus of the library page and the popup
 MEDIA_TYPE = "application/json; charset=utf-8"
 EXTENSION = "json"
 FORMAT_NAME = "papershelf"

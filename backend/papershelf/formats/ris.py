@@ -16,6 +16,7 @@ from .citekeys import citation_keys
 from ..names import is_one_unit, split_name
 
 NAME = "ris"
+LABEL = "RIS"  # in the format menus of the library page and the popup
 MEDIA_TYPE = "application/x-research-info-systems; charset=utf-8"
 EXTENSION = "ris"
 

@@ -12,6 +12,7 @@ from ..parsing import PageParts, parse as parse_page
 from .base import FormatError, ImportResult, dedupe
 
 NAME = "text"
+LABEL = "plain-text listing"  # in the format menus of the library page and the popup
 
 
 def sniff(text: str) -> bool:

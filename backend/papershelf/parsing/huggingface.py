@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from datetime import date, timedelta
 
-from ..papers import Paper, Source, clean_text, normalize_arxiv_id
+from ..papers import HF_HOSTS, HF_PAPER_PATH_RE, Paper, Source, arxiv_id_from_url, clean_text, normalize_arxiv_id
 from .base import PageParts, ParsedPaper, ParseResult, Skipped
 from bs4.element import Tag
 
@@ -50,8 +50,6 @@ NAME = "huggingface"
 SITE = "huggingface"
 HF = "https://huggingface.co"
 
-# /papers/<arXiv id> (HF papers are arXiv ids); navigation such as /papers/date/… never matches.
-_PAPER_LINK_RE = re.compile(r"(?:^|huggingface\.co|hf\.co)/papers/(\d{4}\.\d{4,5})(?:v\d+)?/?(?:[?#].*)?$")
 # (?<![\d,]): a count starts where a run of digits starts; from every digit of a 25,000-digit
 # card the run was read again to its end (5.5 s, the server stalled).
 _AUTHORS_RE = re.compile(r"(?<![\d,])(\d[\d,]*+)\s+authors?\b", re.I)
@@ -65,14 +63,14 @@ def _is_hf(url: str) -> bool:
 
 
 def is_paper_page_url(url: str) -> bool:
-    return _is_hf(url) and bool(re.fullmatch(r"/papers/\d{4}\.\d{4,5}(?:v\d+)?/?", path_of(url)))
+    return _is_hf(url) and bool(HF_PAPER_PATH_RE.fullmatch(path_of(url)))
 
 
 def paper_id_of_link(href) -> str | None:
-    if not isinstance(href, str):
+    """The arXiv id of a link to an HF paper page (/papers/<id>, relative or absolute), or None."""
+    if not isinstance(href, str) or "/papers/" not in href:
         return None
-    m = _PAPER_LINK_RE.search(href.strip())
-    return m.group(1) if m else None
+    return arxiv_id_from_url(href.strip(), base=HF + "/", hosts=HF_HOSTS)
 
 
 # --- detection ---------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The library page, served at ``/`` by the backend.
 
 Only the shell is rendered here (Jinja, autoescaped); every paper, tag and count reaches the
-page through ``fetch('/api/…')`` in ``static/library.js``, which builds the DOM with
-``textContent`` and ``createElement`` so that nothing scraped from a web page can run.
+page through ``fetch('/api/…')`` in ``static/library.js`` and the ES modules it imports (its
+comment lists them), which build the DOM with ``textContent`` and ``createElement`` so that
+nothing scraped from a web page can run.
 
 The page response carries a strict Content-Security-Policy as a second line of defence: even if
 a value slipped into the DOM as markup, no inline script or event handler would execute, and
@@ -11,9 +12,12 @@ the page can talk to nothing but its own origin.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, render_template
 
 from .. import __version__
+from ..formats import catalogue
 
 bp = Blueprint(
     "web",
@@ -24,6 +28,10 @@ bp = Blueprint(
     # app static folder), so that the more specific rule wins whatever the registration order.
     static_url_path="/static/library",
 )
+
+# The modules library.js imports, announced in the page so the browser fetches them all at once.
+# Every static module but the entry and charts.js (loaded only after the list is drawn).
+PRELOAD = sorted(p.name for p in (Path(__file__).parent / "static").glob("*.js") if p.name not in {"library.js", "charts.js"})
 
 # The name the page sends in X-PaperShelf-Client; the API guard requires the header.
 CLIENT_NAME = "library-page"
@@ -51,6 +59,8 @@ def library() -> Response:
         "library.html",
         version=__version__,
         client=f"{CLIENT_NAME}/{__version__}",
+        preload=PRELOAD,
+        formats=catalogue(),
     )
     resp = Response(html, mimetype="text/html")
     resp.headers["Content-Security-Policy"] = _CSP

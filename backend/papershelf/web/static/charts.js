@@ -125,7 +125,8 @@ export function drawTags(container, tags, onPick, limit = 8) {
   const rowH = 14, W = 360, labelW = 120;
   const H = top.length * rowH + 4;
   const max = Math.max(1, ...top.map((t) => Number(t.count) || 0));
-  const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", class: "tags-chart", width: "100%" });
+  // A group, not an image: its rows are buttons (an image must have no focusable parts).
+  const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "group", "aria-label": "Most used tags", class: "tags-chart", width: "100%" });
   svg.appendChild(el("title", {}, "Most used tags"));
   top.forEach((t, i) => {
     const y = 2 + i * rowH;

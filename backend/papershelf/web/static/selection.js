@@ -1,0 +1,71 @@
+// The selection bar: select a page, clear, and the batch changes (tags, read, saved) applied to
+// every selected paper in one POST /api/papers/batch. Export of the selection is in transfer.js.
+
+import { api, query } from "./api.js";
+import { $ } from "./dom.js";
+import { listParams, load, setFilter, updateSelection } from "./list.js";
+import { selected, shown } from "./state.js";
+import { refreshStats } from "./stats.js";
+import { showError, toast } from "./toasts.js";
+import { plural, splitTags } from "./words.js";
+
+async function batch(changes, done) {
+  const keys = [...selected];
+  if (!keys.length) return;
+  try {
+    const res = await api("POST", "/api/papers/batch", { json: { keys, ...changes } });
+    const n = res && res.updated ? res.updated.length : keys.length;
+    toast(`${done} ${plural(n, "paper")}.`);
+  } catch (err) {
+    showError(err);
+  }
+  load();
+  refreshStats();
+}
+
+function selectionTags() {
+  const tags = splitTags($("#sel-tag").value);
+  if (!tags.length) {
+    toast("Type a tag first.", { error: true });
+    $("#sel-tag").focus();
+  }
+  return tags;
+}
+
+export function wireSelection() {
+  $("#select-page").addEventListener("change", () => {
+    const on = $("#select-page").checked;
+    for (const p of shown) on ? selected.add(p.key) : selected.delete(p.key);
+    for (const box of document.querySelectorAll("#papers .select")) box.checked = on;
+    updateSelection();
+  });
+  // Every paper the filters match, on every page: the server names them (one request, keys only).
+  $("#sel-all-matching").addEventListener("click", async () => {
+    try {
+      const { keys } = await api("GET", `/api/papers/keys${query({ ...listParams(), limit: "", offset: "" })}`);
+      for (const key of keys) selected.add(key);
+      updateSelection();
+      toast(`Selected all ${plural(keys.length, "matching paper")}.`);
+    } catch (err) {
+      showError(err);
+    }
+  });
+  $("#empty-other-tab").addEventListener("click", () => setFilter({ saved: "all", sort: "seen" }));
+  $("#sel-clear").addEventListener("click", () => {
+    selected.clear();
+    for (const box of document.querySelectorAll("#papers .select")) box.checked = false;
+    updateSelection();
+  });
+  $("#sel-add-tag").addEventListener("click", () => {
+    const tags = selectionTags();
+    if (tags.length) batch({ add_tags: tags }, `Tagged “${tags.join(", ")}” on`);
+  });
+  $("#sel-remove-tag").addEventListener("click", () => {
+    const tags = selectionTags();
+    if (tags.length) batch({ remove_tags: tags }, `Removed “${tags.join(", ")}” from`);
+  });
+  $("#sel-read").addEventListener("click", () => batch({ read: true }, "Marked read:"));
+  $("#sel-unread").addEventListener("click", () => batch({ read: false }, "Marked unread:"));
+  $("#sel-unsave").addEventListener("click", () => batch({ saved: false }, "Unsaved"));
+  $("#sel-save").addEventListener("click", () => batch({ saved: true }, "Saved"));
+}

@@ -1,0 +1,91 @@
+/* The messages the content scripts, the popup and the options page send the worker, and what
+ * each one does. Writes go through the offline queue; reads (status look-ups, the popup's state,
+ * the formats, export) go straight to the backend and are never queued. */
+
+import { ext } from "./ext.js";
+import { backendBase, callBackend, exportLibrary } from "./backend.js";
+import { flushNow, kick, loadQueue, operation, submit } from "./queue.js";
+import { relayToActiveTab } from "./tabs.js";
+import { setLinkMarks } from "./menus.js";
+
+function pageBody(message) {
+  const body = { url: String(message.url || ""), cards: Array.isArray(message.cards) ? message.cards : [] };
+  body.page = message.page && typeof message.page === "object" ? message.page : {};
+  return body;
+}
+
+function keysOf(message) {
+  return Array.isArray(message.keys) ? message.keys.filter((k) => typeof k === "string" && k) : [];
+}
+
+/** What the popup shows: backend online or not, its counts, and the queue's length. */
+async function popupState() {
+  const queue = await loadQueue();
+  const base = await backendBase();
+  let health = null;
+  let error = "";
+  try {
+    health = await callBackend("GET", "/api/health");
+  } catch (err) {
+    error = err.message;
+  }
+  if (health && queue.length) kick();
+  return {
+    online: Boolean(health),
+    error,
+    base,
+    version: health ? health.version : null,
+    papers: health ? health.papers : null,
+    saved: health ? health.saved : null,
+    queue: queue.length,
+  };
+}
+
+/** The answer to one message (every message is answered, unknown ones with an error). */
+export async function handle(message, sender) {
+  switch (message && message.type) {
+    case "capture":
+      return submit(operation("capture", "/api/capture", pageBody(message), sender, message.ids));
+    case "save":
+      return submit(operation("save", "/api/save", { keys: keysOf(message) }, sender));
+    case "unsave":
+      return submit(operation("unsave", "/api/unsave", { keys: keysOf(message) }, sender));
+    case "save-cards":
+      return submit(operation("save-cards", "/api/save", pageBody(message), sender, message.ids));
+    case "status-keys": {
+      // Read-only look-up (quick badges before a capture, link marks): never queued.
+      try {
+        return await callBackend("POST", "/api/status", { keys: keysOf(message) });
+      } catch (err) {
+        return { error: err.message, status: {} };
+      }
+    }
+    case "popup-state":
+      return popupState();
+    case "flush-now":
+      return flushNow();
+    case "save-all-active":
+      return relayToActiveTab({ type: "save-all" }, sender.tab && sender.tab.id);
+    case "page-info-active":
+      return relayToActiveTab({ type: "page-info" }, sender.tab && sender.tab.id);
+    case "formats": // the export and import formats the backend knows (popup's export menu)
+      try {
+        return await callBackend("GET", "/api/formats");
+      } catch (err) {
+        return { error: err.message };
+      }
+    case "export":
+      try {
+        return await exportLibrary(message.format, message.saved);
+      } catch (err) {
+        return { error: err.message };
+      }
+    case "open-library":
+      await ext.tabs.create({ url: `${await backendBase()}/` });
+      return { ok: true };
+    case "set-link-marks":
+      return setLinkMarks(Boolean(message.enabled));
+    default:
+      return { error: `unknown message ${JSON.stringify(message && message.type)}` };
+  }
+}

@@ -1,0 +1,195 @@
+/* The offline queue: every write to the backend (capture, save, unsave, save-cards) goes through
+ * here, in the order it was made.
+ *
+ * An operation the backend cannot take now (Offline: no answer; Unavailable: a 5xx that can
+ * pass) goes into a queue in storage.local, behind any earlier ones, is retried with back-off (a
+ * timer while the worker is awake, an alarm when it sleeps), counted on the toolbar badge, and
+ * sent in order when the backend answers again. An operation it refuses (Refused, 4xx) is
+ * dropped from the queue and the tab that made it is told, so it cannot hold up the rest.
+ *
+ * One lock serialises every backend write (direct or from the queue), so operations reach the
+ * backend in the order they were made, and one flush never races another over the same item.
+ *
+ * Delivery is at least once: an operation leaves the queue only after the backend answered it,
+ * so a request whose answer was lost (a dropped connection, a timeout, a worker stopped between
+ * sending and dequeuing) is sent again. Saves, unsaves and save-cards are idempotent. A capture
+ * counts a view, so it carries `capture_id` (the operation's id, the same on every send, direct or
+ * from the queue): the library records the ids it has taken, across restarts of the backend, and
+ * records a repeated one without counting a second view. */
+
+import { ext } from "./ext.js";
+import { callBackend, Offline, Unavailable } from "./backend.js";
+import { broadcastStatus, tellTab } from "./tabs.js";
+
+const QUEUE_KEY = "queue";
+const ATTEMPTS_KEY = "queueAttempts";
+export const FLUSH_ALARM = "papershelf-flush";
+const MAX_BACKOFF_MS = 5 * 60 * 1000;
+
+let lock = Promise.resolve();
+function locked(fn) {
+  const run = lock.then(fn, fn);
+  lock = run.catch(() => {});
+  return run;
+}
+
+let retryTimer = null;
+let nextAttemptAt = 0;
+
+export async function loadQueue() {
+  const stored = await ext.storage.local.get({ [QUEUE_KEY]: [] });
+  return Array.isArray(stored[QUEUE_KEY]) ? stored[QUEUE_KEY] : [];
+}
+
+async function storeQueue(queue) {
+  await ext.storage.local.set({ [QUEUE_KEY]: queue });
+  await showQueueLength(queue.length);
+}
+
+/** The number of waiting operations on the toolbar icon (nothing when the queue is empty). */
+export async function showQueueLength(n) {
+  try {
+    await ext.action.setBadgeText({ text: n ? String(n) : "" });
+    await ext.action.setBadgeBackgroundColor({ color: "#d39a1c" });
+    await ext.action.setTitle({ title: n ? `PaperShelf: ${n} waiting for the backend` : "PaperShelf" });
+  } catch (_) { /* the action API can be missing while the browser shuts down */ }
+}
+
+function newOpId() {
+  if (globalThis.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** A write to the backend: POST `body` to `path`. `sender` is the content script's (its tab is
+ * told of a queued capture's result); `ids` are the paper ids on the tab's badges. */
+export function operation(kind, path, body, sender, ids) {
+  return { id: newOpId(), kind, path, body, tabId: sender && sender.tab ? sender.tab.id : undefined, ids: ids || [], createdAt: Date.now() };
+}
+
+/** The request body of an operation; a capture is named by its operation's id (also for queue
+ * items stored before captures carried one). */
+function bodyOf(op) {
+  return op.kind === "capture" ? { ...op.body, capture_id: op.id } : op.body;
+}
+
+/** What a tab is told when its operation was queued; `reason` when the backend answered but
+ * could not take it (the badge shows it). */
+function queuedAnswer(op, err) {
+  const answer = { queued: true, captureId: op.id };
+  if (err instanceof Unavailable) answer.reason = err.reason;
+  return answer;
+}
+
+async function scheduleRetry() {
+  const stored = await ext.storage.local.get({ [ATTEMPTS_KEY]: 0 });
+  const attempts = stored[ATTEMPTS_KEY] + 1;
+  await ext.storage.local.set({ [ATTEMPTS_KEY]: attempts });
+  const delay = Math.min(1000 * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+  nextAttemptAt = Date.now() + delay;
+  clearTimeout(retryTimer);
+  // The timer covers short waits while the worker is awake; the alarm wakes a sleeping worker
+  // (browsers round alarms up to about 30 s, so it is only the backstop).
+  retryTimer = setTimeout(() => flush(), delay);
+  ext.alarms.create(FLUSH_ALARM, { delayInMinutes: Math.max(delay / 60000, 0.5) });
+}
+
+async function clearRetry() {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  nextAttemptAt = 0;
+  await ext.storage.local.set({ [ATTEMPTS_KEY]: 0 });
+  await ext.alarms.clear(FLUSH_ALARM);
+}
+
+/** Flush soon, unless we are in the middle of a back-off wait. */
+export function kick() {
+  if (Date.now() >= nextAttemptAt) setTimeout(() => flush(), 0);
+}
+
+/** Send one operation now, or queue it behind earlier ones; answers the content script. */
+export function submit(op) {
+  return locked(async () => {
+    const queue = await loadQueue();
+    if (queue.length) {
+      queue.push(op);
+      await storeQueue(queue);
+      kick();
+      return queuedAnswer(op);
+    }
+    try {
+      const data = await callBackend("POST", op.path, bodyOf(op));
+      return await finish(op, data, true);
+    } catch (err) {
+      if (err instanceof Offline) {
+        // Not taken, or taken with the answer lost: queued as it is (same id), sent again later.
+        queue.push(op);
+        await storeQueue(queue);
+        await scheduleRetry();
+        return queuedAnswer(op, err);
+      }
+      return { error: err.message };
+    }
+  });
+}
+
+/** Send the queue in order; stop at the first item the backend cannot take yet. */
+export function flush() {
+  return locked(async () => {
+    let queue = await loadQueue();
+    while (queue.length) {
+      const op = queue[0];
+      let data;
+      try {
+        data = await callBackend("POST", op.path, bodyOf(op));
+      } catch (err) {
+        if (err instanceof Offline) { // unreachable, or a 5xx: keep it first in line, retry later
+          await scheduleRetry();
+          return { sent: false, queue: queue.length };
+        }
+        // Refused for good (4xx, e.g. a card the backend rejects): drop it so the rest can go, and
+        // tell the tab that made it.
+        queue = queue.slice(1);
+        await storeQueue(queue);
+        await notifyFailure(op, err.message);
+        continue;
+      }
+      queue = queue.slice(1);
+      // Dequeued before anything else can fail. The worker can still be stopped between the
+      // backend's answer and this write: the next flush sends it again, and a capture's id keeps
+      // that from counting twice.
+      await storeQueue(queue);
+      try {
+        await finish(op, data, false);
+      } catch (err) {
+        console.warn("PaperShelf: could not deliver a flushed result", err);
+      }
+    }
+    await clearRetry();
+    return { sent: true, queue: 0 };
+  });
+}
+
+/** Flush now, even in the middle of a back-off wait (the popup's "retry", the alarm). */
+export function flushNow() {
+  nextAttemptAt = 0;
+  return flush();
+}
+
+async function notifyFailure(op, message) {
+  if (op.kind === "capture" && op.tabId !== undefined) {
+    await tellTab(op.tabId, { type: "capture-result", captureId: op.id, ids: op.ids, error: message });
+  }
+}
+
+/** What happens after the backend took an operation; the answer goes to the content script. */
+async function finish(op, data, direct) {
+  if (op.kind === "capture") {
+    if (!direct && op.tabId !== undefined) {
+      await tellTab(op.tabId, { type: "capture-result", captureId: op.id, ids: op.ids, result: data });
+    }
+    return { result: data };
+  }
+  const keys = (op.kind === "unsave" ? data.unsaved : data.saved) || [];
+  const status = await broadcastStatus(keys, data.status);
+  return { saved: data.saved, unsaved: data.unsaved, status };
+}

@@ -1,0 +1,117 @@
+"""The library page for a daily user with a big library (issue #12's library points), in Chromium:
+select everything a search matches across pages, a compact density that shows a screenful of
+papers, and an empty result that says where the matches are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def api_papers(server, query: str) -> dict:
+    status, body = server.api("GET", f"/api/papers?{query}")
+    assert status == 200, body
+    return body
+
+
+def test_select_all_matching_reaches_every_page_and_a_batch_tags_them_all(shelf, make_paper, open_library, page):
+    papers = [make_paper(i, title=f"Diffusion study {i:03d}") for i in range(1, 61)]
+    papers += [make_paper(100 + i, title=f"Unrelated work {i}") for i in range(1, 6)]
+    server = shelf(papers)
+    open_library(server, "?limit=25")
+    page.locator("#q").press_sequentially("diffusion")
+    expect(page.locator("#summary")).to_contain_text("1–25 of 60 saved papers matching")
+    offer = page.locator("#sel-all-matching")
+    expect(offer).to_be_hidden()
+
+    page.locator("#select-page").check()
+    expect(page.locator("#selection-count")).to_have_text("25 selected")
+    expect(offer).to_have_text("Select all 60 matching")
+    offer.click()
+    expect(page.locator("#selection-count")).to_have_text("60 selected")
+    expect(offer).to_be_hidden()
+
+    page.locator("#sel-tag").fill("diffusion")
+    page.locator("#sel-add-tag").click()
+    expect(page.locator(".toast").last).to_contain_text("60 papers")
+    tagged = api_papers(server, "tag=diffusion&limit=1000")
+    assert tagged["total"] == 60
+    assert all(p["title"].startswith("Diffusion study") for p in tagged["papers"])
+
+
+def test_the_keys_route_answers_every_match_in_list_order(shelf, make_paper):
+    server = shelf([make_paper(i, title=f"Paper {i:02d}") for i in range(1, 31)])
+    status, body = server.api("GET", "/api/papers/keys?q=paper&sort=title&order=desc")
+    assert status == 200
+    titles = {p["key"]: p["title"] for p in api_papers(server, "limit=1000")["papers"]}
+    assert body["total"] == 30 and [titles[k] for k in body["keys"]] == [f"Paper {i:02d}" for i in range(30, 0, -1)]
+    status, body = server.api("GET", "/api/papers/keys?sort=nonsense")
+    assert status == 400 and "unknown sort" in body["error"]["message"]
+
+
+def test_compact_density_shows_a_screenful_and_is_remembered(shelf, make_paper, open_library, page):
+    server = shelf([make_paper(i, title=f"A fairly long paper title about topic number {i} and its consequences",
+                               tags=["to-read", "vision"] if i % 3 == 0 else []) for i in range(1, 41)])
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_library(server)
+
+    def rows_on_screen() -> int:
+        return page.evaluate("""() => [...document.querySelectorAll('#papers > li.paper')]
+            .filter((li) => { const r = li.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })
+            .length""")
+
+    comfortable = rows_on_screen()
+    page.locator("#compact").check()
+    page.wait_for_function("document.body.classList.contains('compact')")
+    compact = rows_on_screen()
+    assert compact >= 12 and compact > 2 * comfortable, (comfortable, compact)
+    # One line per paper: the title is cut with an ellipsis rather than wrapped.
+    heights = page.evaluate("[...document.querySelectorAll('#papers > li.paper')].slice(0, 5).map((li) => li.getBoundingClientRect().height)")
+    assert max(heights) < 40, heights
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "library-compact.png"))  # the screen a person sees
+
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#compact").is_checked()
+    assert rows_on_screen() == compact
+
+
+def test_an_empty_saved_result_points_to_matches_among_the_papers_seen(shelf, make_paper, open_library, page):
+    server = shelf([
+        make_paper(1, title="Saved about robots"),
+        make_paper(2, title="Seen once about transformers", saved_at=None),
+        make_paper(3, title="Seen twice about transformers", saved_at=None),
+    ])
+    open_library(server)
+    page.locator("#q").press_sequentially("transformers")
+    expect(page.locator("#empty")).to_be_visible()
+    expect(page.locator("#empty-text")).to_have_text("No saved papers match, but 2 papers you have seen do.")
+    page.locator("#empty-other-tab").click()
+    expect(page.locator("#tab-all")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#papers .title-link")).to_have_count(2)
+    assert "saved=all" in page.url and "q=transformers" in page.url
+
+    # Nothing anywhere: no offer.
+    page.locator("#tab-saved").click()
+    page.locator("#q").fill("nothing-like-this")
+    expect(page.locator("#empty-text")).to_have_text("No papers match. Try fewer words or clear the filters.")
+    expect(page.locator("#empty-other-tab")).to_be_hidden()
+
+
+def test_the_library_page_has_no_serious_accessibility_failure(shelf, make_paper, open_library, page, hostile_paper):
+    from a11y import serious_violations
+
+    server = shelf([make_paper(i, title=f"Accessible paper {i}", tags=["to-read"] if i % 2 else [],
+                               note="a note" if i == 3 else "") for i in range(1, 8)] + [hostile_paper])
+    open_library(server)
+    page.wait_for_selector("#chart-weeks svg")
+    assert serious_violations(page) == []
+    page.locator("#compact").check()
+    page.locator("#select-page").check()
+    assert serious_violations(page) == []
+    page.emulate_media(color_scheme="dark")  # the page follows the system's dark theme
+    assert serious_violations(page) == []
