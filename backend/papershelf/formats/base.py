@@ -102,7 +102,8 @@ _BLOCK = r"(?:p|div|h[1-6]|ul|ol|blockquote|pre)"
 _HTML_NOTE = re.compile(rf"\s*<{_BLOCK}\b[^>]*>.*</{_BLOCK}>\s*\Z", re.IGNORECASE | re.DOTALL)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|pre)\s*>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<[^>]*>")
+# [^<>]: from each of many "<" the scan would run to the end of the note.
+_HTML_TAG = re.compile(r"<[^<>]*>")
 
 
 def note_text(value: str) -> str:
