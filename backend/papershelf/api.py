@@ -9,14 +9,15 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from . import __version__
-from .errors import BadRequest
+from .errors import BadRequest, NotFound
 from .formats import FormatError, catalogue, export_stream, import_text
 from .formats.encoding import decode as decode_file
 from .readable import readable
-from .papers import Paper, paper_from_stored, scrub
+from .papers import Paper, paper_from_stored, scrub, scrub_tree
 from .parsing import PageParts, parse
 from .query import PaperQuery
-from .store import Library, NotFound
+from .store import Library
+from .store import NotFound as NoSuchPaper
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -30,10 +31,15 @@ def library() -> Library:
 
 
 def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # 100,000 nested arrays: json gives up with RecursionError, not ValueError
+        raise BadRequest("the body is nested too deeply") from None
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
-    return body
+    # JSON may carry lone surrogates ("\ud800"), which no file, journal or answer can encode:
+    # replaced here, once, so that nothing downstream (echoes, the journal) meets one.
+    return scrub_tree(body)
 
 
 def keys_from(body: dict[str, Any]) -> list[str]:
@@ -147,7 +153,7 @@ def papers_batch():
 def paper_get(key: str):
     paper = library().get(key)
     if paper is None:
-        raise BadRequest(f"no paper with key {key!r}", "not_found", 404)
+        raise NotFound(f"no paper with key {key!r}")
     return jsonify(shown(paper.to_dict()))
 
 
@@ -165,8 +171,8 @@ def paper_patch(key: str):
         paper = library().update(
             key, tags=_tags(body["tags"]) if "tags" in body else None, note=note, read=_bool_or_none(body, "read")
         )
-    except NotFound:
-        raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
+    except NoSuchPaper:
+        raise NotFound(f"no paper with key {key!r}") from None
     return jsonify(shown(paper.to_dict()))
 
 
@@ -174,8 +180,8 @@ def paper_patch(key: str):
 def paper_delete(key: str):
     try:
         paper = library().delete(key)
-    except NotFound:
-        raise BadRequest(f"no paper with key {key!r}", "not_found", 404) from None
+    except NoSuchPaper:
+        raise NotFound(f"no paper with key {key!r}") from None
     return jsonify(shown(paper.to_dict()))
 
 

@@ -179,6 +179,9 @@ def cmd_serve(args) -> int:
                 address.unlink(missing_ok=True)
     finally:
         library.close()  # writes a snapshot: the next start-up replays nothing
+    if library.snapshot_error:
+        raise CliError(f"stopped, but the library snapshot could not be written ({library.snapshot_error}); "
+                       f"every change is kept in {library.journal_path.parent} and is read back at the next start")
     print("PaperShelf stopped; library saved.", flush=True)
     return 0
 

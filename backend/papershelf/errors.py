@@ -14,6 +14,14 @@ class BadRequest(Exception):
         self.message, self.code, self.status = message, code, status
 
 
+class NotFound(Exception):
+    """Raised by routes for a thing that is not there (a paper key); becomes a 404."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def api_error(status: int, code: str, message: str):
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
@@ -24,6 +32,10 @@ def install(app: Flask) -> None:
     @app.errorhandler(BadRequest)
     def _bad_request(exc: BadRequest):
         return api_error(exc.status, exc.code, exc.message)
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound):
+        return api_error(404, "not_found", exc.message)
 
     from .store import LibraryError
 

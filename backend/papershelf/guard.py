@@ -37,6 +37,15 @@ def host_name(host_header: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
+def host_port(host_header: str) -> str:
+    """The port a Host header names ('' when it names none: port 80 for http)."""
+    host = host_header.strip()
+    if host.startswith("["):
+        rest = host.split("]", 1)[1] if "]" in host else ""
+        return rest[1:] if rest.startswith(":") else ""
+    return host.rsplit(":", 1)[1] if host.count(":") == 1 else ""
+
+
 def is_extension_origin(origin: str) -> bool:
     return bool(EXTENSION_ORIGIN.match(origin))
 
@@ -53,6 +62,11 @@ def is_own_origin(origin: str) -> bool:
 def check_request():
     if host_name(request.host) not in LOOPBACK_HOSTS:
         return api_error(403, "bad_host", f"requests must be addressed to 127.0.0.1 or localhost, not {request.host!r}")
+    # The port too: a request addressed to another port was meant for another server (a
+    # proxy or port forward in front of us, or a rebinding page on a port it controls).
+    listening = str(request.environ.get("SERVER_PORT", ""))
+    if (host_port(request.host) or "80") != listening:
+        return api_error(403, "bad_host", f"requests must be addressed to port {listening}, not {request.host!r}")
     origin = request.headers.get("Origin")
     if origin is not None and not is_extension_origin(origin) and not is_own_origin(origin):
         return api_error(403, "bad_origin", f"requests from the web origin {origin!r} are not allowed")

@@ -11,6 +11,7 @@ read) is never touched by a merge of captured metadata.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -147,6 +148,22 @@ def scrub(text: str) -> str:
         return text
     except UnicodeEncodeError:
         return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def scrub_tree(value: Any) -> Any:
+    """``value`` (decoded JSON) with every lone surrogate in its strings and keys replaced."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value  # the common case: one C-speed pass, nothing to replace
+    except UnicodeEncodeError:
+        pass
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [scrub_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub(str(k)): scrub_tree(v) for k, v in value.items()}
+    return value
 
 
 def paper_key(arxiv_id: str | None = None, doi: str | None = None, title: str | None = None) -> str | None:
@@ -292,6 +309,7 @@ class Paper:
     updated_at: str = ""
 
     def __post_init__(self) -> None:
+        _cap_fields(self)
         self.title = clean_text(self.title)
         self.arxiv_id = normalize_arxiv_id(self.arxiv_id) or None
         self.doi = normalize_doi(self.doi)
@@ -347,6 +365,27 @@ class Paper:
             for s in values.get("sources") or []
         ]
         return cls(**values)
+
+
+# Longest value kept per field (characters): far beyond any real paper, short enough that every
+# regex and exporter that later reads a field works on a bounded value.
+FIELD_LIMITS = {"title": 2_000, "abstract": 100_000, "venue": 2_000, "comments": 5_000, "journal_ref": 2_000,
+                "published": 100, "organization": 500, "note": 100_000}
+LIST_LIMITS = {"authors": (5_000, 500), "categories": (100, 100), "keywords": (500, 200), "tags": (500, 200)}
+URL_LIMIT = 8_192
+
+
+def _cap_fields(p: "Paper") -> None:
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(p, name)
+        if isinstance(value, str) and len(value) > limit:
+            setattr(p, name, value[:limit])
+    for name, (count, limit) in LIST_LIMITS.items():
+        values = getattr(p, name)
+        if isinstance(values, list) and (len(values) > count or any(isinstance(v, str) and len(v) > limit for v in values)):
+            setattr(p, name, [v[:limit] if isinstance(v, str) else v for v in values[:count]])
+    if isinstance(p.urls, dict):
+        p.urls = {k: v for k, v in p.urls.items() if not isinstance(v, str) or len(v) <= URL_LIMIT}
 
 
 _PAPER_FIELDS = tuple(f.name for f in dataclasses.fields(Paper))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..papers import Paper, same_work, twin_key
+from ..papers import Paper, same_work, scrub_tree, twin_key
 
 
 class FormatError(ValueError):
@@ -39,11 +39,17 @@ class ImportResult:
 def load_json(text: str) -> Any:
     """Decoded JSON, or raises FormatError naming the line and column of the problem."""
     try:
-        return _cached_json(text)
+        data = _cached_json(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise FormatError("not valid JSON: nested too deeply") from None
+    # "\ud800" escapes decode to lone surrogates, which no journal line can hold: replaced
+    # (only when the text has such an escape, so a large backup is not walked for nothing).
+    return scrub_tree(data) if _SURROGATE_ESCAPE.search(text) else data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @lru_cache(maxsize=2)
@@ -120,7 +126,8 @@ _BLOCK = r"(?:p|div|h[1-6]|ul|ol|blockquote|pre)"
 _HTML_NOTE = re.compile(rf"\s*<{_BLOCK}\b[^>]*>.*</{_BLOCK}>\s*\Z", re.IGNORECASE | re.DOTALL)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|pre)\s*>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<[^>]*>")
+# [^<>]: from each of many "<" the scan would run to the end of the note.
+_HTML_TAG = re.compile(r"<[^<>]*>")
 
 
 def note_text(value: str) -> str:
@@ -131,7 +138,12 @@ def note_text(value: str) -> str:
         return value.strip()
     text = _HTML_BLOCK_END.sub("\n\n", _HTML_BREAK.sub("\n", value))
     text = html.unescape(_HTML_TAG.sub("", text))
-    return re.sub(r"\n\s*\n(?:\s*\n)*", "\n\n", text).strip()
+    # Each repetition must end at a newline, so the run is read once (\n\s*\n(?:\s*\n)* was
+    # exponential on a run of newlines that failed to match).
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 
 
 def venue_or_blank(venue: str) -> str:

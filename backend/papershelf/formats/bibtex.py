@@ -75,13 +75,13 @@ def _entry(p: Paper, citekey: str) -> str:
     if year:
         parts.append(_field("year", year))
     if len(p.published or "") > 4:
-        parts.append(_field("date", p.published))
+        parts.append(_field("date", text_to_tex(p.published)))
     if kind == "inproceedings":
         parts.append(_field("booktitle", text_to_tex(real_venue(p))))
     elif kind == "article":
         parts.append(_field("journal", text_to_tex(real_venue(p) or p.journal_ref)))
     if p.arxiv_id:
-        parts.append(_field("eprint", p.arxiv_id))
+        parts.append(_field("eprint", text_to_tex(p.arxiv_id)))
         parts.append(_field("archivePrefix", "arXiv"))
         if p.categories:
             parts.append(_field("primaryClass", text_to_tex(p.categories[0])))
@@ -113,7 +113,8 @@ def export(papers: list[Paper]) -> str:
 
 # --- import ----------------------------------------------------------------------------------
 
-_ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.MULTILINE)
+# Blanks before '@' on its own line only: "^\s*" would rescan a run of blank lines from each one.
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]++)[ \t\r\n]*[{(]", re.MULTILINE)
 _SKIP_TYPES = {"comment", "string", "preamble"}
 
 
@@ -124,7 +125,10 @@ def sniff(text: str) -> bool:
 def parse(text: str) -> ImportResult:
     if not sniff(text) and not _ENTRY_START.search(text):
         raise FormatError("no BibTeX entries found (an entry starts with @article{, @misc{, ...)")
-    entries, problems = bibtex_reader.read(text)
+    try:
+        entries, problems = bibtex_reader.read(text)
+    except bibtex_reader.ExpansionError as exc:
+        raise FormatError(f"the BibTeX file cannot be read: {exc}") from None
     if not entries:
         if problems:
             first = problems[0]

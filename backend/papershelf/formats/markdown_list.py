@@ -49,6 +49,12 @@ def safe_url(url: str) -> str:
 _URL_SAFE = re.compile(r"[A-Za-z0-9:/?#@!$&'*+,;=%~\-._]*")
 
 
+def _code(text: str) -> str:
+    """A code span that cannot end early: no backticks, and no line breaks (a blank line
+    would end the paragraph, and the span with it, leaving the rest as raw Markdown/HTML)."""
+    return "`" + " ".join(text.replace("`", "").split()) + "`"
+
+
 def _link(label: str, url: str) -> str:
     url = safe_url(url)
     return f"[{label}]({url})" if url else ""
@@ -81,7 +87,7 @@ def _item(p: Paper) -> str:
     if links:
         out.append("  " + " · ".join(links))
     if p.tags:
-        out.append("  Tags: " + ", ".join(f"`{t.replace('`', '')}`" for t in p.tags))
+        out.append("  Tags: " + ", ".join(_code(t) for t in p.tags))
     if p.note:
         out.append("  > " + "\n  > ".join(md_escape(line) for line in p.note.splitlines() if line.strip()))
     return "\n".join(out)

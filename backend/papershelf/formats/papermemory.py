@@ -114,7 +114,7 @@ def to_paper(pid: str, raw: dict) -> Paper:
         raise ValueError("no title, arXiv id or DOI")
     author = _s(raw.get("author"))
     # PaperMemory keeps names as the page gave them, some as "Last, First": ours are "First Last".
-    authors = [flip_name(a) for a in re.split(r"\s+and\s+", author) if a.strip()] if author else []
+    authors = [flip_name(a) for a in re.split(r"(?<!\s)\s+and\s+", author) if a.strip()] if author else []
     year = _s(str(raw.get("year"))) if isinstance(raw.get("year"), (str, int)) else ""
     urls = {}
     if pdf.startswith(("http://", "https://")):

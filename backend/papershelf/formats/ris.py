@@ -27,7 +27,10 @@ _TYPES = {"misc": "UNPB", "inproceedings": "CPAPER", "article": "JOUR"}
 
 
 def _line(tag: str, value: str) -> str:
-    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Split the way readers do (ours uses str.splitlines: U+2028, U+0085, form feeds and the
+    # other separators end a line too), so no separator inside a value is left to start a
+    # line that reads as a new tag; each becomes a line break of the value.
+    lines = str(value).splitlines() or [""]
     # A continuation line that looks like a tag would start a new field when read back.
     # A continuation line that looks like a tag (after any leading spaces) gets one more space,
     # which the reader takes off again.

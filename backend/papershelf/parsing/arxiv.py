@@ -205,7 +205,7 @@ _FAST_TAG_RE = re.compile(
     r"""<(/?)([a-z][a-z0-9]*)((?:[ \t\n\r]+[a-z_:][-a-z0-9_:.]*(?:[ \t\n\r]*=[ \t\n\r]*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>`]+))?)*)[ \t\n\r]*>"""
 )
 _FAST_ATTR_RE = re.compile(
-    r"""[ \t\n\r]+([a-z_:][-a-z0-9_:.]*)(?:[ \t\n\r]*=[ \t\n\r]*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'=<>`]+)))?"""
+    r"""(?<![ \t\n\r])[ \t\n\r]+([a-z_:][-a-z0-9_:.]*)(?:[ \t\n\r]*=[ \t\n\r]*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'=<>`]+)))?"""
 )
 # Characters lxml drops or rewrites, and any '&' that is not one of the entities decoded alike by
 # lxml and html.unescape (or a plain '&' before a non-name character).  Comments, doctypes and
@@ -448,7 +448,7 @@ def read_search_card(html, url: str) -> Paper:
         if abstract_el is not None:
             for a in abstract_el.find_all("a"):
                 a.decompose()
-    abstract = re.sub(r"\s*(?:△\s*Less|▽\s*More)\s*$", "", text_of(abstract_el))
+    abstract = re.sub(r"(?<!\s)\s*(?:△\s*Less|▽\s*More)\s*$", "", text_of(abstract_el))  # (?<!\s): linear
     abstract = re.sub(r"^\s*Abstract:\s*", "", abstract)
     date_text = text_of(li.select_one("p.is-size-7"))
     m = re.search(r"v1\s+submitted\s+([^;]+)", date_text, re.I) or re.search(r"Submitted\s+([^;]+)", date_text, re.I)

@@ -9,10 +9,15 @@ with a reason, and they never return a paper without a title.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..papers import Paper, scrub
+
+
+MAX_URL = 8_192
+MAX_META = 20_000  # characters of a <meta> name or content (a description is a few hundred)
 
 
 @dataclass
@@ -49,9 +54,12 @@ class PageParts:
         if text is not None and not isinstance(text, str):
             raise ValueError("'text' must be a string")
         props = page.get("props")
+        if len(url) > MAX_URL:
+            raise ValueError(f"'url' is longer than {MAX_URL} characters")
+        # Meta values are capped before any parser matches them (og:title of 30,000 spaces).
         return cls(url=scrub(url), cards=[scrub(c) for c in cards],
                    props=scrub(props) if isinstance(props, str) else props,
-                   meta=[(scrub(k), scrub(v)) for k, v in _meta_pairs(page.get("meta"))],
+                   meta=[(scrub(k[:MAX_META]), scrub(v[:MAX_META])) for k, v in _meta_pairs(page.get("meta"))],
                    text=scrub(text) if text is not None else None)
 
     def props_json(self) -> Any:
@@ -59,13 +67,19 @@ class PageParts:
         if self.props is None or isinstance(self.props, (dict, list)):
             return self.props
         try:
-            return json.loads(self.props)
-        except (TypeError, ValueError):
+            # Numbers beyond a float (1e400) and NaN/Infinity read as None: no parser meets inf.
+            return json.loads(self.props, parse_float=_finite, parse_constant=lambda _: None)
+        except (TypeError, ValueError, RecursionError):
             return None
 
     def meta_values(self, name: str) -> list[str]:
         name = name.lower()
         return [v for k, v in self.meta if k.lower() == name]
+
+
+def _finite(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def _meta_pairs(meta: Any) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ parsers must survive pages whose markup drifted from what we expected.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from datetime import date
@@ -96,7 +97,8 @@ def parse_count(value) -> int | None:
     if isinstance(value, int):
         return value if value >= 0 else None
     if isinstance(value, float):
-        return int(value) if value >= 0 else None
+        # 1e400 in a page's JSON is inf: int(inf) raised, and the page lost every paper.
+        return int(value) if math.isfinite(value) and value >= 0 else None
     m = _INT_RE.search(str(value))
     if not m:
         return None
@@ -106,7 +108,7 @@ def parse_count(value) -> int | None:
         if suffix:
             return int(float(digits.replace(",", "")) * (1000 if suffix in "kK" else 1_000_000))
         return int(digits.replace(",", "").replace(".", ""))
-    except ValueError:
+    except (ValueError, OverflowError):  # "999...9k" with 400 nines is inf as a float
         return None
 
 

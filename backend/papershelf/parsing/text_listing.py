@@ -74,7 +74,7 @@ def detect(page: PageParts) -> bool:
 
 def _meta(line: str) -> dict | None:
     """The meta a line carries ({'authors': 5}, {'published': ..}, ...) or None if not meta."""
-    parts = [p.strip() for p in re.split(r"\s+·\s+|\s+•\s+", line) if p.strip()] or [line]
+    parts = [p.strip() for p in re.split(r"(?<!\s)\s+[·•]\s+", line) if p.strip()] or [line]
     found: dict = {}
     for part in parts:
         if _SEPARATOR_RE.match(part):

@@ -255,6 +255,15 @@ class DurableLog:
                 "library_id": library_id}
         tmp = self.snapshot_path.with_suffix(".json.tmp")
         items = list(table.items())
+        try:
+            self._write_snapshot_file(tmp, meta, items)
+            os.replace(tmp, self.snapshot_path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a half-written temporary file (disk full) goes
+            raise
+        fsync_dir(self.dir)
+
+    def _write_snapshot_file(self, tmp: Path, meta: dict, items: list) -> None:
         with open(tmp, "wb") as f:
             f.write(b'{"_meta":{"1":' + orjson.dumps(meta) + b'},"papers":{')
             unsynced = 0
@@ -273,8 +282,6 @@ class DurableLog:
             f.write(b"}}\n")
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, self.snapshot_path)
-        fsync_dir(self.dir)
 
     def drop_old_journal(self) -> None:
         os.unlink(self.old_journal_path)

@@ -56,6 +56,9 @@ class Library:
         self._closed = False
         self._compactor: threading.Thread | None = None
         self._compaction_failed = False
+        # Why the last snapshot could not be written (disk full), or None: every change is then
+        # still in the journal, and the CLI says so instead of "library saved."
+        self.snapshot_error: str | None = None
         self._table = PaperTable()
         self._views = Views(self._table)
         self._seq = 0
@@ -68,8 +71,9 @@ class Library:
                 self.dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise LibraryError(f"cannot create the data directory {self.dir}: {exc.strerror}") from exc
-            self._log.acquire_write_lock()
         try:
+            if not read_only:
+                self._log.acquire_write_lock()
             gc.collect()  # what is garbage now must not be frozen with the papers below
             loaded = self._log.load()
             self._seq = loaded.seq
@@ -99,6 +103,9 @@ class Library:
                         self._log.start_clean_journal()
                 self._log.open_journal()
                 self._open_index(loaded)
+        except OSError as exc:  # a read-only directory, a full disk: one line, nothing changed
+            self.close()
+            raise LibraryError(_cannot_write(self.dir, exc)) from None
         except BaseException:
             self.close()
             raise
@@ -365,11 +372,13 @@ class Library:
     def _compact_in_background(self) -> None:
         try:
             self.compact()
-        except Exception:
+        except Exception as exc:
             # The journal still holds everything (.journal.old + .journal are replayed at the
             # next start), so nothing is lost; stop trying until then rather than loop.
             self._compaction_failed = True
-            log.exception("could not write a snapshot of %s; the journal keeps every change", self.snapshot_path)
+            self.snapshot_error = getattr(exc, "strerror", None) or str(exc)
+            log.error("could not write a snapshot of %s (%s); the journal keeps every change",
+                      self.snapshot_path, self.snapshot_error)
 
     def compact(self) -> None:
         """Write a snapshot of everything journalled so far and drop that journal."""
@@ -389,9 +398,10 @@ class Library:
         with self._lock:
             try:
                 if self._log.journal_fd is not None:
-                    changed = self._log.journal_size() > 0 or not self.snapshot_path.exists()
-                    if changed and not self._log.broken and not self._compaction_failed:
-                        self.compact()
+                    changed = (self._log.journal_size() > 0 or not self.snapshot_path.exists()
+                               or self._log.rotating())
+                    if changed and not self._log.broken:
+                        self._snapshot_at_close()
             finally:
                 self._log.close()
                 if self._index_file is not None:
@@ -399,8 +409,30 @@ class Library:
                 self._index = self._index_file = None
                 self._closed = True
 
+    def _snapshot_at_close(self) -> None:
+        """The last snapshot; after a failed background one (its .journal.old still there), a
+        fresh try of the whole library.  A failure is kept in ``snapshot_error``, not raised:
+        the journal holds every change and the next start replays it (caller holds the lock)."""
+        try:
+            if self._log.rotating():
+                self._log.write_snapshot(dict(self._table.raw_table()), self._seq, list(self._captures),
+                                         self._library_id)
+                self._log.start_clean_journal()
+            else:
+                self.compact()
+            self.snapshot_error = None
+        except OSError as exc:
+            self.snapshot_error = exc.strerror or str(exc)
+            log.error("could not write a snapshot of %s (%s); the journal keeps every change",
+                      self.snapshot_path, self.snapshot_error)
+
     def __enter__(self) -> "Library":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _cannot_write(directory: Path, exc: OSError) -> str:
+    return (f"cannot write the library in {directory}: {exc.strerror or exc}. Nothing was changed; "
+            f"free some space or make the directory writable, then start again")
