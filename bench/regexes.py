@@ -223,6 +223,8 @@ def adversarial_units(pattern: re.Pattern) -> list[str]:
 
 
 def _time(pattern: re.Pattern, text: str, anchored: bool = False) -> float:
+    if isinstance(pattern.pattern, bytes):  # a pattern over a file's bytes (encoding sniffing)
+        text = text.encode("utf-8", "ignore")
     start = time.perf_counter()
     if anchored:
         pattern.match(text)

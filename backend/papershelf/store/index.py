@@ -120,8 +120,8 @@ class SearchIndex:
                     db.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 finally:
                     db.close()
-            except sqlite3.Error:
-                log.exception("cannot checkpoint the search index %s", self.path)
+            except sqlite3.Error as exc:  # one line: a full disk is not a bug
+                log.error("cannot checkpoint the search index %s (%s)", self.path, exc)
 
         self._checkpointer = threading.Thread(target=checkpoint, name="papershelf-index-checkpoint", daemon=True)
         self._checkpointer.start()

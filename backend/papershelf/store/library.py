@@ -118,8 +118,8 @@ class Library:
             index.bring_up_to_date(self._library_id, self._seq, loaded.snapshot_seq, loaded.changes,
                                    self._table.raw_table())
             self._index = index
-        except sqlite3.Error:
-            log.exception("cannot use the search index in %s; searching without it", self.dir)
+        except sqlite3.Error as exc:
+            log.error("cannot use the search index in %s (%s); searching without it", self.dir, exc)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -343,10 +343,10 @@ class Library:
             try:  # after the fsync: the index may lag behind the journal, never run ahead of it
                 self._index.apply(self._library_id, self._seq, [(d.doc_id, d) for d in new_docs], gone_ids,
                                   same_text)
-            except sqlite3.Error:
+            except sqlite3.Error as exc:
                 # The change is durable; only the index fell behind.  Search the papers in memory
                 # until the next start, which catches the index up from the journal or rebuilds it.
-                log.exception("cannot update the search index in %s; searching without it", self.dir)
+                log.error("cannot update the search index in %s (%s); searching without it", self.dir, exc)
                 self._index = None
         self._maybe_compact()
 
