@@ -6,8 +6,9 @@
   Firefox build installed with ``webExtension.install``; pages are served under their real URLs
   with BiDi network interception.
 * The backend is the shared ``live_server`` (tests/conftest.py): ``papershelf serve`` on a free
-  port over a library on disk. Each test points the extension at its server and starts with an
-  empty offline queue.
+  port over a library on disk. Each test points the extension at its server, starts with an
+  empty offline queue, and connects the extension the way a user does: Connect on its options
+  page, then Allow on the backend's connect page, both trusted clicks (``connect``).
 
 Nothing here mocks the extension or the backend: what the tests see is what a user would see.
 """
@@ -95,6 +96,17 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1, message:
     raise AssertionError(f"timed out after {timeout}s waiting for {message}; last value: {last!r}")
 
 
+def trusted_click(page, selector: str, timeout: float = 20000) -> None:
+    """A person's click: the mouse moved to the element's box and pressed (CDP Input events,
+    isTrusted in the page), once the element is visible and enabled."""
+    target = page.locator(selector)
+    target.wait_for(state="visible", timeout=timeout)
+    page.wait_for_function("(sel) => { const e = document.querySelector(sel); return e && !e.disabled; }",
+                           arg=selector, timeout=timeout)
+    box = target.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 # --- Chromium ------------------------------------------------------------------------------------
 
 # Reads every badge on the page: [{id, key, state, text, seen}] in document order.
@@ -129,9 +141,28 @@ class Chromium:
         self.pages: dict[str, str] = {}
         self.requests: list[str] = []
         self.ctx.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), self._fulfil)
-        # An extension page is the control surface for storage (the worker may be asleep).
-        self.control = self.ctx.new_page()
-        self.control.goto(f"chrome-extension://{self.ext_id}/options/options.html")
+        # An extension page is the control surface for storage (the worker may be asleep). A new
+        # install opens its options page by itself (to show Connect): that page becomes it.
+        options_url = f"chrome-extension://{self.ext_id}/options/options.html"
+        if profile is None:
+            self.control = self._wait_page(lambda url: url == options_url, "the options page a new install opens")
+        else:
+            self.control = self.ctx.new_page()
+            self.control.goto(options_url)
+
+    def _wait_page(self, pred, what: str, timeout: float = 20):
+        """The first page whose URL satisfies ``pred``, once there is one. Playwright delivers its
+        events only while it is called, so the wait goes through it, not through time.sleep."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = next((p for p in self.ctx.pages if pred(p.url)), None)
+            if found:
+                return found
+            assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
+            try:
+                self.ctx.wait_for_event("page", timeout=200)
+            except Exception:
+                pass  # no new page yet: look at the URLs again
 
     def _fulfil(self, route):
         url = route.request.url
@@ -158,6 +189,25 @@ class Chromium:
         self.pages.clear()
         self.storage(f"await chrome.storage.local.clear(); await chrome.storage.local.set({{port: {server.port}}});"
                      " await chrome.action.setBadgeText({text: ''});")
+        self.connect(server)
+
+    def connect(self, server) -> None:
+        """Connect the extension as a user does: Connect on its options page opens the backend's
+        connect page, which names this extension; Allow there. Waits for the options page to say
+        it is connected."""
+        options = self.ctx.new_page()
+        options.goto(f"chrome-extension://{self.ext_id}/options/options.html")
+        with self.ctx.expect_page(timeout=20000) as opened:
+            trusted_click(options, "#connect")
+        page = opened.value
+        page.wait_for_load_state()
+        assert page.url.startswith(f"{server.url}/connect?request="), page.url
+        assert page.locator("#asker-origin").text_content() == f"chrome-extension://{self.ext_id}"
+        trusted_click(page, "#allow")
+        page.locator("#outcome", has_text="Connected").wait_for(timeout=20000)
+        options.locator("#connection-state", has_text="Connected").wait_for(timeout=20000)
+        page.close()
+        options.close()
 
     def open(self, url: str, wait_badges: int | None = None, timeout: float = 10):
         page = self.ctx.new_page()
@@ -314,6 +364,56 @@ class Firefox:
             self.send("webExtension.uninstall", {"extension": self.addon_id})
         self.addon_id = self.send("webExtension.install",
                                   {"extensionData": {"type": "path", "path": str(self.extension)}})["extension"]
+
+    def contexts(self) -> list[dict]:
+        return self.send("browsingContext.getTree", {})["contexts"]
+
+    def click(self, selector: str, context: str | None = None, timeout: float = 20) -> None:
+        """A person's click (WebDriver BiDi input.performActions: trusted events) on the centre
+        of the element, once it is visible and enabled."""
+        ctx = context or self.context
+        box = wait_until(lambda: self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); if (!e || e.disabled) return null;"
+            " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            " return r.width && r.height ? {x: r.x + r.width / 2, y: r.y + r.height / 2} : null; })()", ctx),
+            timeout, message=f"{selector} to be clickable")
+        self.send("input.performActions", {"context": ctx, "actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+                {"type": "pointerMove", "x": round(box["x"]), "y": round(box["y"])},
+                {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]}]})
+        self.send("input.releaseActions", {"context": ctx})
+
+    def connect(self, server) -> None:
+        """Connect the extension as a user does. A new install opens its options page (WebDriver
+        BiDi cannot open an extension page itself, but may drive one the extension opened):
+        Connect there opens the backend's connect page, which names this extension; Allow."""
+        def find(pred):
+            return next((c["context"] for c in self.contexts() if pred(c["url"])), None)
+
+        options = wait_until(lambda: find(lambda u: u.startswith("moz-extension://") and u.endswith("/options/options.html")),
+                             20, message="the options page a new install opens")
+        self.click("#connect", options)
+        page = wait_until(lambda: find(lambda u: u.startswith(f"{server.url}/connect?request=")), 20,
+                          message="the backend's connect page")
+        wait_until(lambda: self.evaluate("document.readyState === 'complete' && !!document.getElementById('allow')", page),
+                   20, message="the connect page to load")
+        origin = self.evaluate("document.getElementById('asker-origin').textContent", page)
+        assert origin.startswith("moz-extension://"), origin
+        self.click("#allow", page)
+        wait_until(lambda: "Connected" in (self.evaluate("document.getElementById('outcome').textContent", page) or ""),
+                   20, message="the connect page to say Connected")
+        wait_until(lambda: "Connected" in (self.evaluate("document.getElementById('connection-state').textContent", options) or ""),
+                   20, message="the options page to say Connected")
+        self.close_tab(page)
+        if options == self.context:
+            self.context = self.new_tab()
+        self.close_tab(options)
+
+    def ensure_tab(self) -> None:
+        """The tab the tests drive is still there (installing the extension opens its options page,
+        which may take over an empty tab; uninstalling closes that page)."""
+        if self.context not in {c["context"] for c in self.contexts()}:
+            self.context = self.new_tab()
 
     def _drain_stderr(self):
         for _ in self.proc.stderr:
@@ -579,7 +679,10 @@ def ff(firefox, live_server_factory):
     """The module's Firefox with a freshly installed extension (empty queue), pointed at a fresh
     backend on the port its build expects."""
     firefox.pages.clear()
+    firefox.ensure_tab()
     firefox.navigate("about:blank")
-    firefox.install()
     firefox.server = live_server_factory(port=firefox.port)
+    firefox.install()
+    firefox.connect(firefox.server)
+    firefox.ensure_tab()
     return firefox
