@@ -122,10 +122,12 @@ BADGES_JS = """() => [...document.querySelectorAll('span.papershelf-badge-host')
 class Chromium:
     """One Chromium with the extension loaded; ``serve`` maps real URLs to fixture HTML."""
 
-    def __init__(self, playwright, extension: Path, artifacts: Path, profile: str | None = None):
+    def __init__(self, playwright, extension: Path, artifacts: Path, profile: str | None = None,
+                 beside: tuple[Path, ...] = ()):
         self.artifacts = artifacts
         self.keep_profile = profile is not None
         self.profile = profile or tempfile.mkdtemp(prefix="papershelf-chromium-")
+        loaded = ",".join(str(p) for p in (extension, *beside))
         self.ctx = playwright.chromium.launch_persistent_context(
             self.profile,
             executable_path=CHROMIUM,
@@ -134,9 +136,13 @@ class Chromium:
             args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage",
-                  f"--disable-extensions-except={extension}", f"--load-extension={extension}"],
+                  f"--disable-extensions-except={loaded}", f"--load-extension={loaded}"],
         )
-        sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker", timeout=20000)
+        # Ours is the worker named background.js (``beside``: other extensions loaded with it).
+        sw = next((w for w in self.ctx.service_workers if w.url.endswith("/background.js")), None)
+        while sw is None:
+            w = self.ctx.wait_for_event("serviceworker", timeout=20000)
+            sw = w if w.url.endswith("/background.js") else None
         self.ext_id = sw.url.split("/")[2]
         self.pages: dict[str, str] = {}
         self.requests: list[str] = []
