@@ -96,6 +96,6 @@ def listing():
     return jsonify(clients=clients().listing())
 
 
-@bp.delete("/api/clients/<grant_id>")
-def revoke(grant_id: str):
-    return jsonify(_pairing(lambda: clients().revoke(grant_id)))
+@bp.delete("/api/clients/<id>")
+def revoke(id: str):  # noqa: A002 (the route names it id, as the README does)
+    return jsonify(_pairing(lambda: clients().revoke(id)))

@@ -10,6 +10,7 @@
 //   selection.js    the selection bar's batch changes
 //   transfer.js     export and import
 //   stats.js        the counts, the tag filter's choices and the charts (charts.js, loaded later)
+//   clients.js      connected extensions: list and revoke
 //   toasts.js, dom.js, words.js   messages to the user, DOM helpers, numbers and tag lists
 //
 // Rules every module keeps:
@@ -23,6 +24,7 @@
 // The server preloads every static module of the page (web/__init__.py), so they arrive in
 // parallel with this one rather than one import round trip after another.
 
+import { wireClients } from "./clients.js";
 import { $ } from "./dom.js";
 import { load, setFilter, syncControls } from "./list.js";
 import { wireList } from "./row-actions.js";
@@ -41,6 +43,7 @@ function wire() {
   wireFilters();
   wireSelection();
   wireTransfer();
+  wireClients();
 }
 
 onTagChosen((tag) => setFilter({ tag }));
