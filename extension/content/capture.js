@@ -1,7 +1,11 @@
 /* Capture: send the cards found on the page to the background worker in batches, and turn its
  * answers into badge states. State is kept per paper id (`PS.papers`), so every card of the same
- * paper, and a card the page re-rendered, shows the same badge without a new capture. A card is
- * captured once per view (URL without the hash). */
+ * paper, and a card the page re-rendered, shows the same badge without a new capture.
+ *
+ * A paper is captured (and so counted as seen) once per day in this document: the page's scripts
+ * can change the URL at will (history.pushState, the hash), and a URL change the page makes is
+ * not a new view of papers already counted today. Papers that appear after the change (the next
+ * day's listing, more search results) are counted as they appear. */
 "use strict";
 
 (() => {
@@ -57,15 +61,17 @@
     return PS.finders.find((f) => f.matches(location)) || null;
   }
 
-  function viewHref() {
-    return location.href.split("#")[0];
+  /** The local calendar day: a paper is counted once a day per document. */
+  function today() {
+    const d = new Date();
+    return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
   }
 
   /** Find cards, badge them, and capture the ones not yet captured for this view. */
   function scan() {
     const finder = currentFinder();
     if (!finder) return 0;
-    if (PS.view.href !== viewHref()) PS.view = { href: viewHref(), captured: new Set() };
+    if (PS.view.day !== today()) PS.view = { day: today(), captured: new Set() };
     const fresh = [];
     for (const d of finder.findCards(document)) {
       let record = PS.records.get(d.el);

@@ -40,6 +40,6 @@ var PaperShelf = globalThis.PaperShelf || (globalThis.PaperShelf = (() => {
     // what the backend told us, so a re-rendered card gets its badge without a new capture
     statusByKey: new Map(), // key -> {saved, tags, seen_count}
     keyById: new Map(), // arXiv id (or title) -> key
-    view: { href: "", captured: new Set() }, // ids captured for the current view (URL)
+    view: { day: "", captured: new Set() }, // ids captured (counted as seen) today in this document
   };
 })());

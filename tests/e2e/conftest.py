@@ -109,14 +109,55 @@ def trusted_click(page, selector: str, timeout: float = 20000) -> None:
 
 # --- Chromium ------------------------------------------------------------------------------------
 
-# Reads every badge on the page: [{id, key, state, text, seen}] in document order.
-BADGES_JS = """() => [...document.querySelectorAll('span.papershelf-badge-host')].map(h => ({
-  id: h.dataset.papershelfId || null, key: h.dataset.papershelfKey || null,
-  state: h.dataset.papershelfState || null, recorded: h.dataset.papershelfRecorded === 'yes',
-  text: h.shadowRoot ? h.shadowRoot.querySelector('button').textContent : null,
-  seen: h.shadowRoot ? h.shadowRoot.querySelector('.seen').textContent : null,
-  title: h.shadowRoot ? h.shadowRoot.querySelector('button').title : null,
-}))"""
+# Badges are read as the browser sees them, never through anything a page script can read: the
+# badge lives in a closed shadow root and its host carries no state. Chromium: DOM.getDocument
+# {depth: -1, pierce: true} over CDP reaches into closed shadow roots; Firefox: WebDriver BiDi's
+# browsingContext.locateNodes serializes them with includeShadowTree "all". Each badge is
+# {id, key, state, recorded, text, seen, title} in document order; ``text`` and ``seen`` are the
+# words drawn on screen (CSS generated content from data-label).
+
+HOST_CLASS = "papershelf-badge-host"
+
+
+def badge_from(button: dict, seen: dict | None) -> dict:
+    """A badge from its button's and counter's attributes (dicts)."""
+    return {
+        "id": button.get("data-id") or None, "key": button.get("data-key") or None,
+        "state": button.get("data-state"), "recorded": button.get("data-recorded") == "yes",
+        "text": button.get("data-label"), "seen": (seen or {}).get("data-label", ""),
+        "title": button.get("title"), "name": button.get("aria-label"),
+    }
+
+
+def _cdp_attrs(node: dict) -> dict:
+    a = node.get("attributes") or []
+    return dict(zip(a[::2], a[1::2]))
+
+
+def _cdp_badges(root: dict) -> list[tuple[dict, int]]:
+    """(badge, backendNodeId of its button) for every badge host under a CDP DOM node."""
+    found = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.get("nodeName") == "SPAN" and HOST_CLASS in _cdp_attrs(node).get("class", "").split():
+            button = seen = None
+            inner = list(node.get("shadowRoots") or [])
+            while inner:
+                n = inner.pop()
+                attrs = _cdp_attrs(n)
+                if n.get("nodeName") == "BUTTON":
+                    button = (attrs, n["backendNodeId"])
+                elif "seen" in attrs.get("class", "").split():
+                    seen = attrs
+                inner.extend(n.get("children") or [])
+            if button:
+                found.append((badge_from(button[0], seen), button[1]))
+            continue
+        # Depth first, in document order.
+        stack.extend(reversed((node.get("children") or []) + (node.get("shadowRoots") or [])
+                              + ([node["contentDocument"]] if node.get("contentDocument") else [])))
+    return found
 
 
 class Chromium:
@@ -128,6 +169,7 @@ class Chromium:
         self.keep_profile = profile is not None
         self.profile = profile or tempfile.mkdtemp(prefix="papershelf-chromium-")
         loaded = ",".join(str(p) for p in (extension, *beside))
+        fresh = not any(Path(self.profile).iterdir())  # a new install opens its options page
         self.ctx = playwright.chromium.launch_persistent_context(
             self.profile,
             executable_path=CHROMIUM,
@@ -150,7 +192,7 @@ class Chromium:
         # An extension page is the control surface for storage (the worker may be asleep). A new
         # install opens its options page by itself (to show Connect): that page becomes it.
         options_url = f"chrome-extension://{self.ext_id}/options/options.html"
-        if profile is None:
+        if fresh:
             self.control = self._wait_page(lambda url: url == options_url, "the options page a new install opens")
         else:
             self.control = self.ctx.new_page()
@@ -223,14 +265,38 @@ class Chromium:
                              timeout=timeout, what=f"{wait_badges} settled badges")
         return page
 
+    def cdp(self, page):
+        """One CDP session per page (the browser's own view: sees closed shadow roots)."""
+        session = getattr(page, "_papershelf_cdp", None)
+        if session is None:
+            session = page._papershelf_cdp = self.ctx.new_cdp_session(page)
+        return session
+
+    def badge_nodes(self, page) -> list[tuple[dict, int]]:
+        doc = self.cdp(page).send("DOM.getDocument", {"depth": -1, "pierce": True})
+        return _cdp_badges(doc["root"])
+
     def badges(self, page) -> list[dict]:
-        return page.evaluate(BADGES_JS)
+        return [b for b, _ in self.badge_nodes(page)]
 
     def wait_badges(self, page, predicate, timeout: float = 10, what: str = "badges"):
         return wait_until(lambda: (lambda bs: bs if predicate(bs) else None)(self.badges(page)), timeout, message=what)
 
+    def badge_button(self, page, paper_id: str) -> int:
+        """The backendNodeId of the first badge button of ``paper_id``."""
+        node = next((n for b, n in self.badge_nodes(page) if b["id"] == paper_id), None)
+        assert node is not None, f"no badge for {paper_id}"
+        return node
+
     def click_badge(self, page, paper_id: str) -> None:
-        page.locator(f'span.papershelf-badge-host[data-papershelf-id="{paper_id}"] >> nth=0').locator("button").click()
+        """A person's click on the badge: scrolled into view, the mouse at the centre of its box
+        (DOM.getBoxModel), pressed (trusted events)."""
+        cdp = self.cdp(page)
+        node = self.badge_button(page, paper_id)
+        cdp.send("DOM.scrollIntoViewIfNeeded", {"backendNodeId": node})
+        quad = cdp.send("DOM.getBoxModel", {"backendNodeId": node})["model"]["content"]
+        x, y = sum(quad[0::2]) / 4, sum(quad[1::2]) / 4
+        page.mouse.click(x, y)
 
     def queue(self) -> list:
         return self.storage("return (await chrome.storage.local.get({queue: []})).queue;")
@@ -362,7 +428,9 @@ class Firefox:
         self.extension = extension
         self.addon_id = None
         self.install()
-        self.context = self.send("browsingContext.getTree", {})["contexts"][0]["context"]
+        # A tab of the tests' own (the install opens the extension's options page, maybe in the
+        # first tab).
+        self.context = self.new_tab()
 
     def install(self) -> None:
         """(Re)install the extension: a fresh install starts with empty storage and queue."""
@@ -495,8 +563,47 @@ class Firefox:
     def close_tab(self, context: str) -> None:
         self.send("browsingContext.close", {"context": context})
 
+    def badge_nodes(self, context: str | None = None) -> list[tuple[dict, str]]:
+        """(badge, sharedId of its button) for every badge, from the browser's serialization of
+        the DOM including closed shadow roots (a page script cannot see those)."""
+        found = self.send("browsingContext.locateNodes", {
+            "context": context or self.context, "locator": {"type": "css", "value": f"span.{HOST_CLASS}"},
+            "serializationOptions": {"maxDomDepth": 5, "includeShadowTree": "all"}})["nodes"]
+        out = []
+        for host in found:
+            button = seen = None
+            stack = [(host.get("value") or {}).get("shadowRoot")]
+            while stack:
+                node = stack.pop()
+                if not node:
+                    continue
+                value = node.get("value") or {}
+                attrs = value.get("attributes") or {}
+                if value.get("localName") == "button":
+                    button = (attrs, node["sharedId"])
+                elif "seen" in attrs.get("class", "").split():
+                    seen = attrs
+                stack.extend(value.get("children") or [])
+            if button:
+                out.append((badge_from(button[0], seen), button[1]))
+        return out
+
     def badges(self, context: str | None = None) -> list[dict]:
-        return self.evaluate(f"({BADGES_JS})()", context)
+        return [b for b, _ in self.badge_nodes(context)]
+
+    def click_badge(self, paper_id: str, context: str | None = None) -> None:
+        """A person's click on the badge (input.performActions, trusted), once scrolled into view."""
+        ctx = context or self.context
+        node = next((n for b, n in self.badge_nodes(ctx) if b["id"] == paper_id), None)
+        assert node is not None, f"no badge for {paper_id}"
+        self.send("script.callFunction", {
+            "functionDeclaration": "function () { this.scrollIntoView({block: 'center'}); }",
+            "this": {"sharedId": node}, "target": {"context": ctx}, "awaitPromise": False})
+        self.send("input.performActions", {"context": ctx, "actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+                {"type": "pointerMove", "x": 0, "y": 0, "origin": {"type": "element", "element": {"sharedId": node}}},
+                {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]}]})
+        self.send("input.releaseActions", {"context": ctx})
 
     def wait_badges(self, predicate, context: str | None = None, timeout: float = 15, what: str = "badges"):
         return wait_until(lambda: (lambda bs: bs if predicate(bs) else None)(self.badges(context)), timeout, message=what)
@@ -685,10 +792,11 @@ def ff(firefox, live_server_factory):
     """The module's Firefox with a freshly installed extension (empty queue), pointed at a fresh
     backend on the port its build expects."""
     firefox.pages.clear()
-    firefox.ensure_tab()
-    firefox.navigate("about:blank")
     firefox.server = live_server_factory(port=firefox.port)
     firefox.install()
+    firefox.ensure_tab()
+    # Leave the last test's page (no wait: a tab that is already blank fires no new load).
+    firefox.send("browsingContext.navigate", {"context": firefox.context, "url": "about:blank", "wait": "none"})
     firefox.connect(firefox.server)
     firefox.ensure_tab()
     return firefox
