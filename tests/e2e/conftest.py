@@ -465,7 +465,7 @@ class Firefox:
             return next((c["context"] for c in self.contexts() if pred(c["url"])), None)
 
         options = wait_until(lambda: find(lambda u: u.startswith("moz-extension://") and u.endswith("/options/options.html")),
-                             20, message="the options page a new install opens")
+                             60, message="the options page a new install opens")
         self.click("#connect", options)
         page = wait_until(lambda: find(lambda u: u.startswith(f"{server.url}/connect?request=")), 20,
                           message="the backend's connect page")
