@@ -216,3 +216,23 @@ def test_firefox_push_state_does_not_count_papers_again(ff):
         push_and_mark(lambda js: ff.evaluate(f"(() => {{ {js}; return 1; }})()"), ff.server, i)
     counts = {i: paper(ff.server, f"arxiv:{i}")["seen_count"] for i in expected_ids(LISTING)}
     assert set(counts.values()) == {1}, counts
+
+
+# --- junk ----------------------------------------------------------------------------------------
+
+def test_chromium_injected_junk_is_bounded_with_a_reason(chrome):
+    """A page adds 2,200 made-up papers after it loaded: at most 500 are recorded (the limit on
+    what a page adds after loading), the others' badges say why, and a person's click on one of
+    those still saves it."""
+    page, n = open_listing(chrome)
+    junk = [f"2602.{i:05d}" for i in range(2200)]
+    assert page.evaluate(ADD_CARDS_JS, [junk, 0]) == 2200
+    badges = chrome.wait_badges(page, settled(n + 2200), timeout=120, what="2,206 settled badges")
+    status, listing = chrome.server.api("GET", "/api/papers?saved=all&limit=1")
+    assert listing["total"] == n + 500, listing["total"]
+    skipped = [b for b in badges if b["state"] == "error"]
+    assert len(skipped) == 1700
+    assert all("added more than 500 papers after it loaded" in b["title"] for b in skipped)
+    chrome.click_badge(page, skipped[-1]["id"])
+    wait_until(lambda: (paper(chrome.server, f"arxiv:{skipped[-1]['id']}") or {}).get("saved"), timeout=20,
+               message="a skipped paper saved by a click")
