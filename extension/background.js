@@ -4,7 +4,8 @@
  * and answers them. This file only wires the browser's events to the modules that do the work:
  *
  *   background/ext.js       the browser's extension API (`browser` or `chrome`)
- *   background/backend.js   the backend client: address, request, the three kinds of failure, export
+ *   background/backend.js   the backend client: address, key, request, the kinds of failure, export,
+ *                           connecting this install (the connect page, collecting the key)
  *   background/tabs.js      telling tabs: one tab, every tab (a paper's new status), the active tab
  *   background/queue.js     the offline queue: every write, in order, retried until the backend takes it
  *   background/menus.js     keyboard shortcut, link context menu, opt-in link marks
@@ -22,6 +23,7 @@ import { ext } from "./background/ext.js";
 import { FLUSH_ALARM, flush, flushNow, loadQueue, showQueueLength } from "./background/queue.js";
 import { createMenus, onCommand, onMenuClicked, setLinkMarks } from "./background/menus.js";
 import { handle } from "./background/messages.js";
+import { onConnected, onTabUpdated, pollConnection } from "./background/backend.js";
 
 ext.runtime.onMessage.addListener((message, sender, reply) => {
   handle(message, sender).then(reply, (err) => reply({ error: String((err && err.message) || err) }));
@@ -35,14 +37,25 @@ ext.contextMenus.onClicked.addListener(onMenuClicked);
 globalThis.onMenuClicked = onMenuClicked;
 ext.permissions.onRemoved.addListener(() => setLinkMarks(false));
 
-ext.runtime.onInstalled.addListener(() => createMenus());
+// Connecting: once the user allowed this install on the backend's page, send what waited.
+onConnected(() => flushNow());
+ext.tabs.onUpdated.addListener((tabId) => { onTabUpdated(tabId); });
+
+ext.runtime.onInstalled.addListener((details) => {
+  createMenus();
+  // A new install serves nothing until the user connects it: show them the options page, where
+  // Connect is.
+  if (details && details.reason === "install") ext.runtime.openOptionsPage();
+});
 // (no flush here: the wake-up below runs at browser start too, and one flush is enough)
 ext.runtime.onStartup.addListener(() => createMenus());
 ext.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === FLUSH_ALARM) flushNow();
 });
 
-// Every wake-up: show the queue, and try it if a previous life of this worker left items.
+// Every wake-up: collect a key the user allowed while this worker slept; show the queue, and try
+// it if a previous life of this worker left items.
+pollConnection();
 loadQueue().then((queue) => {
   showQueueLength(queue.length);
   if (queue.length) flush();

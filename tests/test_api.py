@@ -268,3 +268,28 @@ def test_lone_surrogates_from_json_are_replaced_not_fatal(api):
     backup = {"format": "papershelf", "schema": 1, "papers": [{"title": "T\ud800", "venue": "V\udc00"}]}
     r = api.post("/api/import?format=json", data=json.dumps(backup), headers={"Content-Type": "application/json"})
     assert r.status_code == 200 and r.json["added"] == 1
+
+
+def test_capture_limits_skip_cards_with_a_reason(api):
+    """A page's scripts can put any number of cards of any size on the page: one capture takes at
+    most MAX_CAPTURE_CARDS cards of at most MAX_CARD_CHARS each; the rest come back in `skipped`,
+    and nothing of them is stored."""
+    from papershelf import api as api_module
+
+    card = ('<dt><a href="/abs/2601.{n:05d}" title="Abstract">arXiv:2601.{n:05d}</a></dt><dd><div class="meta">'
+            '<div class="list-title mathjax"><span class="descriptor">Title:</span> Junk paper {n}{pad}</div>'
+            '<div class="list-authors"><a href="#">Eve Junk</a></div></div></dd>')
+    cards = [card.format(n=n, pad="") for n in range(250)]
+    cards[3] = card.format(n=3, pad="x" * (api_module.MAX_CARD_CHARS + 1))
+    r = api.post("/api/capture", {"url": "https://arxiv.org/list/cs.LG/new", "cards": cards, "page": {}})
+    assert r.status_code == 200, r.get_json()
+    answer = r.get_json()
+    recorded = {p["index"] for p in answer["papers"]}
+    skipped = {s["index"]: s["reason"] for s in answer["skipped"]}
+    assert len(recorded) == api_module.MAX_CAPTURE_CARDS - 1
+    assert "larger than 64 KB" in skipped[3]
+    assert all("more than 200 cards" in skipped[i] for i in range(200, 250))
+    assert recorded == set(range(200)) - {3}
+    # Indexes are the request's: card 7 is paper 2601.00007.
+    assert next(p for p in answer["papers"] if p["index"] == 7)["key"] == "arxiv:2601.00007"
+    assert api.get("/api/papers?saved=all&limit=1000").get_json()["total"] == 199

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -65,12 +66,46 @@ def card_answer(index: int, paper: Paper) -> dict[str, Any]:
     }
 
 
+# Per-capture limits: a page's scripts can put anything on the page, and the extension sends what
+# it finds (it keeps its own, tighter limits: content/capture.js). Cards past these are not
+# parsed and come back in `skipped` with the reason.
+MAX_CAPTURE_CARDS = 200  # the extension sends at most 100 per request
+MAX_CARD_CHARS = 64_000  # a real card is 1-10 KB (an arXiv entry with its abstract ~4 KB)
+MAX_CAPTURE_CHARS = 4_000_000  # all the cards of one request together
+
+
+def limit_cards(page: PageParts) -> tuple[PageParts, list[int], list[dict]]:
+    """The page with only the cards within the limits, the original index of each kept card, and
+    a `skipped` entry for each card left out."""
+    kept: list[int] = []
+    skipped: list[dict] = []
+    total = 0
+    for i, card in enumerate(page.cards):
+        if i >= MAX_CAPTURE_CARDS:
+            skipped.append({"index": i, "reason": f"not recorded: more than {MAX_CAPTURE_CARDS} cards in one capture"})
+        elif len(card) > MAX_CARD_CHARS:
+            skipped.append({"index": i, "reason": f"not recorded: the card is larger than {MAX_CARD_CHARS // 1000} KB"})
+        elif total + len(card) > MAX_CAPTURE_CHARS:
+            skipped.append({"index": i, "reason": f"not recorded: the capture is larger than {MAX_CAPTURE_CHARS // 1_000_000} MB"})
+        else:
+            total += len(card)
+            kept.append(i)
+    if not skipped:
+        return page, kept, []
+    return dataclasses.replace(page, cards=[page.cards[i] for i in kept]), kept, skipped
+
+
 def capture_page(page: PageParts, *, count_view: bool = True,
                  capture_id: str | None = None) -> tuple[list[dict], list[dict]]:
+    page, kept, limited = limit_cards(page)
     result = parse(page)
+
+    def original(index: int) -> int:  # the card's index in the request (-1: the page itself)
+        return kept[index] if 0 <= index < len(kept) else index
+
     stored = library().capture([p.paper for p in result.papers], count_view=count_view, capture_id=capture_id)
-    answers = [card_answer(p.index, s) for p, s in zip(result.papers, stored)]
-    skipped = [{"index": s.index, "reason": s.reason} for s in result.skipped]
+    answers = [card_answer(original(p.index), s) for p, s in zip(result.papers, stored)]
+    skipped = [{"index": original(s.index), "reason": s.reason} for s in result.skipped] + limited
     return answers, skipped
 
 

@@ -3,9 +3,16 @@
 Modelled on the hardening of Zotero's connector server:
 - the ``Host`` must be a loopback name (stops DNS rebinding: evil.example resolving to 127.0.0.1);
 - ``/api/*`` needs the ``X-PaperShelf-Client`` header. A web page cannot send a custom header
-  cross-origin without a CORS preflight, and only extension origins get one granted;
+  cross-origin without a CORS preflight, and CORS is granted to no origin at all;
 - a request with a web ``Origin`` other than the backend's own is refused outright, so even
   "simple" requests (form posts, text/plain fetches) change nothing;
+- a request from an extension's origin needs the key the user gave that extension on the connect
+  page (``X-PaperShelf-Key``, pairing.py). Chromium sends an extension's POST, PATCH and DELETE
+  without a preflight, so refusing CORS alone would let any installed extension write; only the
+  two calls that ask for a key are open to an extension without one. Our extension's worker
+  reaches the backend through its ``host_permissions`` (no CORS needed, as Zotero's connector);
+- connecting an extension (the connect page's Allow) and listing or revoking connected
+  extensions are for the backend's own pages only;
 - bodies are JSON only (the import upload excepted) and limited in size;
 - state never changes on GET (the routes only accept POST/PATCH/DELETE for changes).
 """
@@ -14,10 +21,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_cors import CORS
 
-from . import CLIENT_HEADER
+from . import CLIENT_HEADER, KEY_HEADER
 from .errors import api_error
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -27,6 +34,10 @@ CLIENT_VALUE = re.compile(r"^[\w.\-]{1,64}/[\w.\-+]{1,32}$")
 JSON_BODY_LIMIT = 16 * 1024 * 1024  # a 200-item arXiv page is ~0.5 MB of card HTML
 IMPORT_BODY_LIMIT = 256 * 1024 * 1024  # a backup of a large library
 RAW_BODY_PATHS = {"/api/import"}  # file uploads: any content type
+# What an extension may call before it holds a key: ask for one, and collect it.
+KEYLESS_EXTENSION_PATHS = {"/api/connect", "/api/connect/poll"}
+# For the backend's own pages only (the connect page's buttons, the library page's list).
+OWN_PAGE_PATHS = ("/api/connect/decide", "/api/clients")
 
 
 def host_name(host_header: str) -> str:
@@ -73,11 +84,14 @@ def check_request():
     if not request.path.startswith("/api/"):
         return None
     if request.method == "OPTIONS":
-        return None  # CORS preflight: flask-cors answers, granting extension origins only
+        return None  # CORS preflight: flask-cors answers, granting nothing
     client = request.headers.get(CLIENT_HEADER, "")
     if not CLIENT_VALUE.match(client):
         return api_error(403, "missing_client_header",
                          f"every /api request needs the header {CLIENT_HEADER}: <name>/<version>")
+    refused = check_caller(origin)
+    if refused is not None:
+        return refused
     if request.method in ("POST", "PUT", "PATCH"):
         raw_ok = request.path in RAW_BODY_PATHS
         limit = IMPORT_BODY_LIMIT if raw_ok else JSON_BODY_LIMIT
@@ -89,12 +103,39 @@ def check_request():
     return None
 
 
+def check_caller(origin: str | None):
+    """Extensions need their key; the pages-only routes need the backend's own page."""
+    path = request.path
+    if path.startswith(OWN_PAGE_PATHS):
+        # A POST or DELETE from a page always carries Origin; a same-origin GET carries none, but
+        # then a browser says where it came from in Sec-Fetch-Site.
+        site = request.headers.get("Sec-Fetch-Site")
+        own = is_own_origin(origin) if origin is not None else request.method == "GET" and site in (None, "same-origin")
+        if not own or (site is not None and site != "same-origin"):
+            return api_error(403, "own_page_only", f"{path} answers only the PaperShelf library page itself")
+        return None
+    if origin is not None and is_extension_origin(origin):
+        if path in KEYLESS_EXTENSION_PATHS and request.method == "POST":
+            return None
+        key = request.headers.get(KEY_HEADER, "")
+        if not current_app.config["CLIENTS"].check(origin, key):
+            return api_error(403, "not_connected",
+                             "this extension is not connected to PaperShelf: press Connect in its options and "
+                             "allow it on the page that opens")
+    elif path in KEYLESS_EXTENSION_PATHS:
+        return api_error(403, "extensions_only", f"{path} is how a browser extension asks to connect")
+    return None
+
+
 def install(app: Flask) -> None:
     app.before_request(check_request)
+    # The CORS policy, stated once: no origin is granted anything. Web pages get no CORS, and
+    # other extensions neither; ours does not need it (its worker has host_permissions for
+    # 127.0.0.1), and the library page is same-origin.
     CORS(
         app,
-        resources={r"/api/*": {"origins": [EXTENSION_ORIGIN]}},
-        allow_headers=["Content-Type", CLIENT_HEADER],
+        resources={r"/api/*": {"origins": []}},
+        allow_headers=["Content-Type", CLIENT_HEADER, KEY_HEADER],
         methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
         expose_headers=["Content-Disposition"],
         max_age=600,

@@ -1,8 +1,10 @@
 /* The backend client: the only module that talks to the local backend.
  *
  * Every request goes to http://127.0.0.1:PORT/api/* (PORT from the options page, kept in
- * storage.local) with the X-PaperShelf-Client header the backend's guard requires, no cookies,
- * no cache, and a timeout. Failures come out as one of three errors, which decide what the
+ * storage.local) with the X-PaperShelf-Client header the backend's guard requires, this
+ * install's key (X-PaperShelf-Key, see connect() below), no cookies, no cache, and a timeout.
+ * Only this worker sends the key: content scripts, the popup and the options page never see it
+ * in a request they make. Failures come out as one of three errors, which decide what the
  * offline queue (queue.js) does with the request:
  *   Offline      the backend did not answer: retry later;
  *   Unavailable  it answered 5xx for a reason that can pass (the library cannot write): retry;
@@ -15,6 +17,7 @@ const CLIENT = `papershelf-extension/${VERSION}`;
 // The tests' Firefox build replaces this line to point at their backend (tests/e2e/conftest.py).
 const DEFAULT_PORT = 27182;
 const REQUEST_TIMEOUT_MS = 20000;
+const NOT_CONNECTED = "not connected to the PaperShelf backend: press Connect in PaperShelf's options";
 
 /** The backend did not answer (down, wrong port, restarting): the request can be retried. */
 export class Offline extends Error {}
@@ -28,6 +31,9 @@ export class Unavailable extends Offline {
     this.reason = message;
   }
 }
+/** The backend does not know this install (no key yet, or the user revoked it): nothing was
+ * stored, and like Unavailable the request waits in the queue until the user connects again. */
+export class NotConnected extends Unavailable {}
 /** The backend refused the request (4xx): retrying the same request would fail the same way. */
 export class Refused extends Error {
   constructor(status, message) {
@@ -47,8 +53,17 @@ export async function backendBase() {
   return cachedBase;
 }
 
+let cachedKey = null;
+
+/** This install's key, from the connect page's Allow (storage.local), or "". */
+export async function backendKey() {
+  if (cachedKey === null) cachedKey = String((await ext.storage.local.get({ key: "" })).key || "");
+  return cachedKey;
+}
+
 ext.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && "port" in changes) cachedBase = null;
+  if (area === "local" && "key" in changes) cachedKey = null;
 });
 
 /** The backend's JSON answer to `method path` with `body` (JSON), or with `raw` the Response
@@ -56,6 +71,8 @@ ext.storage.onChanged.addListener((changes, area) => {
 export async function callBackend(method, path, body, { raw = false } = {}) {
   const base = await backendBase();
   const headers = { "X-PaperShelf-Client": CLIENT };
+  const key = await backendKey();
+  if (key) headers["X-PaperShelf-Key"] = key;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
@@ -84,6 +101,7 @@ export async function callBackend(method, path, body, { raw = false } = {}) {
     const transient = response.status === 507 || (response.status >= 502 && response.status <= 504)
       || (response.status >= 500 && code === "library_error");
     if (transient) throw new Unavailable(response.status, message);
+    if (response.status === 403 && code === "not_connected") throw new NotConnected(response.status, NOT_CONNECTED);
     throw new Refused(response.status, message);
   }
   if (raw) return response;
@@ -105,4 +123,73 @@ export async function exportLibrary(format, saved) {
     type: response.headers.get("Content-Type") || "text/plain",
     text: await response.text(),
   };
+}
+
+// --- connecting this install to the backend (the backend's pairing.py has the whole story) ------
+
+const PAIRING_KEY = "pairing"; // {poll, request, tabId, until} while the user has not decided yet
+const POLL_MS = 1000;
+let pollTimer = null;
+const connectedHooks = [];
+
+/** fn() runs when this install has just been connected (background.js: send the queue). */
+export function onConnected(fn) {
+  connectedHooks.push(fn);
+}
+
+/** Ask the backend to connect this install and open its connect page, where the user allows it.
+ * The poll token stays here; the page only shows the request. */
+export async function connect() {
+  const base = await backendBase();
+  const asked = await callBackend("POST", "/api/connect", { name: `PaperShelf ${VERSION}` });
+  const tab = await ext.tabs.create({ url: base + asked.page });
+  await ext.storage.local.set({ [PAIRING_KEY]: { poll: asked.poll, request: asked.request, tabId: tab.id, until: Date.now() + 10 * 60 * 1000 } });
+  schedulePoll();
+  return { asked: true };
+}
+
+function schedulePoll() {
+  clearTimeout(pollTimer);
+  pollTimer = setTimeout(() => pollConnection(), POLL_MS);
+}
+
+/** Collect the key once the user allowed (called on a timer, when the connect tab changes, and
+ * by the options page while it waits). Answers {connected, waiting}. */
+export async function pollConnection() {
+  const { [PAIRING_KEY]: pairing } = await ext.storage.local.get({ [PAIRING_KEY]: null });
+  if (!pairing) return { connected: Boolean(await backendKey()), waiting: false };
+  if (Date.now() > pairing.until) {
+    await ext.storage.local.remove(PAIRING_KEY);
+    return { connected: Boolean(await backendKey()), waiting: false };
+  }
+  let answer;
+  try {
+    answer = await callBackend("POST", "/api/connect/poll", { poll: pairing.poll });
+  } catch (err) {
+    if (err instanceof Refused) { // expired or unknown: ask again
+      await ext.storage.local.remove(PAIRING_KEY);
+      return { connected: Boolean(await backendKey()), waiting: false, error: err.message };
+    }
+    schedulePoll();
+    return { connected: false, waiting: true };
+  }
+  if (answer.state === "waiting") {
+    schedulePoll();
+    return { connected: false, waiting: true };
+  }
+  await ext.storage.local.remove(PAIRING_KEY);
+  if (answer.state === "allowed" && typeof answer.key === "string") {
+    await ext.storage.local.set({ key: answer.key });
+    cachedKey = answer.key;
+    connectedHooks.forEach((fn) => fn());
+    return { connected: true, waiting: false, justConnected: true };
+  }
+  return { connected: Boolean(await backendKey()), waiting: false, denied: true };
+}
+
+/** The connect tab changed (the user answered there): look at once. */
+export async function onTabUpdated(tabId) {
+  const { [PAIRING_KEY]: pairing } = await ext.storage.local.get({ [PAIRING_KEY]: null });
+  if (pairing && pairing.tabId === tabId) return pollConnection();
+  return null;
 }

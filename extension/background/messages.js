@@ -3,7 +3,7 @@
  * the formats, export) go straight to the backend and are never queued. */
 
 import { ext } from "./ext.js";
-import { backendBase, callBackend, exportLibrary } from "./backend.js";
+import { backendBase, backendKey, callBackend, connect, exportLibrary, NotConnected, pollConnection } from "./backend.js";
 import { flushNow, kick, loadQueue, operation, submit } from "./queue.js";
 import { relayToActiveTab } from "./tabs.js";
 import { setLinkMarks } from "./menus.js";
@@ -24,14 +24,18 @@ async function popupState() {
   const base = await backendBase();
   let health = null;
   let error = "";
+  let connected = Boolean(await backendKey());
   try {
     health = await callBackend("GET", "/api/health");
   } catch (err) {
     error = err.message;
+    if (err instanceof NotConnected) connected = false;
   }
   if (health && queue.length) kick();
   return {
     online: Boolean(health),
+    connected: connected && Boolean(health),
+    reachable: Boolean(health) || error.startsWith("not connected"),
     error,
     base,
     version: health ? health.version : null,
@@ -41,9 +45,24 @@ async function popupState() {
   };
 }
 
+/** Is the sender one of this extension's own pages (options, popup), not a content script? */
+function fromOwnPage(sender) {
+  return Boolean(sender && sender.id === ext.runtime.id && typeof sender.url === "string"
+    && sender.url.startsWith(ext.runtime.getURL("")));
+}
+
 /** The answer to one message (every message is answered, unknown ones with an error). */
 export async function handle(message, sender) {
   switch (message && message.type) {
+    case "connect": // the options page's or the popup's Connect button
+      if (!fromOwnPage(sender)) return { error: "only PaperShelf's own pages can connect it" };
+      try {
+        return await connect();
+      } catch (err) {
+        return { error: err.message };
+      }
+    case "connection": // is this install connected; collects the key once the user allowed
+      return { ...(await pollConnection()), origin: ext.runtime.getURL("").replace(/\/$/, "") };
     case "capture":
       return submit(operation("capture", "/api/capture", pageBody(message), sender, message.ids));
     case "save":

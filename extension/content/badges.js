@@ -1,29 +1,42 @@
 /* The badge next to each card title: `Save` / `✓ Saved` / `seen N×` / `queued` / error.
- * It lives in an open shadow root on a single host <span>, so page CSS cannot restyle it and its
- * styles cannot leak into the page. Nothing from the page or the backend is ever parsed as HTML:
- * all text goes through textContent / attributes. The host carries data-papershelf-* attributes
- * with the state so people (and tests) can see it without reaching into the shadow root. */
+ *
+ * What you keep is private, and the page's own scripts share the DOM with the badge, so:
+ * - the badge lives in a *closed* shadow root on a single host <span>: page scripts cannot reach
+ *   into it (no host.shadowRoot), page CSS cannot restyle it, its styles cannot leak out;
+ * - the host carries no state at all (no data-* attribute, no text, no state-dependent style):
+ *   every host looks the same from outside, and has the same size whatever it shows (fixed
+ *   widths), so its box tells nothing either;
+ * - the visible words are not text nodes but CSS generated content (`::before { content:
+ *   attr(data-label) }`): window.find() and other text searches, which do see into closed shadow
+ *   roots, find nothing; a person sees the words, and the accessible name (aria-label) says the
+ *   same to a screen reader;
+ * - only a person's click acts (toggle() ignores events that are not isTrusted).
+ * The state lives inside the shadow root (data-* on the button, read by the browser tests over
+ * CDP / WebDriver BiDi, which see closed shadow roots). Nothing from the page or the backend is
+ * ever parsed as HTML: all text goes through attributes. */
 "use strict";
 
 (() => {
   const PS = PaperShelf;
 
+  // Fixed widths: the host's box is the same for every state (a page can measure it).
   const STYLE = `
     :host { all: initial; display: inline-block; font: 600 12px/1.2 system-ui, -apple-system, "Segoe UI", sans-serif; }
     .wrap { display: inline-flex; align-items: center; gap: 4px; }
     button {
-      font: inherit; cursor: pointer; border-radius: 999px; padding: 2px 8px; margin: 0;
-      border: 1px solid #2e9f6e; background: #fff; color: #1d7a52; white-space: nowrap;
+      font: inherit; cursor: pointer; border-radius: 999px; padding: 2px 0; margin: 0; width: 6.6em;
+      border: 1px solid #2e9f6e; background: #fff; color: #1d7a52; white-space: nowrap; overflow: hidden;
+      text-align: center;
     }
+    button::before, .seen::before { content: attr(data-label); }
     button:hover { background: #eaf7f0; }
     button:focus-visible { outline: 2px solid #1a73e8; outline-offset: 1px; }
-    :host([data-papershelf-state="saved"]) button { background: #2e9f6e; color: #fff; }
-    :host([data-papershelf-state="saved"]) button:hover { background: #23855a; }
-    :host([data-papershelf-state="pending"]) button,
-    :host([data-papershelf-state="busy"]) button { border-color: #bbb; color: #777; cursor: progress; }
-    :host([data-papershelf-state="queued"]) button { border-color: #d39a1c; color: #8a6110; background: #fff8e6; }
-    :host([data-papershelf-state="error"]) button { border-color: #c9453a; color: #a3342b; background: #fff1f0; }
-    .seen { font-weight: 400; color: #777; font-size: 11px; }
+    button[data-state="saved"] { background: #2e9f6e; color: #fff; }
+    button[data-state="saved"]:hover { background: #23855a; }
+    button[data-state="pending"], button[data-state="busy"] { border-color: #bbb; color: #777; cursor: progress; }
+    button[data-state="queued"] { border-color: #d39a1c; color: #8a6110; background: #fff8e6; }
+    button[data-state="error"] { border-color: #c9453a; color: #a3342b; background: #fff1f0; }
+    .seen { display: inline-block; width: 5.2em; overflow: hidden; white-space: nowrap; font-weight: 400; color: #6b6b6b; font-size: 11px; }
   `;
 
   function label(record) {
@@ -76,13 +89,17 @@
     root.prepend(style);
   }
 
+  // Our hosts, so the page watcher can ignore our own insertions without marking them further.
+  const hosts = new WeakSet();
+
   /** Create (or re-attach) the badge host for a record, right after its title element. The
    * caller renders it (a scan attaches every card, then renders each once). */
   function attach(record) {
     if (!record.badge) {
       const host = document.createElement("span");
       host.className = "papershelf-badge-host";
-      const root = host.attachShadow({ mode: "open" });
+      hosts.add(host);
+      const root = host.attachShadow({ mode: "closed" });
       styleShadow(root);
       const wrap = document.createElement("span");
       wrap.className = "wrap";
@@ -99,7 +116,11 @@
           if (type === "click" || type === "auxclick") event.preventDefault();
         });
       }
-      button.addEventListener("click", () => PS.actions.toggle(record));
+      // Only a person's click (or Enter/Space on the focused button) acts: a page script calling
+      // host.click() or dispatching a synthetic event gets isTrusted false.
+      button.addEventListener("click", (event) => {
+        if (event.isTrusted) PS.actions.toggle(record);
+      });
       host.addEventListener("keydown", (event) => event.stopPropagation()); // page shortcuts stay out
       record.badge = { host, button, seen };
     }
@@ -111,23 +132,24 @@
 
   function render(record) {
     if (!record.badge) return;
-    const { host, button, seen } = record.badge;
+    const { button, seen } = record.badge;
     const status = record.key ? PS.statusByKey.get(record.key) : null;
-    host.dataset.papershelfState = record.state;
-    if (record.key) host.dataset.papershelfKey = record.key;
-    else delete host.dataset.papershelfKey;
-    if (record.id) host.dataset.papershelfId = record.id;
-    host.dataset.papershelfRecorded = record.recorded ? "yes" : "no";
+    // State inside the closed shadow root only (the tests read it there, as the browser does).
+    button.dataset.state = record.state;
+    button.dataset.id = record.id || "";
+    button.dataset.key = record.key || "";
+    button.dataset.recorded = record.recorded ? "yes" : "no";
     const text = label(record);
-    if (button.textContent !== text) button.textContent = text;
+    button.dataset.label = text;
     button.title = tooltip(record);
-    button.setAttribute("aria-label", `PaperShelf: ${text}. ${button.title}`);
-    button.setAttribute("aria-pressed", record.state === "saved" ? "true" : "false");
     // "seen N×" only for papers seen on earlier page views and not saved.
     const count = status ? status.seen_count || 0 : 0;
     const showSeen = record.state === "seen" && count > 1;
-    seen.textContent = showSeen ? `seen ${count}×` : "";
+    seen.dataset.label = showSeen ? `seen ${count}×` : "";
     seen.title = showSeen ? `You have come across this paper on ${count} page views` : "";
+    const seenWords = showSeen ? ` Seen on ${count} page views.` : "";
+    button.setAttribute("aria-label", `PaperShelf: ${text}.${seenWords} ${button.title}`);
+    button.setAttribute("aria-pressed", record.state === "saved" ? "true" : "false");
   }
 
   /** The display state of a keyed record from the status cache. */
@@ -137,5 +159,5 @@
     return (status.seen_count || 0) > 1 ? "seen" : "new";
   }
 
-  PS.badges = { attach, render, stateFromStatus };
+  PS.badges = { attach, render, stateFromStatus, isOurs: (node) => hosts.has(node) };
 })();

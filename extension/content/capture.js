@@ -1,7 +1,11 @@
 /* Capture: send the cards found on the page to the background worker in batches, and turn its
  * answers into badge states. State is kept per paper id (`PS.papers`), so every card of the same
- * paper, and a card the page re-rendered, shows the same badge without a new capture. A card is
- * captured once per view (URL without the hash). */
+ * paper, and a card the page re-rendered, shows the same badge without a new capture.
+ *
+ * A paper is captured (and so counted as seen) once per day in this document: the page's scripts
+ * can change the URL at will (history.pushState, the hash), and a URL change the page makes is
+ * not a new view of papers already counted today. Papers that appear after the change (the next
+ * day's listing, more search results) are counted as they appear. */
 "use strict";
 
 (() => {
@@ -9,6 +13,14 @@
   // Keep requests well under the backend's body limit on long arXiv listings (abstracts included).
   const MAX_CARDS_PER_REQUEST = 100;
   const MAX_CHARS_PER_REQUEST = 1_500_000;
+
+  // Limits on what one document can record, as its scripts can add cards without end: the cards
+  // on the page when it is first scanned (arXiv shows up to 2,000), then so many more per day
+  // (infinite scroll, in-page navigation). A card larger than any real one is never sent. Papers
+  // past a limit get an error badge saying why; a click on one still saves it.
+  const MAX_CARD_CHARS = 64_000; // as the backend's MAX_CARD_CHARS
+  const MAX_FIRST_SCAN = 2000;
+  const MAX_LATER = 500;
 
   PS.papers = new Map(); // id -> {id, key, phase: pending|queued|error|null, reason, queuedReason, busy, wantSaved, queuedSave, html, single}
   PS.captures = new Map(); // captureId of a queued capture -> [ids]
@@ -57,15 +69,25 @@
     return PS.finders.find((f) => f.matches(location)) || null;
   }
 
-  function viewHref() {
-    return location.href.split("#")[0];
+  /** A paper past a limit: not sent; its badge says why (a click still saves it). */
+  function skip(p, reason) {
+    if (p.confirmed) return; // known already: its badge shows its status
+    p.phase = "error";
+    p.reason = reason;
+  }
+
+  /** The local calendar day: a paper is counted once a day per document. */
+  function today() {
+    const d = new Date();
+    return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
   }
 
   /** Find cards, badge them, and capture the ones not yet captured for this view. */
   function scan() {
     const finder = currentFinder();
     if (!finder) return 0;
-    if (PS.view.href !== viewHref()) PS.view = { href: viewHref(), captured: new Set() };
+    if (PS.view.day !== today()) PS.view = { day: today(), captured: new Set(), sent: 0,
+      limit: PS.view.limit === undefined ? undefined : MAX_LATER };
     const fresh = [];
     for (const d of finder.findCards(document)) {
       let record = PS.records.get(d.el);
@@ -82,14 +104,25 @@
       if (!PS.view.captured.has(d.id)) {
         PS.view.captured.add(d.id);
         p.html = d.html(); // before the badge goes in, so the badge is not part of the card
-        if (!p.key && !p.busy) p.phase = "pending";
-        fresh.push(p);
+        const limit = PS.view.limit ?? MAX_FIRST_SCAN;
+        if (!p.single && p.html.length > MAX_CARD_CHARS) {
+          skip(p, `not recorded: the card is larger than ${MAX_CARD_CHARS / 1000} KB`);
+        } else if (PS.view.sent >= limit) {
+          skip(p, PS.view.limit === undefined
+            ? `not recorded: this page shows more than ${MAX_FIRST_SCAN} papers`
+            : `not recorded: this page added more than ${MAX_LATER} papers after it loaded (reload it to record them)`);
+        } else {
+          PS.view.sent += 1;
+          if (!p.key && !p.busy) p.phase = "pending";
+          fresh.push(p);
+        }
       }
       PS.badges.attach(record);
     }
     for (const [el, record] of PS.records) {
       if (!el.isConnected) PS.records.delete(el);
     }
+    if (PS.view.limit === undefined) PS.view.limit = PS.view.sent + MAX_LATER;
     refresh(); // renders every badge once, new and old
     if (fresh.length) sendCaptures(fresh, finder);
     return fresh.length;

@@ -40,6 +40,8 @@ var PaperShelf = globalThis.PaperShelf || (globalThis.PaperShelf = (() => {
     // what the backend told us, so a re-rendered card gets its badge without a new capture
     statusByKey: new Map(), // key -> {saved, tags, seen_count}
     keyById: new Map(), // arXiv id (or title) -> key
-    view: { href: "", captured: new Set() }, // ids captured for the current view (URL)
+    // ids captured (counted as seen) today in this document; how many were sent; the limit
+    // (capture.js: undefined until the first scan is done)
+    view: { day: "", captured: new Set(), sent: 0, limit: undefined },
   };
 })());

@@ -12,7 +12,7 @@
   let lastHref = location.href;
 
   function isOurs(node) {
-    return node.nodeType === 1 && node.classList && node.classList.contains("papershelf-badge-host");
+    return PS.badges.isOurs(node);
   }
 
   function schedule() {

@@ -1,4 +1,5 @@
-/* Options: the backend port and the opt-in link marks (optional host permission). */
+/* Options: connecting to the backend, the backend port and the opt-in link marks (optional host
+ * permission). */
 "use strict";
 
 const ext = globalThis.browser ?? globalThis.chrome;
@@ -15,6 +16,32 @@ async function load() {
   $("port").value = port;
   $("mark-links").checked = Boolean(markLinks) && (await ext.permissions.contains({ origins: ANY_SITE }));
 }
+
+/** Connected or not; while a connect page is open, ask again every second (the worker collects
+ * the key as soon as the user allowed, and this page's questions keep it awake meanwhile). */
+let watching = null;
+async function showConnection() {
+  const answer = (await ext.runtime.sendMessage({ type: "connection" })) || {};
+  $("own-origin").textContent = answer.origin || "";
+  const state = (await ext.runtime.sendMessage({ type: "popup-state" })) || {};
+  const connected = Boolean(state.connected);
+  $("connect").hidden = connected || !state.reachable && !answer.waiting;
+  $("connect").disabled = Boolean(answer.waiting);
+  if (connected) status("connection-state", "Connected: this extension can use your library.", "ok");
+  else if (answer.waiting) status("connection-state", "Waiting for you to press Allow on the page that opened…", "");
+  else if (!state.reachable) status("connection-state", `The backend is not answering at ${state.base || "127.0.0.1"}: start "papershelf serve".`, "error");
+  else status("connection-state", answer.denied ? "Not connected (denied). Press Connect to ask again." : "Not connected: press Connect, then Allow on the page that opens.", "error");
+  clearTimeout(watching);
+  if (!connected) watching = setTimeout(showConnection, 1000);
+}
+
+$("connect").addEventListener("click", async (event) => {
+  if (!event.isTrusted) return;
+  $("connect").disabled = true;
+  const answer = await ext.runtime.sendMessage({ type: "connect" });
+  if (answer && answer.error) status("connection-state", answer.error, "error");
+  showConnection();
+});
 
 $("form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -41,3 +68,4 @@ $("mark-links").addEventListener("change", async () => {
 });
 
 load();
+showConnection();

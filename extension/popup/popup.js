@@ -24,7 +24,8 @@ async function refresh() {
   const state = await ask({ type: "popup-state" });
   const pill = $("backend");
   pill.dataset.state = state.online ? "online" : "offline";
-  pill.textContent = state.online ? `online · v${state.version}` : "offline";
+  pill.textContent = state.online ? `online · v${state.version}` : state.reachable ? "not connected" : "offline";
+  $("connect-box").hidden = !state.reachable || state.connected;
   pill.title = state.online ? state.base : state.error || "";
   $("papers").textContent = state.papers ?? "–";
   $("saved").textContent = state.saved ?? "–";
@@ -33,7 +34,8 @@ async function refresh() {
   $("open-library").disabled = !state.online;
   $("export").disabled = !state.online;
   if (state.online) await fillFormats();
-  if (!state.online) say(`Backend not reachable at ${state.base || "127.0.0.1"} — start it with "papershelf serve". Captures and saves wait in the queue.`);
+  if (state.reachable && !state.connected) say("Press Connect, then Allow on the page that opens.");
+  else if (!state.online) say(`Backend not reachable at ${state.base || "127.0.0.1"} — start it with "papershelf serve". Captures and saves wait in the queue.`);
 
   const info = await ask({ type: "page-info-active" });
   if (info && info.supported && !info.error) {
@@ -58,6 +60,12 @@ async function fillFormats() {
     return option;
   }));
 }
+
+$("connect").addEventListener("click", async (event) => {
+  if (!event.isTrusted) return;
+  const answer = await ask({ type: "connect" });
+  if (answer.error) say(answer.error);
+});
 
 $("save-all").addEventListener("click", async () => {
   $("save-all").disabled = true;

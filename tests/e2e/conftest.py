@@ -6,8 +6,9 @@
   Firefox build installed with ``webExtension.install``; pages are served under their real URLs
   with BiDi network interception.
 * The backend is the shared ``live_server`` (tests/conftest.py): ``papershelf serve`` on a free
-  port over a library on disk. Each test points the extension at its server and starts with an
-  empty offline queue.
+  port over a library on disk. Each test points the extension at its server, starts with an
+  empty offline queue, and connects the extension the way a user does: Connect on its options
+  page, then Allow on the backend's connect page, both trusted clicks (``connect``).
 
 Nothing here mocks the extension or the backend: what the tests see is what a user would see.
 """
@@ -95,25 +96,80 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1, message:
     raise AssertionError(f"timed out after {timeout}s waiting for {message}; last value: {last!r}")
 
 
+def trusted_click(page, selector: str, timeout: float = 20000) -> None:
+    """A person's click: the mouse moved to the element's box and pressed (CDP Input events,
+    isTrusted in the page), once the element is visible and enabled."""
+    target = page.locator(selector)
+    target.wait_for(state="visible", timeout=timeout)
+    page.wait_for_function("(sel) => { const e = document.querySelector(sel); return e && !e.disabled; }",
+                           arg=selector, timeout=timeout)
+    box = target.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 # --- Chromium ------------------------------------------------------------------------------------
 
-# Reads every badge on the page: [{id, key, state, text, seen}] in document order.
-BADGES_JS = """() => [...document.querySelectorAll('span.papershelf-badge-host')].map(h => ({
-  id: h.dataset.papershelfId || null, key: h.dataset.papershelfKey || null,
-  state: h.dataset.papershelfState || null, recorded: h.dataset.papershelfRecorded === 'yes',
-  text: h.shadowRoot ? h.shadowRoot.querySelector('button').textContent : null,
-  seen: h.shadowRoot ? h.shadowRoot.querySelector('.seen').textContent : null,
-  title: h.shadowRoot ? h.shadowRoot.querySelector('button').title : null,
-}))"""
+# Badges are read as the browser sees them, never through anything a page script can read: the
+# badge lives in a closed shadow root and its host carries no state. Chromium: DOM.getDocument
+# {depth: -1, pierce: true} over CDP reaches into closed shadow roots; Firefox: WebDriver BiDi's
+# browsingContext.locateNodes serializes them with includeShadowTree "all". Each badge is
+# {id, key, state, recorded, text, seen, title} in document order; ``text`` and ``seen`` are the
+# words drawn on screen (CSS generated content from data-label).
+
+HOST_CLASS = "papershelf-badge-host"
+
+
+def badge_from(button: dict, seen: dict | None) -> dict:
+    """A badge from its button's and counter's attributes (dicts)."""
+    return {
+        "id": button.get("data-id") or None, "key": button.get("data-key") or None,
+        "state": button.get("data-state"), "recorded": button.get("data-recorded") == "yes",
+        "text": button.get("data-label"), "seen": (seen or {}).get("data-label", ""),
+        "title": button.get("title"), "name": button.get("aria-label"),
+    }
+
+
+def _cdp_attrs(node: dict) -> dict:
+    a = node.get("attributes") or []
+    return dict(zip(a[::2], a[1::2]))
+
+
+def _cdp_badges(root: dict) -> list[tuple[dict, int]]:
+    """(badge, backendNodeId of its button) for every badge host under a CDP DOM node."""
+    found = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.get("nodeName") == "SPAN" and HOST_CLASS in _cdp_attrs(node).get("class", "").split():
+            button = seen = None
+            inner = list(node.get("shadowRoots") or [])
+            while inner:
+                n = inner.pop()
+                attrs = _cdp_attrs(n)
+                if n.get("nodeName") == "BUTTON":
+                    button = (attrs, n["backendNodeId"])
+                elif "seen" in attrs.get("class", "").split():
+                    seen = attrs
+                inner.extend(n.get("children") or [])
+            if button:
+                found.append((badge_from(button[0], seen), button[1]))
+            continue
+        # Depth first, in document order.
+        stack.extend(reversed((node.get("children") or []) + (node.get("shadowRoots") or [])
+                              + ([node["contentDocument"]] if node.get("contentDocument") else [])))
+    return found
 
 
 class Chromium:
     """One Chromium with the extension loaded; ``serve`` maps real URLs to fixture HTML."""
 
-    def __init__(self, playwright, extension: Path, artifacts: Path, profile: str | None = None):
+    def __init__(self, playwright, extension: Path, artifacts: Path, profile: str | None = None,
+                 beside: tuple[Path, ...] = ()):
         self.artifacts = artifacts
         self.keep_profile = profile is not None
         self.profile = profile or tempfile.mkdtemp(prefix="papershelf-chromium-")
+        loaded = ",".join(str(p) for p in (extension, *beside))
+        fresh = not any(Path(self.profile).iterdir())  # a new install opens its options page
         self.ctx = playwright.chromium.launch_persistent_context(
             self.profile,
             executable_path=CHROMIUM,
@@ -122,16 +178,39 @@ class Chromium:
             args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage",
-                  f"--disable-extensions-except={extension}", f"--load-extension={extension}"],
+                  f"--disable-extensions-except={loaded}", f"--load-extension={loaded}"],
         )
-        sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker", timeout=20000)
+        # Ours is the worker named background.js (``beside``: other extensions loaded with it).
+        sw = next((w for w in self.ctx.service_workers if w.url.endswith("/background.js")), None)
+        while sw is None:
+            w = self.ctx.wait_for_event("serviceworker", timeout=20000)
+            sw = w if w.url.endswith("/background.js") else None
         self.ext_id = sw.url.split("/")[2]
         self.pages: dict[str, str] = {}
         self.requests: list[str] = []
         self.ctx.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), self._fulfil)
-        # An extension page is the control surface for storage (the worker may be asleep).
-        self.control = self.ctx.new_page()
-        self.control.goto(f"chrome-extension://{self.ext_id}/options/options.html")
+        # An extension page is the control surface for storage (the worker may be asleep). A new
+        # install opens its options page by itself (to show Connect): that page becomes it.
+        options_url = f"chrome-extension://{self.ext_id}/options/options.html"
+        if fresh:
+            self.control = self._wait_page(lambda url: url == options_url, "the options page a new install opens")
+        else:
+            self.control = self.ctx.new_page()
+            self.control.goto(options_url)
+
+    def _wait_page(self, pred, what: str, timeout: float = 20):
+        """The first page whose URL satisfies ``pred``, once there is one. Playwright delivers its
+        events only while it is called, so the wait goes through it, not through time.sleep."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = next((p for p in self.ctx.pages if pred(p.url)), None)
+            if found:
+                return found
+            assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
+            try:
+                self.ctx.wait_for_event("page", timeout=200)
+            except Exception:
+                pass  # no new page yet: look at the URLs again
 
     def _fulfil(self, route):
         url = route.request.url
@@ -158,6 +237,25 @@ class Chromium:
         self.pages.clear()
         self.storage(f"await chrome.storage.local.clear(); await chrome.storage.local.set({{port: {server.port}}});"
                      " await chrome.action.setBadgeText({text: ''});")
+        self.connect(server)
+
+    def connect(self, server) -> None:
+        """Connect the extension as a user does: Connect on its options page opens the backend's
+        connect page, which names this extension; Allow there. Waits for the options page to say
+        it is connected."""
+        options = self.ctx.new_page()
+        options.goto(f"chrome-extension://{self.ext_id}/options/options.html")
+        with self.ctx.expect_page(timeout=20000) as opened:
+            trusted_click(options, "#connect")
+        page = opened.value
+        page.wait_for_load_state()
+        assert page.url.startswith(f"{server.url}/connect?request="), page.url
+        assert page.locator("#asker-origin").text_content() == f"chrome-extension://{self.ext_id}"
+        trusted_click(page, "#allow")
+        page.locator("#outcome", has_text="Connected").wait_for(timeout=20000)
+        options.locator("#connection-state", has_text="Connected").wait_for(timeout=20000)
+        page.close()
+        options.close()
 
     def open(self, url: str, wait_badges: int | None = None, timeout: float = 10):
         page = self.ctx.new_page()
@@ -167,14 +265,38 @@ class Chromium:
                              timeout=timeout, what=f"{wait_badges} settled badges")
         return page
 
+    def cdp(self, page):
+        """One CDP session per page (the browser's own view: sees closed shadow roots)."""
+        session = getattr(page, "_papershelf_cdp", None)
+        if session is None:
+            session = page._papershelf_cdp = self.ctx.new_cdp_session(page)
+        return session
+
+    def badge_nodes(self, page) -> list[tuple[dict, int]]:
+        doc = self.cdp(page).send("DOM.getDocument", {"depth": -1, "pierce": True})
+        return _cdp_badges(doc["root"])
+
     def badges(self, page) -> list[dict]:
-        return page.evaluate(BADGES_JS)
+        return [b for b, _ in self.badge_nodes(page)]
 
     def wait_badges(self, page, predicate, timeout: float = 10, what: str = "badges"):
         return wait_until(lambda: (lambda bs: bs if predicate(bs) else None)(self.badges(page)), timeout, message=what)
 
+    def badge_button(self, page, paper_id: str) -> int:
+        """The backendNodeId of the first badge button of ``paper_id``."""
+        node = next((n for b, n in self.badge_nodes(page) if b["id"] == paper_id), None)
+        assert node is not None, f"no badge for {paper_id}"
+        return node
+
     def click_badge(self, page, paper_id: str) -> None:
-        page.locator(f'span.papershelf-badge-host[data-papershelf-id="{paper_id}"] >> nth=0').locator("button").click()
+        """A person's click on the badge: scrolled into view, the mouse at the centre of its box
+        (DOM.getBoxModel), pressed (trusted events)."""
+        cdp = self.cdp(page)
+        node = self.badge_button(page, paper_id)
+        cdp.send("DOM.scrollIntoViewIfNeeded", {"backendNodeId": node})
+        quad = cdp.send("DOM.getBoxModel", {"backendNodeId": node})["model"]["content"]
+        x, y = sum(quad[0::2]) / 4, sum(quad[1::2]) / 4
+        page.mouse.click(x, y)
 
     def queue(self) -> list:
         return self.storage("return (await chrome.storage.local.get({queue: []})).queue;")
@@ -306,7 +428,9 @@ class Firefox:
         self.extension = extension
         self.addon_id = None
         self.install()
-        self.context = self.send("browsingContext.getTree", {})["contexts"][0]["context"]
+        # A tab of the tests' own (the install opens the extension's options page, maybe in the
+        # first tab).
+        self.context = self.new_tab()
 
     def install(self) -> None:
         """(Re)install the extension: a fresh install starts with empty storage and queue."""
@@ -314,6 +438,56 @@ class Firefox:
             self.send("webExtension.uninstall", {"extension": self.addon_id})
         self.addon_id = self.send("webExtension.install",
                                   {"extensionData": {"type": "path", "path": str(self.extension)}})["extension"]
+
+    def contexts(self) -> list[dict]:
+        return self.send("browsingContext.getTree", {})["contexts"]
+
+    def click(self, selector: str, context: str | None = None, timeout: float = 20) -> None:
+        """A person's click (WebDriver BiDi input.performActions: trusted events) on the centre
+        of the element, once it is visible and enabled."""
+        ctx = context or self.context
+        box = wait_until(lambda: self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); if (!e || e.disabled) return null;"
+            " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            " return r.width && r.height ? {x: r.x + r.width / 2, y: r.y + r.height / 2} : null; })()", ctx),
+            timeout, message=f"{selector} to be clickable")
+        self.send("input.performActions", {"context": ctx, "actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+                {"type": "pointerMove", "x": round(box["x"]), "y": round(box["y"])},
+                {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]}]})
+        self.send("input.releaseActions", {"context": ctx})
+
+    def connect(self, server) -> None:
+        """Connect the extension as a user does. A new install opens its options page (WebDriver
+        BiDi cannot open an extension page itself, but may drive one the extension opened):
+        Connect there opens the backend's connect page, which names this extension; Allow."""
+        def find(pred):
+            return next((c["context"] for c in self.contexts() if pred(c["url"])), None)
+
+        options = wait_until(lambda: find(lambda u: u.startswith("moz-extension://") and u.endswith("/options/options.html")),
+                             60, message="the options page a new install opens")
+        self.click("#connect", options)
+        page = wait_until(lambda: find(lambda u: u.startswith(f"{server.url}/connect?request=")), 20,
+                          message="the backend's connect page")
+        wait_until(lambda: self.evaluate("document.readyState === 'complete' && !!document.getElementById('allow')", page),
+                   20, message="the connect page to load")
+        origin = self.evaluate("document.getElementById('asker-origin').textContent", page)
+        assert origin.startswith("moz-extension://"), origin
+        self.click("#allow", page)
+        wait_until(lambda: "Connected" in (self.evaluate("document.getElementById('outcome').textContent", page) or ""),
+                   20, message="the connect page to say Connected")
+        wait_until(lambda: "Connected" in (self.evaluate("document.getElementById('connection-state').textContent", options) or ""),
+                   20, message="the options page to say Connected")
+        self.close_tab(page)
+        if options == self.context:
+            self.context = self.new_tab()
+        self.close_tab(options)
+
+    def ensure_tab(self) -> None:
+        """The tab the tests drive is still there (installing the extension opens its options page,
+        which may take over an empty tab; uninstalling closes that page)."""
+        if self.context not in {c["context"] for c in self.contexts()}:
+            self.context = self.new_tab()
 
     def _drain_stderr(self):
         for _ in self.proc.stderr:
@@ -389,8 +563,47 @@ class Firefox:
     def close_tab(self, context: str) -> None:
         self.send("browsingContext.close", {"context": context})
 
+    def badge_nodes(self, context: str | None = None) -> list[tuple[dict, str]]:
+        """(badge, sharedId of its button) for every badge, from the browser's serialization of
+        the DOM including closed shadow roots (a page script cannot see those)."""
+        found = self.send("browsingContext.locateNodes", {
+            "context": context or self.context, "locator": {"type": "css", "value": f"span.{HOST_CLASS}"},
+            "serializationOptions": {"maxDomDepth": 5, "includeShadowTree": "all"}})["nodes"]
+        out = []
+        for host in found:
+            button = seen = None
+            stack = [(host.get("value") or {}).get("shadowRoot")]
+            while stack:
+                node = stack.pop()
+                if not node:
+                    continue
+                value = node.get("value") or {}
+                attrs = value.get("attributes") or {}
+                if value.get("localName") == "button":
+                    button = (attrs, node["sharedId"])
+                elif "seen" in attrs.get("class", "").split():
+                    seen = attrs
+                stack.extend(value.get("children") or [])
+            if button:
+                out.append((badge_from(button[0], seen), button[1]))
+        return out
+
     def badges(self, context: str | None = None) -> list[dict]:
-        return self.evaluate(f"({BADGES_JS})()", context)
+        return [b for b, _ in self.badge_nodes(context)]
+
+    def click_badge(self, paper_id: str, context: str | None = None) -> None:
+        """A person's click on the badge (input.performActions, trusted), once scrolled into view."""
+        ctx = context or self.context
+        node = next((n for b, n in self.badge_nodes(ctx) if b["id"] == paper_id), None)
+        assert node is not None, f"no badge for {paper_id}"
+        self.send("script.callFunction", {
+            "functionDeclaration": "function () { this.scrollIntoView({block: 'center'}); }",
+            "this": {"sharedId": node}, "target": {"context": ctx}, "awaitPromise": False})
+        self.send("input.performActions", {"context": ctx, "actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+                {"type": "pointerMove", "x": 0, "y": 0, "origin": {"type": "element", "element": {"sharedId": node}}},
+                {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]}]})
+        self.send("input.releaseActions", {"context": ctx})
 
     def wait_badges(self, predicate, context: str | None = None, timeout: float = 15, what: str = "badges"):
         return wait_until(lambda: (lambda bs: bs if predicate(bs) else None)(self.badges(context)), timeout, message=what)
@@ -579,7 +792,11 @@ def ff(firefox, live_server_factory):
     """The module's Firefox with a freshly installed extension (empty queue), pointed at a fresh
     backend on the port its build expects."""
     firefox.pages.clear()
-    firefox.navigate("about:blank")
-    firefox.install()
     firefox.server = live_server_factory(port=firefox.port)
+    firefox.install()
+    firefox.ensure_tab()
+    # Leave the last test's page (no wait: a tab that is already blank fires no new load).
+    firefox.send("browsingContext.navigate", {"context": firefox.context, "url": "about:blank", "wait": "none"})
+    firefox.connect(firefox.server)
+    firefox.ensure_tab()
     return firefox

@@ -126,8 +126,9 @@ def test_click_saves_and_unsaves_without_following_the_title_link(chrome):
 
 def test_badge_is_keyboard_reachable(chrome):
     page, _ = open_listing(chrome)
-    button = page.locator('span.papershelf-badge-host[data-papershelf-id="2509.08721"]').locator("button")
-    button.focus()
+    # Focus as the keyboard puts it there (DOM.focus from the browser side: the button is in a
+    # closed shadow root), then Enter.
+    chrome.cdp(page).send("DOM.focus", {"backendNodeId": chrome.badge_button(page, "2509.08721")})
     assert page.evaluate("() => document.activeElement.classList.contains('papershelf-badge-host')")
     page.keyboard.press("Enter")
     chrome.wait_badges(page, lambda bs: any(b["id"] == "2509.08721" and b["state"] == "saved" for b in bs), what="saved by keyboard")
@@ -416,9 +417,20 @@ def test_hostile_titles_are_data_not_markup(chrome):
     assert page.title() != "pwned"
     assert page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
     # No markup inside any badge: only our style, button and counter.
-    tags = page.evaluate("""() => [...document.querySelectorAll('span.papershelf-badge-host')]
-        .flatMap(h => [...h.shadowRoot.querySelectorAll('*')].map(e => e.tagName))""")
-    assert set(tags) <= {"STYLE", "SPAN", "BUTTON"}
+    def names(node):
+        return [node["nodeName"]] + [n for c in (node.get("children") or []) for n in names(c)]
+
+    doc = chrome.cdp(page).send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+    stack, tags = [doc], []
+    while stack:
+        node = stack.pop()
+        attrs = node.get("attributes") or []
+        if "papershelf-badge-host" in dict(zip(attrs[::2], attrs[1::2])).get("class", ""):
+            for shadow in node.get("shadowRoots") or []:
+                tags += [n for c in shadow.get("children") or [] for n in names(c)]
+        stack.extend(node.get("children") or [])
+    # (no text nodes either: the words are drawn by CSS, see test_page_scripts.py)
+    assert tags and set(tags) <= {"STYLE", "SPAN", "BUTTON"}, set(tags)
     record = paper(chrome.server, "arxiv:2509.08721")
     assert "<img src=x" in record["title"]  # kept verbatim as text
     assert len(badges) == 4
@@ -466,9 +478,10 @@ def test_backend_down_queues_in_order_then_flushes_without_loss_or_duplicates(ch
 
 def test_queue_survives_a_browser_restart(playwright_driver, extension_builds, artifacts, live_server):
     profile = tempfile.mkdtemp(prefix="papershelf-restart-")
-    live_server.stop()
     browser = Chromium(playwright_driver, extension_builds["chrome"], artifacts, profile=profile)
     browser.storage(f"await chrome.storage.local.set({{port: {live_server.port}}});")
+    browser.connect(live_server)  # as a user does, once
+    live_server.stop()
     url = browser.serve(PAGES[LISTING], fixture_html(LISTING))
     page = browser.open(url)
     browser.wait_badges(page, lambda bs: len(bs) == 6 and all(b["state"] == "queued" for b in bs), what="queued")

@@ -20,10 +20,9 @@ def settled(n):
     return lambda bs: bs is not None and len(bs) >= n and all(b["state"] in SETTLED and b["recorded"] for b in bs)
 
 
-def click_badge(ff, paper_id):
-    # A script click on the badge's own button (BiDi input actions would need coordinates).
-    ff.evaluate(f"""(() => {{ const host = document.querySelector('span.papershelf-badge-host[data-papershelf-id="{paper_id}"]');
-        host.shadowRoot.querySelector('button').click(); return true; }})()""")
+def click_badge(ff, paper_id, context=None):
+    # A person's click: trusted pointer input at the badge (conftest.Firefox.click_badge).
+    ff.click_badge(paper_id, context)
 
 
 def saved_keys(server):
@@ -91,8 +90,7 @@ def test_a_save_in_one_tab_updates_the_badge_in_another_tab(ff, artifacts):
                        context=second, what="the second tab's badge to follow the save")
         assert saved_keys(ff.server) == {"arxiv:2504.06261"}
         ff.screenshot(artifacts / "firefox-second-tab-follows.png", context=second)
-        ff.evaluate("""(() => { const host = document.querySelector('span.papershelf-badge-host[data-papershelf-id="2504.06261"]');
-            host.shadowRoot.querySelector('button').click(); return true; })()""", context=second)
+        click_badge(ff, "2504.06261", context=second)
         ff.wait_badges(lambda bs: any(b["id"] == "2504.06261" and b["text"] == "Save" for b in bs),
                        what="the first tab's badge to follow the unsave")
         assert saved_keys(ff.server) == set()

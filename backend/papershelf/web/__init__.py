@@ -30,8 +30,10 @@ bp = Blueprint(
 )
 
 # The modules library.js imports, announced in the page so the browser fetches them all at once.
-# Every static module but the entry and charts.js (loaded only after the list is drawn).
-PRELOAD = sorted(p.name for p in (Path(__file__).parent / "static").glob("*.js") if p.name not in {"library.js", "charts.js"})
+# Every static module but the entry, charts.js (loaded only after the list is drawn) and the
+# connect page's own script.
+PRELOAD = sorted(p.name for p in (Path(__file__).parent / "static").glob("*.js")
+                 if p.name not in {"library.js", "charts.js", "connect.js"})
 
 # The name the page sends in X-PaperShelf-Client; the API guard requires the header.
 CLIENT_NAME = "library-page"

@@ -11,6 +11,7 @@
 //   density.js      comfortable or compact rows, remembered in this browser
 //   transfer.js     export and import
 //   stats.js        the counts, the tag filter's choices and the charts (charts.js, loaded later)
+//   clients.js      connected extensions: list and revoke
 //   toasts.js, dom.js, words.js   messages to the user, DOM helpers, numbers and tag lists
 //
 // Rules every module keeps:
@@ -25,6 +26,7 @@
 // parallel with this one rather than one import round trip after another.
 
 import { applyDensity, wireDensity } from "./density.js";
+import { wireClients } from "./clients.js";
 import { $ } from "./dom.js";
 import { load, setFilter, syncControls } from "./list.js";
 import { wireList } from "./row-actions.js";
@@ -44,6 +46,7 @@ function wire() {
   wireSelection();
   wireTransfer();
   wireDensity();
+  wireClients();
 }
 
 onTagChosen((tag) => setFilter({ tag }));
