@@ -560,6 +560,11 @@ class Firefox:
     def new_tab(self) -> str:
         return self.send("browsingContext.create", {"type": "tab"})["context"]
 
+    def tab_url(self, context: str | None = None) -> str | None:
+        """The URL the browser shows for a tab (from its context tree, not from the page)."""
+        ctx = context or self.context
+        return next((c["url"] for c in self.contexts() if c["context"] == ctx), None)
+
     def close_tab(self, context: str) -> None:
         self.send("browsingContext.close", {"context": context})
 
@@ -793,10 +798,15 @@ def ff(firefox, live_server_factory):
     backend on the port its build expects."""
     firefox.pages.clear()
     firefox.server = live_server_factory(port=firefox.port)
+    # Leave the last test's page before the install, not after: a new install opens its options
+    # page, and Firefox may open it in this very tab if it is blank; navigating the tab after the
+    # install would then take the options page away (seen as a 60 s timeout under load). A tab that
+    # is already blank is left alone (navigating it again fires no load to wait for).
+    firefox.ensure_tab()
+    if firefox.tab_url() != "about:blank":
+        firefox.navigate("about:blank")
     firefox.install()
     firefox.ensure_tab()
-    # Leave the last test's page (no wait: a tab that is already blank fires no new load).
-    firefox.send("browsingContext.navigate", {"context": firefox.context, "url": "about:blank", "wait": "none"})
     firefox.connect(firefox.server)
     firefox.ensure_tab()
     return firefox
