@@ -19,6 +19,8 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from . import kinds
+
 # --- arXiv ids ------------------------------------------------------------------------------
 #
 # The one place the backend knows what an arXiv id looks like and which links carry one. The
@@ -218,8 +220,11 @@ def _year(p: "Paper") -> int | None:
 
 def same_work(a: "Paper", b: "Paper") -> bool:
     """Whether two records that share a title can be the same work: their years (when both
-    have one) are at most one apart -- a preprint and its publication -- and their first
-    authors (when both name one) have the same surname."""
+    have one) are at most one apart -- a preprint and its publication --, their first
+    authors (when both name one) have the same surname, and their kinds (when both files said
+    one) are the same family (kinds.py: a book is not an article)."""
+    if not kinds.compatible(a.kind, b.kind):
+        return False
     ya, yb = _year(a), _year(b)
     if ya is not None and yb is not None and abs(ya - yb) > 1:
         return False
@@ -285,6 +290,7 @@ class Paper:
     published: str = ""  # ISO date: YYYY-MM-DD, YYYY-MM or YYYY
     categories: list[str] = field(default_factory=list)  # primary first
     venue: str = ""
+    kind: str = ""  # the family of work a file named (kinds.py); pages say none
     comments: str = ""
     journal_ref: str = ""
     urls: dict[str, str] = field(default_factory=dict)  # kinds in URL_KINDS
@@ -320,6 +326,7 @@ class Paper:
         for name in ("venue", "comments", "journal_ref", "published", "organization", "note"):
             if isinstance(getattr(self, name), str):
                 setattr(self, name, scrub(getattr(self, name)))
+        self.kind = kinds.clean(self.kind)
         self.tags = [scrub(t) for t in self.tags if isinstance(t, str)]
         self.keywords = [scrub(k) for k in self.keywords if isinstance(k, str)]
         self.categories = [scrub(c) for c in self.categories if isinstance(c, str)]
@@ -466,7 +473,7 @@ def merge_metadata(a: Paper, b: Paper) -> Paper:
     out.abstract, out.abstract_truncated = best.abstract, best.abstract_truncated
     out.published = _pick(a.published, b.published, _date_rank)
     out.categories = _merge_categories(a.categories, b.categories)
-    for name in ("venue", "comments", "journal_ref", "organization"):
+    for name in ("venue", "comments", "journal_ref", "organization", "kind"):
         setattr(out, name, _pick(getattr(a, name), getattr(b, name), _text_rank))
     out.urls = {
         k: _pick(a.urls.get(k, ""), b.urls.get(k, ""), _url_rank)

@@ -242,3 +242,29 @@ def test_papermemory_conf_is_the_venue_and_anonymous_an_author():
     assert climate.venue == "ICLR"
     assert climate.authors == ["Anonymous"]
     assert climate.seen_count == 2  # "count": "2", as older versions wrote it
+
+
+KINDS_OF_WORK = """@book{dp-book, title = {Dynamic Programming}, author = {Bellman, Richard}, year = {1957}}
+@article{dp-paper, title = {Dynamic Programming}, author = {Bellman, Richard}, journal = {Science}, year = {1958}}"""
+
+
+def test_a_book_and_an_article_of_one_title_author_and_year_stay_two_works(library):
+    """Same title, same first author, years one apart: only the kind of work tells them apart,
+    in one file, across files in BibTeX, RIS and CSL-JSON, and through the library."""
+    assert [(p.key, p.kind) for p in bib(KINDS_OF_WORK).papers] == [
+        ("title:dynamic programming", "book"), ("title:dynamic programming#1958", "paper")]
+    ris_text = ("TY  - CHAP\nTI  - Dynamic Programming\nAU  - Bellman, Richard\nPY  - 1958\nER  - \n\n"
+                "TY  - THES\nTI  - Dynamic Programming\nAU  - Bellman, Richard\nPY  - 1957\nER  - \n")
+    csl_text = ('[{"id": "t", "type": "thesis", "title": "Dynamic Programming", "author": [{"family": "Bellman",'
+                ' "given": "Richard"}], "issued": {"date-parts": [[1957]]}}]')
+    assert library.import_papers(bib(KINDS_OF_WORK).papers).added == 2
+    # The chapter is a paper-like work: it joins the article; the thesis is a third work, and
+    # the same thesis from CSL-JSON finds it.
+    outcome = library.import_papers(import_text(ris_text, "ris").papers)
+    assert (outcome.added, outcome.merged) == (1, 1)
+    assert (library.import_papers(import_text(csl_text, "csljson").papers).merged) == 1
+    works = sorted((p.kind, p.published) for p in library.all() if p.title.lower() == "dynamic programming")
+    assert works == [("book", "1957"), ("paper", "1958"), ("thesis", "1957")]
+    # A file that names no kind (@misc) is compatible with any: it joins by year and author.
+    again = library.import_papers(bib("@misc{m, title = {Dynamic Programming}, author = {Bellman, R.}, year = {1959}}").papers)
+    assert again.merged == 1 and len(library.all()) == 3

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from .. import kinds
 from ..papers import ARXIV_ID_PATTERN, Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
 from .base import FormatError, ImportResult, dedupe, describe, main_url, split_tags, venue_or_blank
@@ -278,6 +279,7 @@ def entry_to_paper(entry: dict) -> Paper:
         published=_date(entry),
         categories=categories,
         venue=venue,
+        kind=kinds.from_bibtex(entry.get("entrytype", "")),
         urls=urls,
         tags=tags,
         note=_note(_get(entry, "annote", "annotation")),

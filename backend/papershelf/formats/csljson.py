@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 
+from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, load_json, main_url, split_tags, try_json, venue_or_blank
 from .bibtex import entry_type, real_venue
@@ -210,6 +211,7 @@ def item_to_paper(raw: dict) -> Paper:
         abstract=_str(raw, "abstract"),
         published=_date(raw),
         venue=venue_or_blank(venue),
+        kind=kinds.from_csl(_str(raw, "type")),
         urls=urls,
         tags=split_tags(keyword),
         note=_str(raw, "annote"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, main_url, note_text, venue_or_blank
 from .bibtex import entry_type, real_venue
@@ -204,6 +205,7 @@ def record_to_paper(fields: list[tuple[str, str]]) -> Paper:
         abstract=one("AB", "N2"),
         published=date,
         venue=venue,
+        kind=kinds.from_ris(one("TY")),
         urls=urls,
         tags=sorted({k.strip() for k in values.get("KW", []) if k.strip()}),
         note="\n\n".join(note_text(v) for v in values.get("N1", []) if v.strip()),
