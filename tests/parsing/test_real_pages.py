@@ -33,8 +33,13 @@ SAVED_FROM = {
     "acl-N04-1001.html": "https://aclanthology.org/N04-1001/",
     "usenix-goyal.html": "https://www.usenix.org/conference/nsdi22/presentation/goyal",
     "hal-jpa-00235190.html": "https://hal.science/jpa-00235190",
+    "arxiv-abs-2004.10162-2020.html": "https://arxiv.org/abs/2004.10162",
+    "arxiv-abs-2106.09608-2021.xhtml": "https://arxiv.org/abs/2106.09608v2",
+    "arxiv-abs-1902.02534-head.html": "https://arxiv.org/abs/1902.02534v2",
 }
 LISTINGS = ["arxiv-list-cs-new-2018.xhtml"]
+ABS_PAGES = ["arxiv-abs-2004.10162-2020.html", "arxiv-abs-2106.09608-2021.xhtml", "arxiv-abs-1902.02534-head.html"]
+XHTML = [name for name in SAVED_FROM if name.endswith(".xhtml")]
 META_PAGES = ["acl-2021.naacl-main.208.html", "acl-N04-1001.html", "usenix-goyal.html", "hal-jpa-00235190.html"]
 
 
@@ -137,7 +142,7 @@ def meta_values(html: str, name: str) -> list[str]:
 def test_every_page_has_its_provenance_and_the_address_it_was_saved_from():
     on_disk = sorted(p.name for p in PAGES.iterdir())
     assert on_disk == sorted(SAVED_FROM)
-    assert sorted(LISTINGS + META_PAGES) == on_disk
+    assert sorted(LISTINGS + META_PAGES + ABS_PAGES) == on_disk
     for name in on_disk:
         row = PROVENANCE[f"pages/{name}"]
         assert re.fullmatch(r"[0-9a-f]{40}", row[4]) and row[2] and row[3] and row[5], row
@@ -199,14 +204,89 @@ def test_an_old_xhtml_page_prints_nothing_but_the_summary_on_stderr():
     assert len(run.stdout.splitlines()) == 28
 
 
-def test_an_old_xhtml_page_makes_no_warning_whatever_the_warning_filters():
+@pytest.mark.parametrize("name", XHTML)
+def test_an_old_xhtml_page_makes_no_warning_whatever_the_warning_filters(name):
     """The same in a process whose warning filters are not ours (pytest resets them for every
     test; so do other hosts): no XMLParsedAsHTMLWarning is made at all, so none can be printed."""
+    assert page_text(name).startswith("<?xml")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = parsed("arxiv-list-cs-new-2018.xhtml")
-    assert len(result.papers) == 28
+        result = parsed(name)
+    assert result.papers and not result.skipped
     assert [str(w.message)[:60] for w in caught] == []
+
+
+# --- arXiv abstract pages ---------------------------------------------------------------------------
+
+
+class AbstractReader(HTMLParser):
+    """The body of an /abs/ page: blockquote.abstract without its "Abstract:" label."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = 0
+        self.skip = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "blockquote" and "abstract" in classes:
+            self.inside = 1
+        elif self.inside and tag == "blockquote":
+            self.inside += 1
+        elif self.inside and tag == "span" and "descriptor" in classes:
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if self.inside and tag == "blockquote":
+            self.inside -= 1
+        elif self.skip and tag == "span":
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if self.inside and not self.skip:
+            self.parts.append(data)
+
+
+def body_abstract(html: str) -> str:
+    reader = AbstractReader()
+    reader.feed(html)
+    reader.close()
+    return squeeze("".join(reader.parts))
+
+
+@pytest.mark.parametrize("name", ABS_PAGES)
+def test_an_abstract_page_gives_its_paper_as_its_meta_and_body_show_it(name):
+    html = page_text(name)
+    result = parsed(name)
+    assert result.parser == "arxiv" and len(result.papers) == 1 and result.skipped == []
+    paper = result.papers[0].paper
+    assert paper.arxiv_id == meta_values(html, "citation_arxiv_id")[0] and paper.key == f"arxiv:{paper.arxiv_id}"
+    assert paper.title == meta_values(html, "citation_title")[0]
+    assert paper.authors == [flipped(a) for a in meta_values(html, "citation_author")]
+    y, m, d = meta_values(html, "citation_date")[0].split("/")
+    assert paper.published == f"{y}-{m}-{d}"
+    # the abstract as the page shows it: its citation_abstract, else the body's blockquote
+    assert paper.abstract == (meta_values(html, "citation_abstract") or [body_abstract(html)])[0]
+    assert paper.abstract and not paper.abstract_truncated
+
+
+def test_the_abstract_pages_as_read_by_eye():
+    empir = parsed("arxiv-abs-2004.10162-2020.html").papers[0].paper
+    assert empir.authors == ["Sanchari Sen", "Balaraman Ravindran", "Anand Raghunathan"]
+    assert empir.categories == ["cs.LG", "cs.CV", "stat.ML"]
+    assert empir.comments == "Published as a conference paper at ICLR 2020"
+    # this page has no citation_abstract: the body's, with its entities read ('best of both worlds', <25%)
+    assert "achieve the 'best of both worlds', i.e." in empir.abstract and "(<25% in our evaluations)" in empir.abstract
+    assert empir.abstract.endswith("without sacrificing accuracy on the unperturbed inputs.")
+    world = parsed("arxiv-abs-2106.09608-2021.xhtml").papers[0].paper
+    assert world.title == "Learning Knowledge Graph-based World Models of Textual Environments"
+    assert world.authors == ["Prithviraj Ammanabrolu", "Mark O. Riedl"] and world.published == "2021-06-17"
+    assert world.categories == ["cs.LG", "cs.AI", "cs.CL"]
+    assert world.abstract.startswith("World models improve a learning agent's ability to efficiently operate in interactive")
+    croci = parsed("arxiv-abs-1902.02534-head.html").papers[0].paper  # only the page's <head> was kept
+    assert croci.title.startswith("Crowdsourcing open citations with CROCI -- An analysis")
+    assert croci.authors == ["Ivan Heibi", "Silvio Peroni", "David Shotton"] and croci.published == "2019-02-07"
 
 
 # --- pages with citation_* meta (ACL Anthology, USENIX, HAL) ----------------------------------------
