@@ -36,9 +36,13 @@ SAVED_FROM = {
     "arxiv-abs-2004.10162-2020.html": "https://arxiv.org/abs/2004.10162",
     "arxiv-abs-2106.09608-2021.xhtml": "https://arxiv.org/abs/2106.09608v2",
     "arxiv-abs-1902.02534-head.html": "https://arxiv.org/abs/1902.02534v2",
+    # search result cards (the words highlighted are "gaze", "tracking" and "learning")
+    "arxiv-search-result-2411.01969.html": "https://arxiv.org/search/?query=gaze+tracking&searchtype=all",
+    "arxiv-search-result-2207.05006.html": "https://arxiv.org/search/?query=learning&searchtype=all",
 }
 LISTINGS = ["arxiv-list-cs-new-2018.xhtml"]
 ABS_PAGES = ["arxiv-abs-2004.10162-2020.html", "arxiv-abs-2106.09608-2021.xhtml", "arxiv-abs-1902.02534-head.html"]
+SEARCH_PAGES = ["arxiv-search-result-2411.01969.html", "arxiv-search-result-2207.05006.html"]
 XHTML = [name for name in SAVED_FROM if name.endswith(".xhtml")]
 META_PAGES = ["acl-2021.naacl-main.208.html", "acl-N04-1001.html", "usenix-goyal.html", "hal-jpa-00235190.html"]
 
@@ -142,7 +146,7 @@ def meta_values(html: str, name: str) -> list[str]:
 def test_every_page_has_its_provenance_and_the_address_it_was_saved_from():
     on_disk = sorted(p.name for p in PAGES.iterdir())
     assert on_disk == sorted(SAVED_FROM)
-    assert sorted(LISTINGS + META_PAGES + ABS_PAGES) == on_disk
+    assert sorted(LISTINGS + META_PAGES + ABS_PAGES + SEARCH_PAGES) == on_disk
     for name in on_disk:
         row = PROVENANCE[f"pages/{name}"]
         assert re.fullmatch(r"[0-9a-f]{40}", row[4]) and row[2] and row[3] and row[5], row
@@ -214,6 +218,105 @@ def test_an_old_xhtml_page_makes_no_warning_whatever_the_warning_filters(name):
         result = parsed(name)
     assert result.papers and not result.skipped
     assert [str(w.message)[:60] for w in caught] == []
+
+
+# --- arXiv search results -------------------------------------------------------------------------
+
+
+class SearchReader(HTMLParser):
+    """arXiv search results as their markup has them: one paper per li.arxiv-result, its id in the
+    first link of p.list-title, p.title, the links of p.authors and span.abstract-full (without
+    its "△ Less" link).  Highlighted words (span.search-hit) are text like any other: the page
+    shows "learning-based", so the reader joins the text as it comes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.cards: list[dict] = []
+        self.open: list[str] = []  # the field each open element belongs to ("" outside any)
+        self.author: list[str] | None = None
+
+    def field(self) -> str:
+        return self.open[-1] if self.open else ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        field = self.field()
+        if tag == "li" and "arxiv-result" in classes:
+            self.cards.append({"id": None, "title": [], "authors": [], "abstract": []})
+            field = "card"
+        elif tag == "p" and "list-title" in classes:
+            field = "list-title"
+        elif tag == "p" and "title" in classes:
+            field = "title"
+        elif tag == "p" and "authors" in classes:
+            field = "authors"
+        elif tag == "span" and "abstract-full" in classes:
+            field = "abstract"
+        elif tag == "a" and field == "abstract":
+            field = "less"
+        elif tag == "a" and field == "list-title" and self.cards[-1]["id"] is None:
+            self.cards[-1]["id"] = a.get("href", "").split("/abs/", 1)[-1]
+        elif tag == "a" and field == "authors":
+            self.author = []
+        if tag not in ("br", "img", "input", "meta", "link"):
+            self.open.append(field)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.author is not None:
+            self.cards[-1]["authors"].append(squeeze("".join(self.author)))
+            self.author = None
+        if self.open:
+            self.open.pop()
+
+    def handle_data(self, data):
+        if self.author is not None:
+            self.author.append(data)
+        elif self.field() in ("title", "abstract"):
+            self.cards[-1][self.field()].append(data)
+
+
+def search_cards(html: str) -> list[dict]:
+    reader = SearchReader()
+    reader.feed(html)
+    reader.close()
+    return [{**c, "title": squeeze("".join(c["title"])), "abstract": squeeze("".join(c["abstract"]))}
+            for c in reader.cards]
+
+
+@pytest.mark.parametrize("name", SEARCH_PAGES)
+def test_a_search_result_reads_exactly_as_the_page_shows_it(name):
+    html = page_text(name)
+    theirs = search_cards(html)
+    assert len(theirs) == html.count('<li class="arxiv-result">')
+    result = parsed(name)
+    assert result.parser == "arxiv" and result.skipped == []
+    assert [p.paper.arxiv_id for p in result.papers] == [c["id"] for c in theirs]
+    for item, card in zip(result.papers, theirs):
+        assert item.paper.title == card["title"]
+        assert item.paper.authors == card["authors"]
+        assert item.paper.abstract == card["abstract"] and not item.paper.abstract_truncated
+
+
+def test_the_search_results_as_read_by_eye():
+    gaze = parsed("arxiv-search-result-2411.01969.html").papers[0].paper
+    assert gaze.title == "Active Gaze Behavior Boosts Self-Supervised Object Learning"  # "Gaze" is highlighted
+    assert gaze.authors == ["Zhengyang Yu", "Arthur Aubret", "Marcel C. Raabe", "Jane Yang", "Chen Yu", "Jochen Triesch"]
+    assert "move their gaze around during such interactions" in gaze.abstract
+    assert "Exploiting head-mounted eye tracking during dyadic play" in gaze.abstract
+    assert gaze.abstract.endswith("self-supervised learning of view-invariant object recognition.")
+    assert gaze.published == "2024-11"  # the card as saved has no "Submitted" line: the id's month
+    task = parsed("arxiv-search-result-2207.05006.html").papers[0].paper
+    assert task.title == "TASKOGRAPHY: Evaluating robot task planning over large 3D scene graphs"
+    assert len(task.authors) == 8 and task.authors[1] == "Krishna Murthy Jatavallabhula"
+    # a highlighted word before a hyphen: no space may appear at the highlight's edge
+    assert "neither classical nor learning-based planners are capable" in task.abstract
+    assert "surpass state-of-the-art learning-based planners" in task.abstract
+    assert "robot task planning, learning and 3DSGs." in task.abstract and " -based" not in task.abstract
+    assert task.categories == ["cs.RO", "cs.AI", "cs.LG"]  # the highlighted tag (cs.LG) is a category too
+    assert task.published == "2022-07-11"
+    assert task.journal_ref == "PMLR 164 (2022) 46-58"
+    assert "In proceedings of Conference on Robot Learning (CoRL) 2021." in task.comments
 
 
 # --- arXiv abstract pages ---------------------------------------------------------------------------
