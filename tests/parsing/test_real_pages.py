@@ -33,6 +33,11 @@ SAVED_FROM = {
     "acl-N04-1001.html": "https://aclanthology.org/N04-1001/",
     "usenix-goyal.html": "https://www.usenix.org/conference/nsdi22/presentation/goyal",
     "hal-jpa-00235190.html": "https://hal.science/jpa-00235190",
+    "kobv-opus-fallback.html": "https://opus4.kobv.de/opus4-trr154/frontdoor/index/index/docId/481",
+    "springer-BF02727953-head.html": "https://link.springer.com/article/10.1007/BF02727953",
+    "projecteuclid-1391109086-head.html": ("https://projecteuclid.org/journals/advances-in-differential-equations/volume-19/"
+                                           "issue-3_2f_4/An-analysis-of-the-renormalization-group-method-for-asymptotic-"
+                                           "expansions/ade/1391109086.full"),
     "arxiv-abs-2004.10162-2020.html": "https://arxiv.org/abs/2004.10162",
     "arxiv-abs-2106.09608-2021.xhtml": "https://arxiv.org/abs/2106.09608v2",
     "arxiv-abs-1902.02534-head.html": "https://arxiv.org/abs/1902.02534v2",
@@ -44,7 +49,8 @@ LISTINGS = ["arxiv-list-cs-new-2018.xhtml"]
 ABS_PAGES = ["arxiv-abs-2004.10162-2020.html", "arxiv-abs-2106.09608-2021.xhtml", "arxiv-abs-1902.02534-head.html"]
 SEARCH_PAGES = ["arxiv-search-result-2411.01969.html", "arxiv-search-result-2207.05006.html"]
 XHTML = [name for name in SAVED_FROM if name.endswith(".xhtml")]
-META_PAGES = ["acl-2021.naacl-main.208.html", "acl-N04-1001.html", "usenix-goyal.html", "hal-jpa-00235190.html"]
+META_PAGES = ["acl-2021.naacl-main.208.html", "acl-N04-1001.html", "usenix-goyal.html", "hal-jpa-00235190.html",
+              "kobv-opus-fallback.html", "springer-BF02727953-head.html", "projecteuclid-1391109086-head.html"]
 
 
 def page_text(name: str) -> str:
@@ -392,7 +398,7 @@ def test_the_abstract_pages_as_read_by_eye():
     assert croci.authors == ["Ivan Heibi", "Silvio Peroni", "David Shotton"] and croci.published == "2019-02-07"
 
 
-# --- pages with citation_* meta (ACL Anthology, USENIX, HAL) ----------------------------------------
+# --- pages with citation_* meta (ACL Anthology, USENIX, HAL, OPUS, Springer, Project Euclid) ----------------------------------------
 
 
 def flipped(name: str) -> str:
@@ -411,8 +417,9 @@ def test_a_paper_page_gives_its_title_authors_and_doi_from_its_meta(name):
     paper = result.papers[0].paper
     assert paper.title == meta_values(html, "citation_title")[0]
     assert paper.authors == [flipped(a) for a in meta_values(html, "citation_author")]
-    dois = meta_values(html, "citation_doi")
-    assert paper.doi == (dois[0].lower() if dois else None)
+    # a DOI when the page gives one; Project Euclid puts its own handle (ade/1391109086) there
+    dois = [d.lower() for d in meta_values(html, "citation_doi") if d.startswith("10.")]
+    assert paper.doi == (dois[0] if dois else None)
     assert paper.key == (f"doi:{paper.doi}" if paper.doi else paper.key)
 
 
@@ -431,3 +438,15 @@ def test_the_paper_pages_as_read_by_eye():
     usenix = parsed("usenix-goyal.html").papers[0].paper
     assert usenix.title == "Backpressure Flow Control" and usenix.authors[-1] == "Thomas E. Anderson"
     assert len(usenix.authors) == 6
+    # "Surname, Given" authors, one with a two-word surname
+    opus = parsed("kobv-opus-fallback.html").papers[0].paper
+    assert opus.authors == ["Paloma Schäfer Aguilar", "Stefan Ulbrich"]
+    assert opus.title.startswith("Convergence of numerical adjoint schemes arising from optimal boundary control")
+    springer = parsed("springer-BF02727953-head.html").papers[0].paper
+    assert (springer.title, springer.authors, springer.doi, springer.published) == (
+        "On the theory of identical particles", ["J. M. Leinaas", "J. Myrheim"], "10.1007/bf02727953", "1977-01")
+    # the page's 40-odd citation_reference tags carry DOIs of other papers: none is taken for this one
+    assert springer.key == "doi:10.1007/bf02727953"
+    euclid = parsed("projecteuclid-1391109086-head.html").papers[0].paper
+    assert euclid.doi is None and euclid.key.startswith("title:")  # citation_doi "ade/1391109086" is no DOI
+    assert euclid.authors == ["Matt Holzer", "Tasso J. Kaper"] and euclid.published == "2014-03"
