@@ -175,6 +175,22 @@ def test_a_listing_gives_every_card_with_the_ids_titles_and_authors_the_page_sho
         assert item.paper.authors == card["authors"], card["id"]
 
 
+@pytest.mark.parametrize("name", LISTINGS)
+def test_the_fast_card_reader_agrees_with_the_tree_reader_on_real_cards(name):
+    """Well-formed listing cards are read without a tree (arxiv.read_list_card_fast); on real
+    cards its answer, when it gives one, is the tree reader's."""
+    from papershelf.parsing import arxiv
+    from papershelf.parsing.page import parts_from_html
+
+    cards = parts_from_html(SAVED_FROM[name], page_text(name)).cards
+    assert len(cards) == len(listing_cards(page_text(name)))
+    fast = [arxiv.read_list_card_fast(card, SAVED_FROM[name]) for card in cards]
+    assert sum(paper is not None for paper in fast) >= len(cards) // 2, "real cards should mostly take the fast path"
+    for card, paper in zip(cards, fast):
+        if paper is not None:
+            assert paper == arxiv.read_list_card(card, SAVED_FROM[name])
+
+
 def test_the_2018_listing_as_read_by_eye():
     """Values read off the saved page itself (arXiv's /list/cs/new of Fri, 20 Jul 18, trimmed to
     6 new submissions, 10 cross-lists and 12 replacements)."""
