@@ -41,12 +41,14 @@ SAVED_FROM = {
     "arxiv-abs-2004.10162-2020.html": "https://arxiv.org/abs/2004.10162",
     "arxiv-abs-2106.09608-2021.xhtml": "https://arxiv.org/abs/2106.09608v2",
     "arxiv-abs-1902.02534-head.html": "https://arxiv.org/abs/1902.02534v2",
+    "hf-paper-2509.24002.html": "https://huggingface.co/papers/2509.24002",
     # search result cards (the words highlighted are "gaze", "tracking" and "learning")
     "arxiv-search-result-2411.01969.html": "https://arxiv.org/search/?query=gaze+tracking&searchtype=all",
     "arxiv-search-result-2207.05006.html": "https://arxiv.org/search/?query=learning&searchtype=all",
 }
 LISTINGS = ["arxiv-list-cs-new-2018.xhtml"]
 ABS_PAGES = ["arxiv-abs-2004.10162-2020.html", "arxiv-abs-2106.09608-2021.xhtml", "arxiv-abs-1902.02534-head.html"]
+HF_PAPER_PAGES = ["hf-paper-2509.24002.html"]
 SEARCH_PAGES = ["arxiv-search-result-2411.01969.html", "arxiv-search-result-2207.05006.html"]
 XHTML = [name for name in SAVED_FROM if name.endswith(".xhtml")]
 META_PAGES = ["acl-2021.naacl-main.208.html", "acl-N04-1001.html", "usenix-goyal.html", "hal-jpa-00235190.html",
@@ -152,7 +154,7 @@ def meta_values(html: str, name: str) -> list[str]:
 def test_every_page_has_its_provenance_and_the_address_it_was_saved_from():
     on_disk = sorted(p.name for p in PAGES.iterdir())
     assert on_disk == sorted(SAVED_FROM)
-    assert sorted(LISTINGS + META_PAGES + ABS_PAGES + SEARCH_PAGES) == on_disk
+    assert sorted(LISTINGS + META_PAGES + ABS_PAGES + SEARCH_PAGES + HF_PAPER_PAGES) == on_disk
     for name in on_disk:
         row = PROVENANCE[f"pages/{name}"]
         assert re.fullmatch(r"[0-9a-f]{40}", row[4]) and row[2] and row[3] and row[5], row
@@ -339,6 +341,81 @@ def test_the_search_results_as_read_by_eye():
     assert task.published == "2022-07-11"
     assert task.journal_ref == "PMLR 164 (2022) 46-58"
     assert "In proceedings of Conference on Robot Learning (CoRL) 2021." in task.comments
+
+
+# --- Hugging Face paper pages ----------------------------------------------------------------------
+
+
+class HydraterReader(HTMLParser):
+    """The page's own data: the JSON of each SVELTE_HYDRATER div by its data-target, and the
+    visible <h1>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.props: dict[str, str] = {}
+        self.in_h1 = False
+        self.h1: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("data-target") and a.get("data-props") is not None:
+            self.props[a["data-target"]] = a["data-props"]
+        self.in_h1 = self.in_h1 or tag == "h1"
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self.in_h1 = False
+
+    def handle_data(self, data):
+        if self.in_h1:
+            self.h1.append(data)
+
+
+def hydrater(html: str) -> HydraterReader:
+    reader = HydraterReader()
+    reader.feed(html)
+    reader.close()
+    return reader
+
+
+@pytest.mark.parametrize("name", HF_PAPER_PAGES)
+def test_a_hugging_face_paper_page_gives_the_paper_its_data_and_its_heading_show(name):
+    import json
+
+    page = hydrater(page_text(name))
+    theirs = json.loads(page.props["PaperContent"])["paper"]
+    result = parsed(name)
+    assert result.parser == "huggingface" and len(result.papers) == 1 and result.skipped == []
+    paper = result.papers[0].paper
+    assert paper.arxiv_id == theirs["id"] and paper.key == f"arxiv:{theirs['id']}"
+    # arXiv titles keep their line breaks ("MCP\n  Use"): shown, and read, as one line
+    assert paper.title == squeeze(theirs["title"]) == squeeze("".join(page.h1))
+    assert paper.authors == [a["name"] for a in theirs["authors"]]
+    assert paper.abstract == squeeze(theirs["summary"]) and not paper.abstract_truncated
+    assert paper.upvotes == theirs["upvotes"]
+
+
+def test_the_hugging_face_paper_page_as_read_by_eye():
+    paper = parsed("hf-paper-2509.24002.html").papers[0].paper
+    assert paper.title == "MCPMark: A Benchmark for Stress-Testing Realistic and Comprehensive MCP Use"
+    assert len(paper.authors) == 15 and paper.authors[0] == "Zijian Wu" and paper.authors[-1] == "Michael Qizhe Shieh"
+    assert paper.abstract.startswith("MCP standardizes how LLMs interact with external systems")
+    assert paper.urls["code"] == "https://github.com/eval-sys/mcpmark"
+
+
+def test_a_hugging_face_paper_page_without_its_data_takes_no_boilerplate_for_an_abstract():
+    """With the page's blob gone (a markup change), the paper still comes from the URL and the
+    og:title; the page's plain description meta ("Join the discussion on this paper page", the
+    same on every paper page) is no abstract."""
+    blob = re.compile(r"data-props='[^']*' data-target=\"PaperContent\"")
+    html = blob.sub('data-target="PaperContent"', page_text("hf-paper-2509.24002.html"))
+    assert 'data-target="PaperContent"' in html and '"summary"' not in html
+    result = parse(PageParts(url=SAVED_FROM["hf-paper-2509.24002.html"], html=html))
+    assert len(result.papers) == 1
+    paper = result.papers[0].paper
+    assert paper.key == "arxiv:2509.24002"
+    assert paper.title == "MCPMark: A Benchmark for Stress-Testing Realistic and Comprehensive MCP Use"
+    assert paper.abstract == "" and not paper.abstract_truncated
 
 
 # --- arXiv abstract pages ---------------------------------------------------------------------------
