@@ -42,6 +42,7 @@ SAVED_FROM = {
     "arxiv-abs-2106.09608-2021.xhtml": "https://arxiv.org/abs/2106.09608v2",
     "arxiv-abs-1902.02534-head.html": "https://arxiv.org/abs/1902.02534v2",
     "hf-paper-2509.24002.html": "https://huggingface.co/papers/2509.24002",
+    "hf-daily-2024-08-01.html": "https://huggingface.co/papers",
     # search result cards (the words highlighted are "gaze", "tracking" and "learning")
     "arxiv-search-result-2411.01969.html": "https://arxiv.org/search/?query=gaze+tracking&searchtype=all",
     "arxiv-search-result-2207.05006.html": "https://arxiv.org/search/?query=learning&searchtype=all",
@@ -49,6 +50,7 @@ SAVED_FROM = {
 LISTINGS = ["arxiv-list-cs-new-2018.xhtml"]
 ABS_PAGES = ["arxiv-abs-2004.10162-2020.html", "arxiv-abs-2106.09608-2021.xhtml", "arxiv-abs-1902.02534-head.html"]
 HF_PAPER_PAGES = ["hf-paper-2509.24002.html"]
+HF_LISTS = ["hf-daily-2024-08-01.html"]
 SEARCH_PAGES = ["arxiv-search-result-2411.01969.html", "arxiv-search-result-2207.05006.html"]
 XHTML = [name for name in SAVED_FROM if name.endswith(".xhtml")]
 META_PAGES = ["acl-2021.naacl-main.208.html", "acl-N04-1001.html", "usenix-goyal.html", "hal-jpa-00235190.html",
@@ -154,7 +156,7 @@ def meta_values(html: str, name: str) -> list[str]:
 def test_every_page_has_its_provenance_and_the_address_it_was_saved_from():
     on_disk = sorted(p.name for p in PAGES.iterdir())
     assert on_disk == sorted(SAVED_FROM)
-    assert sorted(LISTINGS + META_PAGES + ABS_PAGES + SEARCH_PAGES + HF_PAPER_PAGES) == on_disk
+    assert sorted(LISTINGS + META_PAGES + ABS_PAGES + SEARCH_PAGES + HF_PAPER_PAGES + HF_LISTS) == on_disk
     for name in on_disk:
         row = PROVENANCE[f"pages/{name}"]
         assert re.fullmatch(r"[0-9a-f]{40}", row[4]) and row[2] and row[3] and row[5], row
@@ -416,6 +418,114 @@ def test_a_hugging_face_paper_page_without_its_data_takes_no_boilerplate_for_an_
     assert paper.key == "arxiv:2509.24002"
     assert paper.title == "MCPMark: A Benchmark for Stress-Testing Realistic and Comprehensive MCP Use"
     assert paper.abstract == "" and not paper.abstract_truncated
+
+
+class HFCardReader(HTMLParser):
+    """A Hugging Face listing's cards as the page shows them: one <article> per paper, its id in
+    its /papers/ links, its title the <h3>'s text, its vote count the first number after the vote
+    box's checkbox, and the "N authors" line."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.cards: list[dict] = []
+        self.depth = 0  # elements open inside the current <article>
+        self.in_h3 = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "article":
+            self.cards.append({"ids": set(), "title": [], "text": [], "votes": None})
+            self.depth = 1
+            return
+        if not self.depth:
+            return
+        if tag not in ("img", "input", "br", "path", "source"):
+            self.depth += 1
+        m = re.match(r"^/papers/(\d{4}\.\d{4,5})(?:[#?]|$)", a.get("href") or "")
+        if tag == "a" and m:
+            self.cards[-1]["ids"].add(m.group(1))
+        self.in_h3 = self.in_h3 or tag == "h3"
+        if tag == "input" and a.get("type") == "checkbox" and self.cards[-1]["votes"] is None:
+            self.cards[-1]["votes"] = []
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag == "h3":
+            self.in_h3 = False
+        if tag == "article":
+            self.depth = 0
+        elif tag not in ("img", "input", "br", "path", "source"):
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.cards[-1]["text"].append(data)
+            if isinstance(self.cards[-1]["votes"], list) and data.strip():
+                self.cards[-1]["votes"] = int(data.strip())
+            if self.in_h3:
+                self.cards[-1]["title"].append(data)
+
+
+def hf_cards(html: str) -> list[dict]:
+    reader = HFCardReader()
+    reader.feed(html)
+    reader.close()
+    out = []
+    for card in reader.cards:
+        assert len(card["ids"]) == 1, card["ids"]
+        words = squeeze(" ".join(card["text"]))
+        out.append({
+            "id": card["ids"].pop(),
+            "title": squeeze("".join(card["title"])),
+            "votes": card["votes"],
+            "authors": int(re.search(r"(\d+) authors?\b", words).group(1)),
+        })
+    return out
+
+
+@pytest.mark.parametrize("name", HF_LISTS)
+def test_a_hugging_face_listing_gives_the_cards_it_shows_as_its_data_has_them(name):
+    import json
+
+    html = page_text(name)
+    cards = hf_cards(html)
+    blob = {e["paper"]["id"]: e["paper"] for e in json.loads(hydrater(html).props["DailyPapers"])["dailyPapers"]}
+    result = parsed(name)
+    assert result.parser == "huggingface" and result.skipped == []
+    assert [p.paper.arxiv_id for p in result.papers] == [c["id"] for c in cards]
+    for item, card in zip(result.papers, cards):
+        paper, theirs = item.paper, blob[card["id"]]
+        assert paper.title == card["title"] == squeeze(theirs["title"])
+        assert paper.authors == [a["name"] for a in theirs["authors"]] and len(paper.authors) == card["authors"]
+        assert paper.upvotes == card["votes"] == theirs["upvotes"]
+        assert paper.abstract == squeeze(theirs["summary"]) and not paper.abstract_truncated
+
+
+@pytest.mark.parametrize("name", HF_LISTS)
+def test_a_hugging_face_listing_without_its_data_still_gives_what_its_cards_show(name):
+    """The cards alone (a blob gone with a markup change): the same papers, titles, vote counts
+    and author counts, and nothing the cards do not show (the avatars' titles are user names, not
+    authors)."""
+    html = re.sub(r'data-target="DailyPapers" data-props="[^"]*"', 'data-target="DailyPapers"', page_text(name))
+    assert "dailyPapers" not in html
+    cards = hf_cards(html)
+    result = parse(PageParts(url=SAVED_FROM[name], html=html))
+    assert result.skipped == []
+    got = [(p.paper.arxiv_id, p.paper.title, p.paper.upvotes, p.paper.author_count, p.paper.authors) for p in result.papers]
+    assert got == [(c["id"], c["title"], c["votes"], c["authors"], []) for c in cards]
+
+
+def test_the_hugging_face_daily_page_as_read_by_eye():
+    papers = {p.paper.arxiv_id: p.paper for p in parsed("hf-daily-2024-08-01.html").papers}
+    assert list(papers) == ["2407.21705", "2407.21770", "2407.21646", "2407.21530", "2404.01300"]
+    tora = papers["2407.21705"]
+    assert tora.title == "Tora: Trajectory-oriented Diffusion Transformer for Video Generation"
+    assert tora.upvotes == 24 and len(tora.authors) == 5
+    assert len(papers["2407.21530"].authors) == 28  # "28 authors" on the card
+    # featured on 1 August 2024, published in April: the paper's own date is kept
+    assert papers["2404.01300"].published == "2024-04-01"
+    assert papers["2404.01300"].title.startswith("NeRF-MAE: Masked AutoEncoders for Self-Supervised 3D Represe")
 
 
 # --- arXiv abstract pages ---------------------------------------------------------------------------
