@@ -46,12 +46,15 @@ SAVED_FROM = {
     # search result cards (the words highlighted are "gaze", "tracking" and "learning")
     "arxiv-search-result-2411.01969.html": "https://arxiv.org/search/?query=gaze+tracking&searchtype=all",
     "arxiv-search-result-2207.05006.html": "https://arxiv.org/search/?query=learning&searchtype=all",
+    "arxiv-search-distributed-systems-2025.html": (
+        "https://arxiv.org/search/?searchtype=abstract&query=distributed+systems&abstracts=show&size=200&order="),
 }
 LISTINGS = ["arxiv-list-cs-new-2018.xhtml"]
 ABS_PAGES = ["arxiv-abs-2004.10162-2020.html", "arxiv-abs-2106.09608-2021.xhtml", "arxiv-abs-1902.02534-head.html"]
 HF_PAPER_PAGES = ["hf-paper-2509.24002.html"]
 HF_LISTS = ["hf-daily-2024-08-01.html"]
-SEARCH_PAGES = ["arxiv-search-result-2411.01969.html", "arxiv-search-result-2207.05006.html"]
+SEARCH_PAGES = ["arxiv-search-result-2411.01969.html", "arxiv-search-result-2207.05006.html",
+                "arxiv-search-distributed-systems-2025.html"]
 XHTML = [name for name in SAVED_FROM if name.endswith(".xhtml")]
 META_PAGES = ["acl-2021.naacl-main.208.html", "acl-N04-1001.html", "usenix-goyal.html", "hal-jpa-00235190.html",
               "kobv-opus-fallback.html", "springer-BF02727953-head.html", "projecteuclid-1391109086-head.html"]
@@ -322,6 +325,25 @@ def test_a_search_result_reads_exactly_as_the_page_shows_it(name):
         assert item.paper.title == card["title"]
         assert item.paper.authors == card["authors"]
         assert item.paper.abstract == card["abstract"] and not item.paper.abstract_truncated
+
+
+def test_the_2025_search_page_reads_its_highlights_as_shown():
+    """A real results page for 'distributed systems' (Dec 2025; 10 of its 200 results): words the
+    page highlights sit against hyphens ("out-of-distribution", "in-distribution") and before
+    commas and full stops; the text reads exactly as the page shows it."""
+    papers = {p.paper.arxiv_id: p.paper for p in parsed("arxiv-search-distributed-systems-2025.html").papers}
+    assert len(papers) == 10
+    text = " ".join(p.abstract for p in papers.values())
+    # counted by eye in the full abstracts (the short ones repeat some highlights)
+    assert text.count("out-of-distribution") == 4 and text.count("-in-distribution") + text.count(" in-distribution") == 2
+    assert "Gibbs-distributed" in papers["2512.03162"].abstract
+    assert text.count("systems,") == 4 and text.count("systems.") == 3
+    assert "- distribut" not in text and "systems ," not in text and "systems ." not in text
+    world = papers["2512.01119"]
+    assert world.title == "World Model Robustness via Surprise Recognition"
+    assert world.categories == ["cs.LG", "cs.AI"] and world.published == "2025-11-30"
+    assert papers["2512.10701"].doi == "10.1145/3773274.3774931"  # the DOI tag row
+    assert len(papers["2512.10675"].authors) == 21
 
 
 def test_the_search_results_as_read_by_eye():
