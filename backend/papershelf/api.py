@@ -184,6 +184,19 @@ def papers_batch():
     return jsonify(updated=library().update_many(keys, add_tags=add, remove_tags=remove, read=read, saved=saved))
 
 
+@bp.post("/papers/delete")
+def papers_delete():
+    """Delete every paper of a selection; answers the deleted papers, which the page imports
+    back for Undo. Unknown keys are left out (already deleted, say, in another tab)."""
+    deleted = []
+    for key in dict.fromkeys(keys_from(json_body())):
+        try:
+            deleted.append(shown(library().delete(key).to_dict()))
+        except NoSuchPaper:
+            continue
+    return jsonify(deleted=deleted)
+
+
 @bp.get("/papers/<path:key>")
 def paper_get(key: str):
     paper = library().get(key)

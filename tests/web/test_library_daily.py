@@ -41,6 +41,28 @@ def test_select_all_matching_reaches_every_page_and_a_batch_tags_them_all(shelf,
     assert tagged["total"] == 60
     assert all(p["title"].startswith("Diffusion study") for p in tagged["papers"])
 
+    # The same selection, exported: one file with all 60 (the page showed 25 of them).
+    page.select_option("#export-format", "bibtex")
+    with page.expect_download() as info:
+        page.locator("#sel-export").click()
+    body = open(info.value.path(), encoding="utf-8").read()
+    assert body.count("\n@") + body.startswith("@") == 60 and "Unrelated" not in body
+
+    # And deleted, all 60 in one go; Undo puts them back with their tags and dates.
+    before = {p["key"]: p for p in tagged["papers"]}
+    page.locator("#sel-delete").click()
+    toast = page.locator(".toast", has_text="Deleted 60 papers.")
+    expect(toast).to_be_visible()
+    expect(page.locator("#selection-count")).to_have_text("0 selected")
+    expect(page.locator("#empty")).to_be_visible()
+    assert api_papers(server, "saved=all&limit=0")["total"] == 5
+    toast.get_by_role("button", name="Undo").click()
+    expect(page.locator(".toast", has_text="Restored 60 papers.")).to_be_visible()
+    expect(page.locator("#summary")).to_contain_text("1–25 of 60 saved papers matching")
+    after = {p["key"]: p for p in api_papers(server, "tag=diffusion&limit=1000")["papers"]}
+    assert after.keys() == before.keys()
+    assert all(after[k]["saved_at"] == before[k]["saved_at"] and after[k]["tags"] == before[k]["tags"] for k in after)
+
 
 def test_the_keys_route_answers_every_match_in_list_order(shelf, make_paper):
     server = shelf([make_paper(i, title=f"Paper {i:02d}") for i in range(1, 31)])
@@ -50,6 +72,19 @@ def test_the_keys_route_answers_every_match_in_list_order(shelf, make_paper):
     assert body["total"] == 30 and [titles[k] for k in body["keys"]] == [f"Paper {i:02d}" for i in range(30, 0, -1)]
     status, body = server.api("GET", "/api/papers/keys?sort=nonsense")
     assert status == 400 and "unknown sort" in body["error"]["message"]
+
+
+def test_the_delete_route_deletes_a_selection_and_refuses_bad_input_whole(shelf, make_paper):
+    server = shelf([make_paper(i, title=f"Paper {i:02d}") for i in range(1, 6)])
+    for bad in ({"keys": "arxiv:2601.10001"}, {"keys": [1, 2]}, {"keys": ["k"] * 5001}, {}):
+        status, body = server.api("POST", "/api/papers/delete", json=bad)
+        assert status == 400 and body["error"]["message"], bad
+    assert api_papers(server, "limit=0")["total"] == 5
+    status, body = server.api("POST", "/api/papers/delete",
+                              json={"keys": ["arxiv:2601.10001", "arxiv:2601.10001", "arXiv:2601.10002v3", "arxiv:9999.99999"]})
+    assert status == 200 and [p["key"] for p in body["deleted"]] == ["arxiv:2601.10001", "arxiv:2601.10002"]
+    assert body["deleted"][0]["title"] == "Paper 01" and body["deleted"][0]["saved_at"]
+    assert api_papers(server, "limit=0")["total"] == 3
 
 
 def test_compact_density_shows_a_screenful_and_is_remembered(shelf, make_paper, open_library, page):

@@ -9,10 +9,10 @@ import { currentPaper, fillAbstract, fitNotes, autosize, paperItem, shownTitle }
 import { selected, shown } from "./state.js";
 import { refreshStats } from "./stats.js";
 import { showError, toast } from "./toasts.js";
-import { splitTags } from "./words.js";
+import { plural, splitTags } from "./words.js";
 
 const NOTE_DEBOUNCE_MS = 900;
-const UNDO_MS = 10000;
+export const UNDO_MS = 10000;
 
 function rowOf(node) {
   const li = node instanceof Element ? node.closest("#papers > li.paper") : null;
@@ -140,19 +140,21 @@ async function deletePaper(li) {
   li.remove();
   toast(`Deleted “${shownTitle(paper) || key}”.`, {
     action: "Undo",
-    onAction: () => undoDelete(paper),
+    onAction: () => undoDelete([paper]),
     timeout: UNDO_MS,
   });
   load();
   refreshStats();
 }
 
-async function undoDelete(paper) {
+/** Put deleted papers back as they were (tags, note, dates, sightings): the server answered
+ * them whole, and a PaperShelf backup of them restores every field. */
+export async function undoDelete(papers) {
   try {
     await api("POST", "/api/import?format=json", {
-      json: { format: "papershelf", schema: 1, papers: [paper] },
+      json: { format: "papershelf", schema: 1, papers },
     });
-    toast(`Restored “${shownTitle(paper)}”.`);
+    toast(papers.length === 1 ? `Restored “${shownTitle(papers[0])}”.` : `Restored ${plural(papers.length, "paper")}.`);
   } catch (err) {
     showError(err);
   }

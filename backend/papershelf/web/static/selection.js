@@ -1,10 +1,12 @@
 // The selection bar: select a page, clear, and the batch changes (tags, read, saved) applied to
-// every selected paper in one POST /api/papers/batch. Export of the selection is in transfer.js.
+// every selected paper in one POST /api/papers/batch; delete them (with Undo). Export of the
+// selection is in transfer.js.
 
 import { api, query } from "./api.js";
 import { $ } from "./dom.js";
 import { listParams, load, setFilter, updateSelection } from "./list.js";
 import { selected, shown } from "./state.js";
+import { UNDO_MS, undoDelete } from "./row-actions.js";
 import { refreshStats } from "./stats.js";
 import { showError, toast } from "./toasts.js";
 import { plural, splitTags } from "./words.js";
@@ -19,6 +21,27 @@ async function batch(changes, done) {
   } catch (err) {
     showError(err);
   }
+  load();
+  refreshStats();
+}
+
+async function deleteSelected() {
+  const keys = [...selected];
+  if (!keys.length) return;
+  let deleted;
+  try {
+    ({ deleted } = await api("POST", "/api/papers/delete", { json: { keys } }));
+  } catch (err) {
+    showError(err);
+    load();
+    return;
+  }
+  selected.clear();
+  toast(`Deleted ${plural(deleted.length, "paper")}.`, {
+    action: "Undo",
+    onAction: () => undoDelete(deleted),
+    timeout: UNDO_MS,
+  });
   load();
   refreshStats();
 }
@@ -68,4 +91,5 @@ export function wireSelection() {
   $("#sel-unread").addEventListener("click", () => batch({ read: false }, "Marked unread:"));
   $("#sel-unsave").addEventListener("click", () => batch({ saved: false }, "Unsaved"));
   $("#sel-save").addEventListener("click", () => batch({ saved: true }, "Saved"));
+  $("#sel-delete").addEventListener("click", deleteSelected);
 }
