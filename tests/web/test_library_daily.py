@@ -118,6 +118,46 @@ def test_compact_density_shows_a_screenful_and_is_remembered(shelf, make_paper, 
     assert rows_on_screen() >= 12
 
 
+def test_compact_density_is_usable_400_px_wide(shelf, make_paper, open_library, page):
+    server = shelf([make_paper(i, title=f"A fairly long paper title about topic number {i} and its consequences",
+                               tags=["to-read", "vision"] if i % 3 == 0 else []) for i in range(1, 41)])
+    page.set_viewport_size({"width": 400, "height": 800})
+    open_library(server)
+    page.locator("#compact").check()
+    page.wait_for_function("document.body.classList.contains('compact')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # nothing to scroll sideways to
+    # Nothing selected: the selection bar is one line, not eight buttons over the list.
+    assert page.locator("#selection-bar").bounding_box()["height"] < 45
+    assert not page.locator("#sel-add-tag").is_visible()
+
+    page.locator(".list-head").evaluate("(el) => el.scrollIntoView()")
+    rows = page.evaluate("""() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => {
+        const seen = [...document.querySelectorAll('#papers > li.paper')]
+          .filter((li) => { const r = li.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
+        done(seen.map((li) => {
+          const title = li.querySelector('.title-link');
+          return {
+            width: li.querySelector('.title').getBoundingClientRect().width,
+            cut: title.scrollHeight > title.parentElement.clientHeight + 1,
+            buttons: [...li.querySelectorAll('.actions button')].map((b) => b.getBoundingClientRect().toJSON()),
+          };
+        }));
+    })))""")
+    assert len(rows) >= 6, len(rows)
+    for row in rows:
+        assert row["width"] > 300 and not row["cut"], row  # the whole title, on two lines
+        for box in row["buttons"]:
+            assert box["right"] <= 400 and box["height"] >= 24, box  # on screen, big enough for a finger
+    page.screenshot(path=str(ARTIFACTS / "library-compact-400.png"))
+
+    first = page.locator("#papers > li.paper").first
+    first.get_by_role("button", name="Mark read").click()
+    expect(page.locator("#papers > li.paper").first.get_by_role("button", name="Mark unread")).to_be_visible()
+    first.locator(".select").check()
+    expect(page.locator("#sel-add-tag")).to_be_visible()  # a selection brings its buttons back
+    assert api_papers(server, "read=1&limit=0")["total"] == 1
+
+
 def test_an_empty_saved_result_points_to_matches_among_the_papers_seen(shelf, make_paper, open_library, page):
     server = shelf([
         make_paper(1, title="Saved about robots"),
