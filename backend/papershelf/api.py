@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import __version__
 from .errors import BadRequest, NotFound
-from .formats import FormatError, catalogue, export_stream, import_text
+from .formats import FormatError, catalogue, export_stream, import_text, saved_dates
 from .formats.encoding import decode as decode_file
 from .readable import readable
 from .papers import Paper, paper_from_stored, scrub, scrub_tree
@@ -291,7 +291,8 @@ def import_file():
         result = import_text(text, request.args.get("format") or None)
     except FormatError as exc:
         raise BadRequest(str(exc), "unreadable_file") from None
-    outcome = library().import_papers(result.papers, save=request.args.get("save") in ("1", "true"))
+    save = request.args.get("save") in ("1", "true")
+    outcome = library().import_papers(saved_dates(result.papers, save), save=save)
     skipped = [{"item": item, "reason": reason} for item, reason in result.skipped + outcome.skipped]
     return jsonify(added=outcome.added, merged=outcome.merged, skipped=skipped)
 

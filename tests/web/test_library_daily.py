@@ -103,7 +103,7 @@ def test_compact_density_shows_a_screenful_and_is_remembered(shelf, make_paper, 
 
     comfortable = rows_on_screen()
     page.locator("#compact").check()
-    page.wait_for_function("document.body.classList.contains('compact')")
+    page.wait_for_function("() => document.body.classList.contains('compact')")
     compact = rows_on_screen()
     assert compact >= 12 and compact > 2 * comfortable, (comfortable, compact)
     # One line per paper: the title is cut with an ellipsis rather than wrapped.
@@ -124,7 +124,7 @@ def test_compact_density_is_usable_400_px_wide(shelf, make_paper, open_library, 
     page.set_viewport_size({"width": 400, "height": 800})
     open_library(server)
     page.locator("#compact").check()
-    page.wait_for_function("document.body.classList.contains('compact')")
+    page.wait_for_function("() => document.body.classList.contains('compact')")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400  # nothing to scroll sideways to
     # Nothing selected: the selection bar is one line, not eight buttons over the list.
     assert page.locator("#selection-bar").bounding_box()["height"] < 45
