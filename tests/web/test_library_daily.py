@@ -183,7 +183,7 @@ def test_an_empty_saved_result_points_to_matches_among_the_papers_seen(shelf, ma
 def test_the_library_page_has_no_serious_accessibility_failure(shelf, make_paper, open_library, page, hostile_paper):
     from a11y import serious_violations
 
-    server = shelf([make_paper(i, title=f"Accessible paper {i}", tags=["to-read"] if i % 2 else [],
+    server = shelf([make_paper(i, title=f"Accessible paper {i}", tags=["to read"] if i % 2 else [],
                                note="a note" if i == 3 else "") for i in range(1, 8)] + [hostile_paper])
     open_library(server)
     page.wait_for_selector("#chart-weeks svg")
@@ -192,4 +192,14 @@ def test_the_library_page_has_no_serious_accessibility_failure(shelf, make_paper
     page.locator("#select-page").check()
     assert serious_violations(page) == []
     page.emulate_media(color_scheme="dark")  # the page follows the system's dark theme
+    assert serious_violations(page) == []
+    # The reading queue (its tab with a count, the disabled Read filter), then its empty state,
+    # in dark and in light.
+    page.get_by_role("tab", name="To read").click()
+    expect(page.locator("#summary")).to_contain_text("papers to read")
+    assert serious_violations(page) == []
+    page.emulate_media(color_scheme="light")
+    assert serious_violations(page) == []
+    page.locator("#q").fill("nothing-like-this")
+    expect(page.locator("#empty")).to_be_visible()
     assert serious_violations(page) == []

@@ -29,8 +29,10 @@ export function syncControls() {
   $("#f-sort").value = state.sort;
   $("#page-size").value = String(state.limit);
   for (const tab of document.querySelectorAll('[role="tab"]')) {
-    tab.setAttribute("aria-selected", String(tab.dataset.saved === state.saved));
+    const on = tab.dataset.queue ? state.to_read === "1" : tab.dataset.saved === state.saved && !state.to_read;
+    tab.setAttribute("aria-selected", String(on));
   }
+  $("#f-read").disabled = !!state.to_read; // the queue is the unread papers
   updateOrderButton();
 }
 
@@ -65,7 +67,7 @@ export function listParams() {
   return {
     q: state.q.trim(), tag: state.tag, source: state.source, read: state.read,
     from: state.from, to: state.to, sort: state.sort, order: state.order,
-    saved: state.saved, limit: state.limit, offset: state.offset,
+    saved: state.saved, to_read: state.to_read, limit: state.limit, offset: state.offset,
   };
 }
 
@@ -119,20 +121,24 @@ function render(data) {
   const total = data.total;
   const from = total ? state.offset + 1 : 0;
   const to = state.offset + shown.length;
-  const what = state.saved === "1" ? "saved papers" : state.saved === "0" ? "unsaved papers" : "papers seen";
+  const what = state.to_read ? "papers to read"
+    : state.saved === "1" ? "saved papers" : state.saved === "0" ? "unsaved papers" : "papers seen";
   const filtered = state.q || state.tag || state.source || state.read || state.from || state.to;
+  const queueOrder = state.to_read && state.sort === "saved" ? (state.order === "asc" ? ", oldest saved first" : ", newest saved first") : "";
   $("#summary").textContent = total
-    ? `${num(from)}–${num(to)} of ${num(total)} ${what}${filtered ? " matching" : ""}`
+    ? `${num(from)}–${num(to)} of ${num(total)} ${what}${filtered ? " matching" : ""}${queueOrder}`
     : "";
   view.total = total;
   $("#empty").hidden = total > 0;
   $("#empty-text").textContent = filtered
     ? "No papers match. Try fewer words or clear the filters."
-    : state.saved === "1"
-      ? "Nothing saved yet. Browse Hugging Face Papers or arXiv with the extension and press Save."
-      : "No papers seen yet.";
+    : state.to_read
+      ? "Nothing to read. Tag a saved paper “to read” (or save it “to read” from the extension) to queue it here."
+      : state.saved === "1"
+        ? "Nothing saved yet. Browse Hugging Face Papers or arXiv with the extension and press Save."
+        : "No papers seen yet.";
   $("#empty-other-tab").hidden = true;
-  if (!total && filtered && state.saved !== "all") offerOtherTab(loadSeq);
+  if (!total && filtered && state.saved !== "all" && !state.to_read) offerOtherTab(loadSeq);
   $("#page-info").textContent = total ? `page ${Math.floor(state.offset / state.limit) + 1} of ${Math.ceil(total / state.limit)}` : "";
   $("#page-prev").disabled = state.offset === 0;
   $("#page-next").disabled = to >= total;
