@@ -29,12 +29,18 @@ async function deleteSelected() {
   const keys = [...selected];
   if (!keys.length) return;
   let deleted;
+  // The store deletes a paper at a time (about 10-20 ms each): a big selection takes seconds.
+  const working = keys.length > 50 ? toast(`Deleting ${plural(keys.length, "paper")}…`, { timeout: 600000 }) : null;
+  $("#sel-delete").disabled = true;
   try {
     ({ deleted } = await api("POST", "/api/papers/delete", { json: { keys } }));
   } catch (err) {
     showError(err);
     load();
     return;
+  } finally {
+    if (working) working.remove();
+    $("#sel-delete").disabled = selected.size === 0;
   }
   selected.clear();
   toast(`Deleted ${plural(deleted.length, "paper")}.`, {
