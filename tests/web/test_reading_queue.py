@@ -54,6 +54,14 @@ def test_the_to_read_tab_lists_the_queue_and_mark_read_takes_a_paper_out(shelf, 
     expect(titles).to_have_text(["Queued first", "Queued second", "Queued third"])
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "library-reading-queue.png"))
+    # Newest first, if the user asks; a reload keeps that too.
+    page.locator("#f-order").click()
+    expect(titles).to_have_text(["Queued third", "Queued second", "Queued first"])
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    expect(titles).to_have_text(["Queued third", "Queued second", "Queued first"])
+    page.locator("#f-order").click()
+    expect(titles).to_have_text(["Queued first", "Queued second", "Queued third"])
 
     first = page.locator("#papers > li.paper").first
     first.get_by_role("button", name="Mark read").click()
@@ -86,3 +94,22 @@ def test_the_to_read_tab_lists_the_queue_and_mark_read_takes_a_paper_out(shelf, 
     expect(page.locator("#empty-text")).to_contain_text("Nothing to read. Tag a saved paper “to read”")
     expect(tab).to_have_text("To read")
     assert page.errors == []
+
+
+def test_an_empty_queue_offers_papers_tagged_to_read_spelled_another_way(shelf, make_paper, open_library, page):
+    server = shelf([
+        make_paper(1, title="Hyphen newer", tags=["to-read"], saved_at="2026-02-01T09:00:00Z"),
+        make_paper(2, title="Hyphen older", tags=["to-read"], saved_at="2025-12-01T09:00:00Z"),
+        make_paper(3, title="Hyphen but read", tags=["to-read"], saved_at="2025-11-01T09:00:00Z", read=True),
+        make_paper(4, title="Hyphen, never saved", tags=["to-read"], saved_at=None),
+    ])
+    open_library(server, "?to_read=1")
+    expect(page.locator("#empty-text")).to_have_text(
+        "Nothing to read: the queue holds saved papers tagged “to read”; 4 papers are tagged “to-read”.")
+    offer = page.locator("#empty-queue-tag")
+    expect(offer).to_have_text("Queue the saved, unread ones tagged “to-read”")
+    offer.click()
+    expect(page.locator(".toast", has_text="Queued 2 papers")).to_be_visible()
+    expect(page.locator("#papers .title-link")).to_have_text(["Hyphen older", "Hyphen newer"])
+    expect(page.get_by_role("tab", name="To read")).to_have_text("To read 2")
+    expect(offer).to_be_hidden()

@@ -8,10 +8,10 @@
 import { api, query } from "./api.js";
 import { $, afterNextFrame } from "./dom.js";
 import { fitNotes, paperItem } from "./rows.js";
-import { selected, shown, state, view, writeLocation } from "./state.js";
+import { selected, shown, state, TO_READ_TAG, view, writeLocation } from "./state.js";
 import { startStats } from "./stats.js";
 import { showError } from "./toasts.js";
-import { num } from "./words.js";
+import { num, plural } from "./words.js";
 
 let loadSeq = 0;
 let loadAbort = null;
@@ -138,7 +138,9 @@ function render(data) {
         ? "Nothing saved yet. Browse Hugging Face Papers or arXiv with the extension and press Save."
         : "No papers seen yet.";
   $("#empty-other-tab").hidden = true;
+  $("#empty-queue-tag").hidden = true;
   if (!total && filtered && state.saved !== "all" && !state.to_read) offerOtherTab(loadSeq);
+  if (!total && !filtered && state.to_read) offerQueueSpelling(loadSeq);
   $("#page-info").textContent = total ? `page ${Math.floor(state.offset / state.limit) + 1} of ${Math.ceil(total / state.limit)}` : "";
   $("#page-prev").disabled = state.offset === 0;
   $("#page-next").disabled = to >= total;
@@ -168,6 +170,25 @@ async function offerOtherTab(seq) {
   $("#empty-text").textContent = `No saved papers match, but ${num(other.total)} ${other.total === 1 ? "paper" : "papers"} you have seen ${other.total === 1 ? "does" : "do"}.`;
   const go = $("#empty-other-tab");
   go.textContent = "Show them in Everything seen";
+  go.hidden = false;
+}
+
+/** The queue is empty, but papers carry its tag spelled another way ("to-read", "To Read"): say
+ * so, and offer to queue them (selection.js adds the tag to the saved, unread ones). */
+async function offerQueueSpelling(seq) {
+  let tags;
+  try {
+    ({ tags } = await api("GET", "/api/tags"));
+  } catch (_) {
+    return; // only a hint
+  }
+  const near = (tags || []).find((t) => t.tag !== TO_READ_TAG && t.tag.toLowerCase().replace(/[\s_.-]+/g, "") === "toread");
+  if (seq !== loadSeq || !near) return;
+  $("#empty-text").textContent = `Nothing to read: the queue holds saved papers tagged “${TO_READ_TAG}”; ` +
+    `${plural(near.count, "paper")} ${near.count === 1 ? "is" : "are"} tagged “${near.tag}”.`;
+  const go = $("#empty-queue-tag");
+  go.textContent = `Queue the saved, unread ones tagged “${near.tag}”`;
+  go.dataset.tag = near.tag;
   go.hidden = false;
 }
 

@@ -5,7 +5,7 @@
 import { api, query } from "./api.js";
 import { $ } from "./dom.js";
 import { listParams, load, setFilter, updateSelection } from "./list.js";
-import { selected, shown } from "./state.js";
+import { selected, shown, TO_READ_TAG } from "./state.js";
 import { UNDO_MS, undoDelete } from "./row-actions.js";
 import { refreshStats } from "./stats.js";
 import { showError, toast } from "./toasts.js";
@@ -80,6 +80,19 @@ export function wireSelection() {
     }
   });
   $("#empty-other-tab").addEventListener("click", () => setFilter({ saved: "all", sort: "seen" }));
+  // The reading queue under its own tag, for papers tagged "to-read" and the like (list.js).
+  $("#empty-queue-tag").addEventListener("click", async () => {
+    const tag = $("#empty-queue-tag").dataset.tag;
+    try {
+      const { keys } = await api("GET", `/api/papers/keys${query({ tag, saved: "1", read: "0" })}`);
+      if (keys.length) await api("POST", "/api/papers/batch", { json: { keys, add_tags: [TO_READ_TAG] } });
+      toast(`Queued ${plural(keys.length, "paper")} tagged “${tag}”.`);
+    } catch (err) {
+      showError(err);
+    }
+    load();
+    refreshStats();
+  });
   $("#sel-clear").addEventListener("click", () => {
     selected.clear();
     for (const box of document.querySelectorAll("#papers .select")) box.checked = false;

@@ -35,15 +35,23 @@ export function readLocation() {
   if (state.to_read !== "1") state.to_read = "";
   if (state.to_read) state.saved = "1"; // the queue holds saved papers only
   if (!params.has("sort") || !SORTS.includes(state.sort)) state.sort = TAB_SORT[state.saved] || "saved";
-  if (!["asc", "desc"].includes(state.order)) state.order = state.sort === "title" || state.to_read ? "asc" : "desc";
+  if (!params.has("order") || !["asc", "desc"].includes(state.order)) state.order = defaultOrder();
   for (const name of ["from", "to"]) if (!/^\d{4}(-\d{2}){0,2}$/.test(state[name])) state[name] = "";
   if (![25, 50, 100, 200].includes(state.limit)) state.limit = DEFAULTS.limit;
+}
+
+/** The order a view has when the link does not say: titles A to Z, the reading queue oldest
+ * first, the rest newest (or most) first -- as the server does. */
+function defaultOrder() {
+  return state.sort === "title" || (state.to_read && state.sort === "saved") ? "asc" : "desc";
 }
 
 export function writeLocation() {
   const params = {};
   for (const [k, v] of Object.entries(state)) {
-    if (v !== DEFAULTS[k] && !(k === "sort" && v === TAB_SORT[state.saved])) params[k] = v;
+    if (k === "order" ? v !== defaultOrder() : v !== DEFAULTS[k] && !(k === "sort" && v === TAB_SORT[state.saved])) {
+      params[k] = v;
+    }
   }
   const url = `${location.pathname}${query(params)}`;
   if (url !== `${location.pathname}${location.search}`) history.replaceState(null, "", url);
