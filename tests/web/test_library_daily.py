@@ -156,6 +156,11 @@ def test_compact_density_is_usable_400_px_wide(shelf, make_paper, open_library, 
     first.locator(".select").check()
     expect(page.locator("#sel-add-tag")).to_be_visible()  # a selection brings its buttons back
     assert api_papers(server, "read=1&limit=0")["total"] == 1
+    from a11y import serious_violations
+
+    assert serious_violations(page) == []
+    page.emulate_media(color_scheme="dark")
+    assert serious_violations(page) == []
 
 
 def test_an_empty_saved_result_points_to_matches_among_the_papers_seen(shelf, make_paper, open_library, page):
