@@ -64,6 +64,19 @@ def test_select_all_matching_reaches_every_page_and_a_batch_tags_them_all(shelf,
     assert all(after[k]["saved_at"] == before[k]["saved_at"] and after[k]["tags"] == before[k]["tags"] for k in after)
 
 
+def test_a_batch_on_more_papers_than_one_request_takes_goes_in_slices(shelf, make_paper, open_library, page):
+    # 5,020 matching: more than the 5,000 keys the server takes in one request (api.py MAX_KEYS).
+    server = shelf([make_paper(i, title=f"Bulk paper {i}", abstract="", authors=["A B"]) for i in range(1, 5021)])
+    open_library(server)
+    page.locator("#select-page").check()
+    page.locator("#sel-all-matching").click()
+    expect(page.locator("#selection-count")).to_have_text("5,020 selected")
+    page.locator("#sel-tag").fill("bulk")
+    page.locator("#sel-add-tag").click()
+    expect(page.locator(".toast", has_text="Tagged “bulk” on")).to_contain_text("5,020 papers", timeout=60_000)
+    assert api_papers(server, "tag=bulk&limit=0")["total"] == 5020
+
+
 def test_the_keys_route_answers_every_match_in_list_order(shelf, make_paper):
     server = shelf([make_paper(i, title=f"Paper {i:02d}") for i in range(1, 31)])
     status, body = server.api("GET", "/api/papers/keys?q=paper&sort=title&order=desc")

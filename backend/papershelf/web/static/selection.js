@@ -9,17 +9,30 @@ import { selected, shown, TO_READ_TAG } from "./state.js";
 import { UNDO_MS, undoDelete } from "./row-actions.js";
 import { refreshStats } from "./stats.js";
 import { showError, toast } from "./toasts.js";
-import { plural, splitTags } from "./words.js";
+import { num, plural, splitTags } from "./words.js";
+
+// The server takes at most 5,000 keys a request (api.py MAX_KEYS); "select all N matching" in a
+// big library selects more, so batches and deletions go in slices of that size.
+const SLICE = 5000;
+
+function slices(keys) {
+  const out = [];
+  for (let i = 0; i < keys.length; i += SLICE) out.push(keys.slice(i, i + SLICE));
+  return out;
+}
 
 async function batch(changes, done) {
   const keys = [...selected];
   if (!keys.length) return;
+  let n = 0;
   try {
-    const res = await api("POST", "/api/papers/batch", { json: { keys, ...changes } });
-    const n = res && res.updated ? res.updated.length : keys.length;
+    for (const part of slices(keys)) {
+      const res = await api("POST", "/api/papers/batch", { json: { keys: part, ...changes } });
+      n += res && res.updated ? res.updated.length : part.length;
+    }
     toast(`${done} ${plural(n, "paper")}.`);
   } catch (err) {
-    showError(err);
+    showError(err, n ? `${done} ${plural(n, "paper")}, then stopped` : undefined);
   }
   load();
   refreshStats();
@@ -33,16 +46,23 @@ async function deleteSelected() {
   const working = keys.length > 50 ? toast(`Deleting ${plural(keys.length, "paper")}…`, { timeout: 600000 }) : null;
   $("#sel-delete").disabled = true;
   try {
-    ({ deleted } = await api("POST", "/api/papers/delete", { json: { keys } }));
+    deleted = [];
+    for (const part of slices(keys)) {
+      const answer = await api("POST", "/api/papers/delete", { json: { keys: part } });
+      deleted.push(...answer.deleted);
+      if (working) working.querySelector(".toast-text").textContent = `Deleting ${num(deleted.length)} of ${plural(keys.length, "paper")}…`;
+    }
   } catch (err) {
-    showError(err);
-    load();
-    return;
+    showError(err); // the slices already deleted are still offered for Undo below
   } finally {
     if (working) working.remove();
     $("#sel-delete").disabled = selected.size === 0;
   }
-  selected.clear();
+  if (!deleted.length) {
+    load();
+    return;
+  }
+  for (const p of deleted) selected.delete(p.key);
   toast(`Deleted ${plural(deleted.length, "paper")}.`, {
     action: "Undo",
     onAction: () => undoDelete(deleted),
