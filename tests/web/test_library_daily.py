@@ -75,6 +75,11 @@ def test_a_batch_on_more_papers_than_one_request_takes_goes_in_slices(shelf, mak
     page.locator("#sel-add-tag").click()
     expect(page.locator(".toast", has_text="Tagged “bulk” on")).to_contain_text("5,020 papers", timeout=60_000)
     assert api_papers(server, "tag=bulk&limit=0")["total"] == 5020
+    page.select_option("#export-format", "json")
+    with page.expect_download(timeout=60_000) as info:
+        page.locator("#sel-export").click()
+    body = open(info.value.path(), encoding="utf-8").read()
+    assert body.count('"title":"Bulk paper ') == 5020 and '"count": 5020' in body, body[:300]
 
 
 def test_the_keys_route_answers_every_match_in_list_order(shelf, make_paper):
