@@ -75,8 +75,15 @@ def test_the_to_read_tab_lists_the_queue_and_mark_read_takes_a_paper_out(shelf, 
     expect(titles).to_have_text(["Queued first", "Queued second", "Queued third"])
     expect(tab).to_have_text("To read 3")
 
+    # A search with no match in the queue says where the matches are.
+    page.locator("#q").press_sequentially("not queued")
+    expect(page.locator("#empty-text")).to_have_text("No papers to read match, but 1 saved paper does.")
+    page.locator("#empty-other-tab").click()
+    expect(page.get_by_role("tab", name="Saved")).to_have_attribute("aria-selected", "true")
+    expect(titles).to_have_text(["Saved, not queued"])
+    page.locator("#f-clear").click()
+
     # Queueing from the Saved tab: the row's tag box.
-    page.get_by_role("tab", name="Saved").click()
     expect(page.locator("#f-order")).to_contain_text("newest first")
     row = page.locator("#papers > li.paper", has_text="Saved, not queued")
     row.locator(".tag-input").fill("to read")

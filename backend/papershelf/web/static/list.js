@@ -139,7 +139,7 @@ function render(data) {
         : "No papers seen yet.";
   $("#empty-other-tab").hidden = true;
   $("#empty-queue-tag").hidden = true;
-  if (!total && filtered && state.saved !== "all" && !state.to_read) offerOtherTab(loadSeq);
+  if (!total && filtered && state.saved !== "all") offerOtherTab(loadSeq);
   if (!total && !filtered && state.to_read) offerQueueSpelling(loadSeq);
   $("#page-info").textContent = total ? `page ${Math.floor(state.offset / state.limit) + 1} of ${Math.ceil(total / state.limit)}` : "";
   $("#page-prev").disabled = state.offset === 0;
@@ -157,19 +157,26 @@ function render(data) {
   document.body.dataset.loaded = String(loadSeq);
 }
 
-/** Nothing matches in this tab: say whether "Everything seen" has matches, and offer to go there
- * (a paper seen but not saved is found only there). */
+/** Nothing matches in this tab: say whether the wider tab has matches, and offer to go there
+ * (a paper seen but not saved is found only in Everything seen; one read or not tagged "to read"
+ * only in Saved). */
 async function offerOtherTab(seq) {
+  const fromQueue = !!state.to_read;
   let other;
   try {
-    other = await api("GET", `/api/papers${query({ ...listParams(), saved: "all", limit: 0, offset: 0 })}`);
+    const wider = fromQueue ? { saved: "1", to_read: "" } : { saved: "all" };
+    other = await api("GET", `/api/papers${query({ ...listParams(), ...wider, limit: 0, offset: 0 })}`);
   } catch (_) {
     return; // only a hint: the empty list already says what it has to
   }
   if (seq !== loadSeq || !other.total) return;
-  $("#empty-text").textContent = `No saved papers match, but ${num(other.total)} ${other.total === 1 ? "paper" : "papers"} you have seen ${other.total === 1 ? "does" : "do"}.`;
+  const n = other.total;
+  $("#empty-text").textContent = fromQueue
+    ? `No papers to read match, but ${num(n)} saved ${n === 1 ? "paper does" : "papers do"}.`
+    : `No saved papers match, but ${num(n)} ${n === 1 ? "paper" : "papers"} you have seen ${n === 1 ? "does" : "do"}.`;
   const go = $("#empty-other-tab");
-  go.textContent = "Show them in Everything seen";
+  go.textContent = fromQueue ? "Show them in Saved" : "Show them in Everything seen";
+  go.dataset.target = fromQueue ? "saved" : "all";
   go.hidden = false;
 }
 

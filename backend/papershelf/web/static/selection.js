@@ -99,7 +99,10 @@ export function wireSelection() {
       showError(err);
     }
   });
-  $("#empty-other-tab").addEventListener("click", () => setFilter({ saved: "all", sort: "seen" }));
+  $("#empty-other-tab").addEventListener("click", (e) => {
+    if (e.currentTarget.dataset.target === "saved") setFilter({ saved: "1", to_read: "", sort: "saved", order: "desc" });
+    else setFilter({ saved: "all", sort: "seen" });
+  });
   // The reading queue under its own tag, for papers tagged "to-read" and the like (list.js).
   $("#empty-queue-tag").addEventListener("click", async () => {
     const tag = $("#empty-queue-tag").dataset.tag;
