@@ -98,7 +98,7 @@ def test_the_to_read_tab_lists_the_queue_and_mark_read_takes_a_paper_out(shelf, 
         page.locator("#papers > li.paper").first.get_by_role("button", name="Mark read").click()
         page.wait_for_function("(n) => document.querySelectorAll('#papers > li.paper').length === n",
                                arg=3 - _)
-    expect(page.locator("#empty-text")).to_contain_text("Nothing to read. Tag a saved paper “to read”")
+    expect(page.locator("#empty-text")).to_have_text("Nothing to read. Tag a saved paper “to read” to queue it here.")
     expect(tab).to_have_text("To read")
     assert page.errors == []
 

@@ -133,7 +133,7 @@ function render(data) {
   $("#empty-text").textContent = filtered
     ? "No papers match. Try fewer words or clear the filters."
     : state.to_read
-      ? "Nothing to read. Tag a saved paper “to read” (or save it “to read” from the extension) to queue it here."
+      ? "Nothing to read. Tag a saved paper “to read” to queue it here."
       : state.saved === "1"
         ? "Nothing saved yet. Browse Hugging Face Papers or arXiv with the extension and press Save."
         : "No papers seen yet.";
