@@ -25,4 +25,5 @@
 
   PS.capture.scan();
   PS.pageWatch.start();
+  PS.theme.start();
 })();
