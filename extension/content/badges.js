@@ -40,8 +40,11 @@
       text-overflow: ellipsis; text-align: center; line-height: 1.25;
     }
     button::before, .seen::before { content: attr(data-label); }
+    button.more { width: 1.7em; padding-left: 0; padding-right: 0; margin-left: -0.2em; }
     button:hover { background: #e8f5ee; }
     button:focus-visible { outline: 2px solid #1a56db; outline-offset: 2px; }
+    .wrap.current { outline: 3px solid #1a56db; outline-offset: 3px; border-radius: 999px; }
+    .dark .wrap.current, .wrap.dark.current { outline-color: #93c5fd; }
     button[data-state="saved"] { background: #1b7048; border-color: #1b7048; color: #fff; }
     button[data-state="saved"]:hover { background: #145636; }
     button[data-state="seen"] { border-color: #9ca3af; color: #4b5563; font-weight: 500; }
@@ -135,24 +138,38 @@
       wrap.className = PS.theme && PS.theme.isDark() ? "wrap dark" : "wrap";
       const button = document.createElement("button");
       button.type = "button";
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "more";
+      more.dataset.label = "▾";
+      more.setAttribute("aria-haspopup", "dialog");
+      more.setAttribute("aria-expanded", "false");
+      more.setAttribute("aria-label", "More PaperShelf actions: tags, note, to read, copy a citation");
+      more.title = "Tags, note, to read · Copy BibTeX or a Markdown link";
       const seen = document.createElement("span");
       seen.className = "seen";
-      wrap.append(button, seen);
+      wrap.append(button, more, seen);
       root.append(wrap);
       // The badge often sits inside a link or a clickable card: keep the click to ourselves.
       for (const type of ["click", "mousedown", "mouseup", "pointerdown", "pointerup", "auxclick"]) {
-        button.addEventListener(type, (event) => {
+        wrap.addEventListener(type, (event) => {
           event.stopPropagation();
           if (type === "click" || type === "auxclick") event.preventDefault();
         });
       }
+      more.addEventListener("click", (event) => {
+        if (event.isTrusted && PS.menu) PS.menu.toggle(record);
+      });
       // Only a person's click (or Enter/Space on the focused button) acts: a page script calling
       // host.click() or dispatching a synthetic event gets isTrusted false.
       button.addEventListener("click", (event) => {
         if (event.isTrusted) PS.actions.toggle(record);
       });
-      host.addEventListener("keydown", (event) => event.stopPropagation()); // page shortcuts stay out
-      record.badge = { host, button, seen, wrap };
+      host.addEventListener("keydown", (event) => {
+        if (PS.keys) PS.keys.onBadgeKey(event, record); // j/k/s/t... while a badge has the focus
+        event.stopPropagation(); // page shortcuts stay out
+      });
+      record.badge = { host, root, button, more, seen, wrap };
     }
     const { host } = record.badge;
     const where = record.titleEl;

@@ -26,4 +26,5 @@
   PS.capture.scan();
   PS.pageWatch.start();
   PS.theme.start();
+  PS.keys.start();
 })();

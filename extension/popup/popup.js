@@ -71,6 +71,7 @@ $("save-all").addEventListener("click", async () => {
   $("save-all").disabled = true;
   const answer = await ask({ type: "save-all-active" });
   if (answer.error) say(answer.error);
+  else if (answer.cancelled) say("Nothing saved (cancelled on the page).", "ok");
   else say(answer.requested ? `Sent ${answer.requested} papers to PaperShelf.` : "Everything on this page is already saved.", "ok");
   await refresh();
 });

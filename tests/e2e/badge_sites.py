@@ -145,7 +145,9 @@ class Inspector:
                 while inner:
                     n = inner.pop()
                     a = _attrs(n)
-                    if n.get("nodeName") == "BUTTON":
+                    if n.get("nodeName") == "BUTTON" and "more" in a.get("class", "").split():
+                        found["more"] = n["nodeId"]
+                    elif n.get("nodeName") == "BUTTON":
                         found.update(button=n["nodeId"], attrs=a, button_before=_before(n))
                     elif "seen" in a.get("class", "").split():
                         found.update(slot=n["nodeId"], slot_attrs=a, slot_before=_before(n))
