@@ -211,3 +211,37 @@ def test_arxiv_listing_badges_at_the_title_size_on_the_title_line(chrome, artifa
     page.locator("dl dt").first.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "badges-arxiv.png"))
     assert badge_violations(chrome, page, dressed(fixture_html(ARXIV), "arxiv")) == []
+
+
+# --- Firefox (WebDriver BiDi: the nodes in closed shadow roots come from locateNodes) -------------
+
+LOOK_JS = """function () {
+  const s = getComputedStyle(this); const slot = this.parentNode.querySelector('.seen');
+  const w = getComputedStyle(slot, '::before');
+  return {font: s.fontFamily, size: s.fontSize, color: s.color, bg: s.backgroundColor,
+          wrap: this.parentNode.className, slotColor: w.color, slotBg: w.backgroundColor,
+          title: getComputedStyle(this.getRootNode().host.parentNode).fontSize};
+}"""
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_firefox_hf_badges_system_font_theme_and_contrast(ff, artifacts, dark):
+    import_seen_before(ff.server, SEEN_BEFORE)
+    url = ff.serve(PAGES[HF], dressed(fixture_html(HF), "hf", dark=dark))
+    ff.navigate(url)
+    ff.wait_badges(settled(6), what="badges")
+    looks = []
+    for badge, node in ff.badge_nodes():
+        r = ff.send("script.callFunction", {"functionDeclaration": LOOK_JS, "this": {"sharedId": node},
+                                            "target": {"context": ff.context}, "awaitPromise": False})
+        looks.append((badge, {k: v["value"] for k, v in r["result"]["value"]}))
+    for badge, look in looks:
+        assert look["font"].startswith("system-ui"), look
+        title = float(look["title"].removesuffix("px"))
+        assert abs(float(look["size"].removesuffix("px")) - min(14, max(11, 0.72 * title))) < 0.2, look
+        assert ("dark" in look["wrap"].split()) == dark, look
+        assert contrast(rgba(look["color"]), rgba(look["bg"])) >= 4.5, look
+        if badge["seen"]:
+            assert contrast(rgba(look["slotColor"]), rgba(look["slotBg"])) >= 4.5, look
+    assert {b["seen"] for b, _ in looks} == {"new", "seen on 4 days"}
+    ff.screenshot(artifacts / f"firefox-badges-hf-{'dark' if dark else 'light'}.png")
