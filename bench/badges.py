@@ -11,7 +11,9 @@ already in the library (half of those saved), the rest are new. The time is meas
 page: performance.now() when the last badge left its pending state, counted from DOMContentLoaded
 (the HTML is parsed and the cards exist; before that no script can badge anything) and, for
 reference, from navigation start (which adds the harness's own page serving).
-Targets (issue 4): median ≤ 300 ms for the HF page, ≤ 600 ms for the arXiv page. Prints figures;
+Each run is the day's first view of the page (every paper captured; --reloads: same-day reloads,
+which only look statuses up). Targets (issue 4): median ≤ 300 ms for the HF page, ≤ 600 ms for the
+arXiv page. Prints figures;
 asserts nothing.
 """
 
@@ -180,10 +182,15 @@ def in_world(cdp, ctx_id: int, expression: str):
     return r["result"].get("value")
 
 
-def measure(ctx, url: str, n: int, runs: int, verbose: bool) -> tuple[list[float], list[float]]:
-    """Per run: ms from navigation start, and from DOMContentLoaded, to the last settled badge."""
+def measure(ctx, url: str, n: int, runs: int, verbose: bool, control=None) -> tuple[list[float], list[float]]:
+    """Per run: ms from navigation start, and from DOMContentLoaded, to the last settled badge.
+    With `control` (an extension page), each run is the day's first view of the page: the list of
+    papers counted today is forgotten, so every paper is captured (the heavier path); without
+    it, runs after the first are same-day reloads, which only look statuses up."""
     from_nav, from_dcl = [], []
     for i in range(runs + 1):  # the first run warms caches and the worker; not counted
+        if control is not None:
+            control.evaluate("() => chrome.storage.local.remove('countedToday')")
         page = ctx.new_page()
         cdp = ctx.new_cdp_session(page)
         contexts: list = []
@@ -217,6 +224,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--library", type=int, default=20000)
     parser.add_argument("--verbose", action="store_true", help="print every run")
+    parser.add_argument("--reloads", action="store_true",
+                        help="runs after the first are same-day reloads (statuses looked up, nothing captured)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -276,7 +285,7 @@ def main() -> int:
             allow.close()
             for name, url, n in (("hf", HF_URL, 50), ("arxiv", ARXIV_URL, 200)):
                 print(f"{name}: {n} cards, {args.runs} runs")
-                from_nav, from_dcl = measure(ctx, url, n, args.runs, args.verbose)
+                from_nav, from_dcl = measure(ctx, url, n, args.runs, args.verbose, None if args.reloads else control)
                 med = statistics.median(from_dcl)
                 print(f"  DOMContentLoaded -> all badges: median {med:.0f} ms, min {min(from_dcl):.0f}, max {max(from_dcl):.0f}"
                       f"  (target <= {TARGETS[name]} ms: {'met' if med <= TARGETS[name] else 'NOT met'})")

@@ -116,6 +116,8 @@ export async function handle(message, sender) {
       return relayToActiveTab({ type: "save-all" }, sender.tab && sender.tab.id);
     case "page-info-active":
       return relayToActiveTab({ type: "page-info" }, sender.tab && sender.tab.id);
+    case "set-hiding-active": // the popup's "hide papers seen or saved" switch
+      return relayToActiveTab({ type: "set-hiding", on: Boolean(message.on) }, sender.tab && sender.tab.id);
     case "formats": // the export and import formats the backend knows (popup's export menu)
       try {
         return await callBackend("GET", "/api/formats");

@@ -78,7 +78,8 @@
     const url = PaperShelfKeys.isArxivId(record.id)
       ? (location.hostname.endsWith("huggingface.co") ? `https://huggingface.co/papers/${record.id}` : `https://arxiv.org/abs/${record.id}`)
       : record.titleEl && record.titleEl.href;
-    if (url) window.open(url, "_blank", "noopener");
+    // Only http(s): a title link is the page's to set (a javascript: link must not run).
+    if (url && /^https?:\/\//.test(url)) window.open(url, "_blank", "noopener");
   }
 
   /** The elements of a card (arXiv: the <dt> and its <dd>). */

@@ -87,7 +87,8 @@
       if (status && status.saved) saved += 1;
       else if (status && status.seen_count > 1) seen += 1;
     }
-    return { cards: ids.size, saved, seen, supported: Boolean(PS.capture.currentFinder()) };
+    return { cards: ids.size, saved, seen, supported: Boolean(PS.capture.currentFinder()),
+      hiding: Boolean(PS.keys && PS.keys.isHiding()) };
   }
 
   PS.saveAll = { saveAll, pageInfo };

@@ -41,9 +41,12 @@ async function refresh() {
   if (info && info.supported && !info.error) {
     $("page-info").textContent = `This page: ${info.cards} papers · ${info.saved} saved · ${info.seen} seen before`;
     $("save-all").disabled = info.cards === 0 || info.saved === info.cards;
+    $("hide-seen").disabled = false;
+    $("hide-seen").checked = Boolean(info.hiding);
   } else {
     $("page-info").textContent = "This page: not an HF Papers or arXiv page";
     $("save-all").disabled = true;
+    $("hide-seen").disabled = true;
   }
 }
 
@@ -115,3 +118,10 @@ $("options").addEventListener("click", (event) => {
   } catch (_) { /* keep the suggested key */ }
   await refresh();
 })();
+
+$("hide-seen").addEventListener("change", async (event) => {
+  if (!event.isTrusted) return;
+  const answer = await ask({ type: "set-hiding-active", on: $("hide-seen").checked });
+  if (answer.error) say(answer.error);
+  else $("hide-seen").checked = Boolean(answer.hiding);
+});

@@ -147,3 +147,24 @@ def test_firefox_j_and_s_save_and_page_keys_do_nothing(ff):
     wait_until(lambda: saved(ff.server, ORDER[1]), message="j j s saved the second paper")
     ff.wait_badges(lambda bs: any(b["id"] == ORDER[1] and b["state"] == "saved" for b in bs), what="its badge saved")
     assert [i for i in ORDER if saved(ff.server, i)] == [ORDER[1]]
+
+
+def test_the_popup_switch_hides_and_shows_like_h(chrome):
+    page = open_hf(chrome)
+    chrome.click_badge(page, ORDER[2])
+    chrome.wait_badges(page, lambda bs: any(b["id"] == ORDER[2] and b["state"] == "saved" for b in bs), what="saved")
+    page.bring_to_front()
+    with chrome.ctx.expect_page() as opened:
+        chrome.storage("await chrome.windows.create({url: chrome.runtime.getURL('popup/popup.html'), type: 'popup', width: 320, height: 520});")
+    popup = opened.value
+    popup.wait_for_load_state()
+    switch = popup.locator("#hide-seen")
+    wait_until(lambda: switch.is_enabled(), message="the switch enabled on a listing")
+    assert not switch.is_checked()
+    switch.click()
+    visible = lambda: page.evaluate("() => [...document.querySelectorAll('article')].map((a) => getComputedStyle(a).display !== 'none')")
+    wait_until(lambda: visible() == [True, True, False, True, True, True], message="the saved card hidden")
+    wait_until(lambda: switch.is_checked(), message="the switch on")
+    switch.click()
+    wait_until(lambda: all(visible()), message="all shown again")
+    popup.close()
