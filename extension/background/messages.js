@@ -79,6 +79,35 @@ export async function handle(message, sender) {
         return { error: err.message, status: {} };
       }
     }
+    case "tags": // the badge menu's tag completion (read-only, never queued)
+      try {
+        return await callBackend("GET", "/api/tags");
+      } catch (err) {
+        return { error: err.message, tags: [] };
+      }
+    case "paper": // the badge menu: a saved paper's tags and note (read-only)
+      try {
+        return { paper: await callBackend("GET", `/api/papers/${encodeURIComponent(String(message.key || ""))}`) };
+      } catch (err) {
+        return { error: err.message };
+      }
+    case "update-paper": { // the badge menu's tags and note (a paper just saved or already saved)
+      const changes = {};
+      if (Array.isArray(message.tags)) changes.tags = message.tags.filter((t) => typeof t === "string");
+      if (typeof message.note === "string") changes.note = message.note;
+      try {
+        return { paper: await callBackend("PATCH", `/api/papers/${encodeURIComponent(String(message.key || ""))}`, changes) };
+      } catch (err) {
+        return { error: err.message };
+      }
+    }
+    case "cite": // the badge menu's Copy BibTeX: one paper exported by the backend
+      try {
+        const response = await callBackend("POST", "/api/export", { format: String(message.format || "bibtex"), keys: keysOf(message) }, { raw: true });
+        return { text: await response.text() };
+      } catch (err) {
+        return { error: err.message };
+      }
     case "popup-state":
       return popupState();
     case "flush-now":
@@ -87,6 +116,8 @@ export async function handle(message, sender) {
       return relayToActiveTab({ type: "save-all" }, sender.tab && sender.tab.id);
     case "page-info-active":
       return relayToActiveTab({ type: "page-info" }, sender.tab && sender.tab.id);
+    case "set-hiding-active": // the popup's "hide papers seen or saved" switch
+      return relayToActiveTab({ type: "set-hiding", on: Boolean(message.on) }, sender.tab && sender.tab.id);
     case "formats": // the export and import formats the backend knows (popup's export menu)
       try {
         return await callBackend("GET", "/api/formats");

@@ -63,6 +63,7 @@
       record.recorded = Boolean(p.confirmed || p.error || p.phase === "error");
       PS.badges.render(record);
     }
+    if (PS.keys) PS.keys.applyHiding(); // papers just known as seen or saved hide too (h)
   }
 
   function currentFinder() {
@@ -163,7 +164,12 @@
     refresh(keyed.map((p) => p.id));
   }
 
-  async function sendCaptures(papers, finder) {
+  async function sendCaptures(found, finder) {
+    // Papers counted today already (another load of this page, another tab) are only looked up
+    // (seen-days.js); the rest are captured.
+    const { known, fresh } = await PS.seenDays.split(found);
+    const papers = [...fresh, ...(await PS.seenDays.lookUp(known))];
+    if (!papers.length) return;
     // The look-up goes first so the backend answers it before it starts parsing the capture;
     // a slow look-up never holds the capture back for long.
     await Promise.race([peekStatus(papers), new Promise((resolve) => setTimeout(resolve, 250))]);

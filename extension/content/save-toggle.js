@@ -5,12 +5,13 @@
 (() => {
   const PS = PaperShelf;
 
-  async function toggle(record) {
+  /** Save or unsave one paper (a click on its badge, `s`, the badge menu). Shows a confirmation
+   * with Undo unless `quiet`. Resolves to the paper's record in PS.papers once the answer is in
+   * (null when nothing was done). */
+  async function setSaved(record, saving, { quiet = false } = {}) {
     const p = PS.papers.get(record.id);
-    if (!p || p.busy) return;
-    const status = p.key ? PS.statusByKey.get(p.key) : null;
-    const saving = !(status && status.saved);
-    if (p.queuedSave && saving) return; // already queued to be saved
+    if (!p || p.busy) return null;
+    if (p.queuedSave && saving) return null; // already queued to be saved
     p.busy = true;
     p.wantSaved = saving;
     PS.capture.refresh([p.id]);
@@ -22,6 +23,30 @@
     }
     p.busy = false;
     applySaveAnswer([p], answer, saving);
+    if (!quiet) confirm(record, p, saving);
+    return p;
+  }
+
+  function isSaved(record) {
+    const p = PS.papers.get(record.id);
+    const status = p && p.key ? PS.statusByKey.get(p.key) : null;
+    return Boolean(status && status.saved);
+  }
+
+  async function toggle(record) {
+    return setSaved(record, !isSaved(record));
+  }
+
+  /** The confirmation of one save or unsave; Undo does the opposite, quietly. */
+  function confirm(record, p, saving) {
+    if (p.error) PS.toast.show(`Could not ${saving ? "save" : "remove"}: ${p.error}`);
+    else if (p.queuedSave) PS.toast.show("Saved once PaperShelf is reachable (queued)");
+    else {
+      PS.toast.show(saving ? "Saved to PaperShelf" : "Removed from saved", async () => {
+        await setSaved(record, !saving, { quiet: true });
+        PS.toast.show(saving ? "Save undone" : "Saved again");
+      });
+    }
   }
 
   /** Save papers the backend has not keyed yet, from their cards (or the page, for a
@@ -76,5 +101,5 @@
     PS.capture.refresh(papers.map((p) => p.id));
   }
 
-  PS.actions = { toggle, saveCards, applySaveAnswer };
+  PS.actions = { toggle, setSaved, isSaved, saveCards, applySaveAnswer };
 })();

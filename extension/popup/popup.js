@@ -41,9 +41,12 @@ async function refresh() {
   if (info && info.supported && !info.error) {
     $("page-info").textContent = `This page: ${info.cards} papers · ${info.saved} saved · ${info.seen} seen before`;
     $("save-all").disabled = info.cards === 0 || info.saved === info.cards;
+    $("hide-seen").disabled = false;
+    $("hide-seen").checked = Boolean(info.hiding);
   } else {
     $("page-info").textContent = "This page: not an HF Papers or arXiv page";
     $("save-all").disabled = true;
+    $("hide-seen").disabled = true;
   }
 }
 
@@ -71,6 +74,7 @@ $("save-all").addEventListener("click", async () => {
   $("save-all").disabled = true;
   const answer = await ask({ type: "save-all-active" });
   if (answer.error) say(answer.error);
+  else if (answer.cancelled) say("Nothing saved (cancelled on the page).", "ok");
   else say(answer.requested ? `Sent ${answer.requested} papers to PaperShelf.` : "Everything on this page is already saved.", "ok");
   await refresh();
 });
@@ -114,3 +118,10 @@ $("options").addEventListener("click", (event) => {
   } catch (_) { /* keep the suggested key */ }
   await refresh();
 })();
+
+$("hide-seen").addEventListener("change", async (event) => {
+  if (!event.isTrusted) return;
+  const answer = await ask({ type: "set-hiding-active", on: $("hide-seen").checked });
+  if (answer.error) say(answer.error);
+  else $("hide-seen").checked = Boolean(answer.hiding);
+});
