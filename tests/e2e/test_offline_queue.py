@@ -312,3 +312,59 @@ def test_firefox_a_page_flooding_captures_offline_pushes_only_bounded_junk_and_s
     junk = listing["total"] - n
     print(f"\nFirefox: junk papers recorded after the flush: {junk} of {rounds * 500} made up")
     assert junk <= MAX_BYTES // 8000, junk
+
+
+# --- the status cache's bounds -------------------------------------------------------------------
+
+CACHE_JS = """async () => {
+  const C = await import(chrome.runtime.getURL('background/status-cache.js'));
+  const S = await import(chrome.runtime.getURL('background/sizes.js'));
+  // 7,000 papers with tags (the oldest first); one of the oldest is looked up on the way.
+  for (let i = 0; i < 7000; i += 500) {
+    const batch = {};
+    for (let j = i; j < i + 500; j++) batch['arxiv:2601.' + String(j).padStart(5, '0')] = { saved: j % 3 === 0, tags: ['t' + j, 'reading-group'], seen_count: 2 };
+    await C.remember(batch);
+    if (i === 2000) await C.lookup(['arxiv:2601.00007']);  // used: it must outlive its neighbours
+  }
+  // A made-up id the library does not know takes no room; hostile sizes are not kept.
+  await C.remember({ 'arxiv:9999.99999': { saved: false, tags: [], seen_count: 0 },
+                     ['k'.repeat(400)]: { saved: true, tags: [], seen_count: 1 },
+                     'arxiv:2601.99999': { saved: true, tags: ['x'.repeat(5000), 'ok'], seen_count: 1e30, index: 3 } });
+  await C.flushCache();
+  const stored = (await chrome.storage.local.get('statusCache')).statusCache;
+  const keys = stored.map(([k]) => k);
+  return { entries: stored.length, bytes: S.jsonBytes(stored), first: keys[0], last: keys[keys.length - 1],
+           kept7: keys.includes('arxiv:2601.00007'), kept8: keys.includes('arxiv:2601.00008'),
+           unknown: keys.includes('arxiv:9999.99999'), longKey: keys.some((k) => k.length > 300),
+           hostile: stored.find(([k]) => k === 'arxiv:2601.99999')[1],
+           found: await C.lookup(['arxiv:2601.06999', 'arxiv:2601.00001']) };
+}"""
+
+
+def test_status_cache_bounds_in_the_browser(chrome):
+    out = chrome.control.evaluate(CACHE_JS)
+    assert out["entries"] <= 5000 and out["bytes"] <= 1024 * 1024, out
+    assert out["last"] == "arxiv:2601.99999"  # the most recently remembered last
+    assert out["kept7"] and not out["kept8"], out  # least recently used first out
+    assert not out["unknown"] and not out["longKey"]
+    assert out["hostile"] == {"saved": True, "tags": ["ok"], "seen_count": 1e9}, out["hostile"]
+    assert out["found"] == {"arxiv:2601.06999": {"saved": True, "tags": ["t6999", "reading-group"], "seen_count": 2}}
+
+
+CACHE_BYTES_JS = """async () => {
+  const C = await import(chrome.runtime.getURL('background/status-cache.js'));
+  const S = await import(chrome.runtime.getURL('background/sizes.js'));
+  const batch = {};  // 1,000 papers with 30 tags of 90 bytes each: 2.7 MB if all were kept
+  for (let j = 0; j < 1000; j++) batch['arxiv:2602.' + String(j).padStart(5, '0')] = { saved: true, seen_count: 1,
+    tags: Array.from({ length: 30 }, (_, t) => 'é'.repeat(40) + String(t).padStart(8, '0') + j) };
+  await C.remember(batch);
+  await C.flushCache();
+  const stored = (await chrome.storage.local.get('statusCache')).statusCache;
+  return { entries: stored.length, bytes: S.jsonBytes(stored), last: stored[stored.length - 1][0] };
+}"""
+
+
+def test_status_cache_bytes_bound_in_the_browser(chrome):
+    out = chrome.control.evaluate(CACHE_BYTES_JS)
+    assert 200 < out["entries"] < 1000 and out["bytes"] <= 1024 * 1024, out
+    assert out["last"] == "arxiv:2602.00999", out
