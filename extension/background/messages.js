@@ -6,7 +6,7 @@
 
 import { ext } from "./ext.js";
 import { backendBase, backendKey, callBackend, connect, exportLibrary, NotConnected, pollConnection } from "./backend.js";
-import { flushNow, loadQueue, NOTE_KEY, operation, submit } from "./queue.js";
+import { flushNow, hasQueued, loadQueue, NOTE_KEY, operation, submit } from "./queue.js";
 import { summary } from "./queue-rules.js";
 import { cacheSummary, lookup, remember } from "./status-cache.js";
 import { relayToActiveTab } from "./tabs.js";
@@ -106,7 +106,7 @@ export async function handle(message, sender) {
         const answer = await callBackend("POST", "/api/status", { keys });
         await remember(answer && answer.status);
         // The backend is back (a page loaded): send what waits now, not after the back-off.
-        if ((await loadQueue()).length) flushNow();
+        if (await hasQueued()) flushNow();
         return answer;
       } catch (err) {
         return offlineStatus(keys, err.message);

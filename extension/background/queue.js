@@ -47,9 +47,27 @@ function locked(fn) {
 let retryTimer = null;
 let nextAttemptAt = 0;
 
+let knownLength = null; // the queue's length as last read or written by this worker
+
 export async function loadQueue() {
   const stored = await ext.storage.local.get({ [QUEUE_KEY]: [] });
-  return Array.isArray(stored[QUEUE_KEY]) ? stored[QUEUE_KEY] : [];
+  const queue = Array.isArray(stored[QUEUE_KEY]) ? stored[QUEUE_KEY] : [];
+  knownLength = queue.length;
+  return queue;
+}
+
+// Written here or elsewhere (storage cleared, another worker life): the change says how long.
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && QUEUE_KEY in changes) {
+    const now = changes[QUEUE_KEY].newValue;
+    knownLength = Array.isArray(now) ? now.length : 0;
+  }
+});
+
+/** Is anything waiting? (Cheap: a status look-up asks on every page load; the queue can be MBs.) */
+export async function hasQueued() {
+  if (knownLength === null) await loadQueue();
+  return knownLength > 0;
 }
 
 /** Store the queue. When the storage quota refuses it (other data took the room, or the
@@ -72,6 +90,7 @@ async function storeQueue(queue) {
       + `${saves.length} save${saves.length === 1 ? "" : "s"} kept`);
     queue = saves;
   }
+  knownLength = queue.length;
   await showQueueLength(queue.length);
   return queue;
 }
