@@ -104,7 +104,7 @@ export async function handle(message, sender) {
       const keys = keysOf(message);
       try {
         const answer = await callBackend("POST", "/api/status", { keys });
-        await remember(answer && answer.status);
+        remember(answer && answer.status).catch(() => {}); // not on the badges' critical path
         // The backend is back (a page loaded): send what waits now, not after the back-off.
         if (await hasQueued()) flushNow();
         return answer;

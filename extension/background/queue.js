@@ -275,7 +275,7 @@ async function notifyFailure(op, message) {
  * merged capture carries cards of earlier sends). */
 async function finish(op, data, direct) {
   if (op.kind === "capture") {
-    await rememberCapture(data);
+    rememberCapture(data).catch(() => {}); // not on the badges' critical path
     if (!direct) {
       for (const tabId of tabsOf(op)) {
         await tellTab(tabId, { type: "capture-result", captureId: op.id, ids: op.ids, result: data });
@@ -283,7 +283,7 @@ async function finish(op, data, direct) {
     }
     return { result: data };
   }
-  await remember(data.status);
+  remember(data.status).catch(() => {});
   const keys = (op.kind === "unsave" ? data.unsaved : data.saved) || [];
   const status = await broadcastStatus(keys, data.status);
   return { saved: data.saved, unsaved: data.unsaved, status };

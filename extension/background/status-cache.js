@@ -117,7 +117,8 @@ export async function remember(statuses) {
     changed = true;
   }
   if (changed) {
-    trim(map);
+    // The count bound now; the byte bound (a pass over the whole map) when the batch is written.
+    while (map.size > LIMITS.entries) map.delete(map.keys().next().value);
     scheduleWrite();
   }
 }
