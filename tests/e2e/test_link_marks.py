@@ -9,9 +9,11 @@ can read is checked by playing the page (``page.evaluate`` runs in its world).
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
-from .conftest import Chromium, chrome_build_with_all_sites_granted, wait_until
+from .conftest import Chromium, Firefox, chrome_build_with_all_sites_granted, firefox_build_for_port, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -178,5 +180,83 @@ def test_link_marks_mark_saved_links_that_the_page_cannot_read_and_stay_offline(
         page.wait_for_load_state("load")
         page.wait_for_timeout(1200)  # document_idle has passed: no script runs
         assert marks(browser, page) == []
+    finally:
+        browser.close()
+
+
+# --- Firefox ---------------------------------------------------------------------------------------
+
+def firefox_build_with_all_sites_granted(build, port: int, out):
+    """The Firefox test build (default port ``port``) whose optional host permissions are required
+    ones, granted at install: the stand-in for the user's Allow on the permission prompt, which a
+    headless browser cannot show. The shipped build is never changed."""
+    import json as _json
+
+    target = firefox_build_for_port(build, port, out)
+    manifest = _json.loads((target / "manifest.json").read_text("utf-8"))
+    optional = manifest.pop("optional_host_permissions")
+    assert optional == ["*://*/*"], optional
+    manifest["host_permissions"] += optional
+    (target / "manifest.json").write_text(_json.dumps(manifest, indent=2), "utf-8")
+    return target
+
+
+def ff_marks(browser, context=None) -> list[dict]:
+    """The marks as Firefox shows them (WebDriver BiDi serializes closed shadow roots)."""
+    nodes = browser.send("browsingContext.locateNodes", {
+        "context": context or browser.context, "locator": {"type": "css", "value": f"span.{MARK_CLASS}"},
+        "serializationOptions": {"maxDomDepth": 4, "includeShadowTree": "all"}})["nodes"]
+    out = []
+    for host in nodes:
+        inner = {}
+        stack = [(host.get("value") or {}).get("shadowRoot")]
+        while stack:
+            node = stack.pop()
+            if not node:
+                continue
+            value = node.get("value") or {}
+            if value.get("localName") == "span":
+                inner = value.get("attributes") or {}
+            stack.extend(value.get("children") or [])
+        out.append({"text": inner.get("data-label", ""), "state": inner.get("data-state", ""), "title": inner.get("title", "")})
+    return out
+
+
+def test_firefox_link_marks_the_page_cannot_read_and_offline(extension_builds, artifacts, live_server_factory, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    browser = Firefox(firefox_build_with_all_sites_granted(extension_builds["firefox"], port, tmp_path), artifacts)
+    try:
+        server = live_server_factory(port=port)
+        library_for_blog(server)
+        options = wait_until(lambda: next((c["context"] for c in browser.contexts()
+                                           if c["url"].startswith("moz-extension://") and c["url"].endswith("/options/options.html")), None),
+                             60, message="the options page a new install opens")
+        browser.click("#mark-links", options)  # a person's click: permissions.request needs the gesture
+        wait_until(lambda: "On:" in (browser.evaluate("document.getElementById('marks-status').textContent", options) or ""),
+                   20, message="the option to turn on")
+        browser.connect(server)
+        browser.ensure_tab()
+        browser.send("network.addIntercept", {"phases": ["beforeRequestSent"], "urlPatterns": [
+            {"type": "pattern", "protocol": "https", "hostname": "example.org"}]})  # the blog, served here
+        browser.serve(BLOG, BLOG_HTML)
+        browser.navigate(BLOG)
+        found = wait_until(lambda: (lambda ms: ms if len(ms) == PAPER_LINKS and sum(m["text"] == "\u2713" for m in ms) == 2 else None)(ff_marks(browser)),
+                           20, message="4 marks, 2 saved")
+        assert all(m["title"] == "Saved in PaperShelf" for m in found if m["text"])
+        spy = browser.evaluate(f"({SPY_JS})()")
+        assert spy["hosts"] == PAPER_LINKS and spy["shadowRoots"] == 0 and spy["childNodes"] == 0, spy
+        assert spy["attributes"] == [f"class={MARK_CLASS}"], spy["attributes"]
+        assert "\u2713" not in spy["text"] and "\u2713" not in spy["selected"]
+        assert not any(spy["find"].values()), spy["find"]
+        assert len(spy["sizes"]) == 1 and len(spy["styles"]) == 1, (spy["sizes"], spy["styles"])
+        browser.screenshot(artifacts / "firefox-link-marks.png")
+
+        server.stop()
+        browser.navigate("about:blank")
+        browser.navigate(BLOG)
+        wait_until(lambda: (lambda ms: len(ms) == PAPER_LINKS and sum(m["text"] == "\u2713" for m in ms) == 2)(ff_marks(browser)),
+                   20, message="the marks offline, from the status cache")
     finally:
         browser.close()
