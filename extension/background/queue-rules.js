@@ -168,6 +168,33 @@ export function admit(queue, op, limits = LIMITS) {
   return { queue: next, admitted: true, reason: "", evicted, superseded, placed };
 }
 
+/** A save of cards too large for one item ("Save all" on a long listing offline), as parts that
+ * each fit (the page data goes with each); one that fits is itself. A card too large on its own
+ * stays a part of its own, which admit() then refuses with the reason. */
+export function splitSaveCards(op, limits = LIMITS) {
+  if (op.kind !== "save-cards" || !isListing(op) || jsonBytes(op) <= limits.opBytes) return [op];
+  const base = jsonBytes({ ...op, id: `${op.id}-0000`, ids: [], body: { ...op.body, cards: [] } });
+  const parts = [];
+  let cards = [];
+  let ids = [];
+  let size = base;
+  const close = () => {
+    parts.push({ ...op, id: `${op.id}-${parts.length}`, ids, body: { ...op.body, cards } });
+    cards = [];
+    ids = [];
+    size = base;
+  };
+  op.body.cards.forEach((card, i) => {
+    const more = jsonBytes(card) + jsonBytes(op.ids[i]) + 2; // and the two commas
+    if (cards.length && size + more > limits.opBytes) close();
+    cards.push(card);
+    ids.push(op.ids[i]);
+    size += more;
+  });
+  if (cards.length) close();
+  return parts;
+}
+
 /** The queue without its captures (storage quota exceeded: the user's saves stay). */
 export function dropCaptures(queue) {
   return { queue: queue.filter((q) => SAVES.has(q.kind)), dropped: queue.filter((q) => !SAVES.has(q.kind)) };

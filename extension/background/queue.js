@@ -28,7 +28,7 @@
 import { ext } from "./ext.js";
 import { callBackend, Offline, Unavailable } from "./backend.js";
 import { broadcastStatus, tellTab } from "./tabs.js";
-import { admit, dropCaptures } from "./queue-rules.js";
+import { admit, dropCaptures, splitSaveCards } from "./queue-rules.js";
 import { clearCache, remember, rememberCapture } from "./status-cache.js";
 
 const QUEUE_KEY = "queue";
@@ -109,8 +109,23 @@ async function noteEvicted(n) {
   await note(`the offline queue was full: ${total} older page view${total === 1 ? "" : "s"} dropped`, { evicted: total });
 }
 
-/** Put `op` in the queue within its bounds; answers what the tab is told. */
+/** Put `op` in the queue within its bounds (a save of many cards in parts that fit); answers
+ * what the tab is told. */
 async function enqueue(queue, op, err) {
+  const parts = splitSaveCards(op);
+  if (parts.length === 1) return enqueueOne(queue, op, err);
+  let answer = null;
+  let refused = 0;
+  for (const part of parts) {
+    const one = await enqueueOne(await loadQueue(), part, err);
+    if (one.error) refused += part.ids.length;
+    answer = answer && answer.error ? answer : one;
+  }
+  if (refused) return { error: `${refused} of ${op.ids.length} papers could not be kept: ${answer.error}` };
+  return queuedAnswer(op, err);
+}
+
+async function enqueueOne(queue, op, err) {
   const outcome = admit(queue, op);
   for (const gone of outcome.evicted) {
     await notifyFailure(gone, "not recorded: dropped from the full offline queue to make room for newer pages");

@@ -97,6 +97,14 @@ RULES_JS = """async () => {
   const full = R.admit(q, { id: 'g', kind: 'save-cards', path: '/api/save', body: { url: 'g', cards: ['<dd>g</dd>'], page: {} }, ids: ['g'], createdAt: now });
   const fullCapture = R.admit(q, cap('https://arxiv.org/list/late', ['late']));
   out.full = { admitted: full.admitted, reason: full.reason, kept: full.queue.length, capture: fullCapture.admitted };
+  // "Save all" of 300 cards of 8 KB offline: kept in parts of at most 1 MB, every card once.
+  q = [];
+  const all = { id: 'sa', kind: 'save-cards', path: '/api/save', ids: Array.from({ length: 300 }, (_, i) => 'a' + i), createdAt: now,
+    body: { url: 'https://arxiv.org/list/cs.LG/new', cards: Array.from({ length: 300 }, (_, i) => '<dd>' + i + 'é'.repeat(4000) + '</dd>'), page: {} } };
+  const parts = R.splitSaveCards(all);
+  for (const part of parts) add(part);
+  out.split = { parts: parts.length, sizes: parts.map((p) => S.jsonBytes(p)), ids: q.flatMap((o) => o.ids), kinds: q.map((o) => o.kind),
+    small: R.splitSaveCards({ ...all, ids: ['x'], body: { ...all.body, cards: ['<dd>x</dd>'] } }).length };
   out.drop = R.dropCaptures([cap('u', ['x']), sv('save', ['s']), sv('unsave', ['t'])]).queue.map((o) => o.kind);
   return out;
 }"""
@@ -123,6 +131,10 @@ def test_queue_rules_in_the_browser(chrome):
     assert out["full"]["admitted"] is False and "offline queue is full" in out["full"]["reason"], out["full"]
     assert out["full"]["kept"] == 100 and out["full"]["capture"] is False
     assert out["drop"] == ["save", "unsave"]
+    split = out["split"]
+    assert split["parts"] == 3 and all(size <= 1024 * 1024 for size in split["sizes"]), split["sizes"]
+    assert split["ids"] == [f"a{i}" for i in range(300)] and split["kinds"] == ["save-cards"] * 3
+    assert split["small"] == 1
 
 
 # --- a page floods the queue -------------------------------------------------------------------
