@@ -151,3 +151,66 @@ def test_firefox_offline_keeps_saved_and_seen_and_queues_new_saves(ff, artifacts
                    timeout=45, what="the queue to flush")
     assert saved_keys(server) == {f"arxiv:{SAVED}", f"arxiv:{NEW_SAVE}"}
     assert all(seen_count(server, i) == 3 for i in expected_ids(LISTING))
+
+
+def test_firefox_popup_says_offline_and_what_it_knows(firefox, live_server_factory, artifacts):
+    """The popup in Firefox, offline. WebDriver BiDi cannot open an extension page, but may drive
+    one the extension opened: the options page a new install opens is connected as a user does
+    (Connect, Allow) and kept, then goes to the popup's page; the listing is the active tab of a
+    window of its own, as when the user clicks the toolbar button there."""
+    firefox.pages.clear()
+    server = live_server_factory(port=firefox.port)
+    firefox.ensure_tab()
+    if firefox.tab_url() != "about:blank":
+        firefox.navigate("about:blank")
+    firefox.install()
+
+    def find(pred):
+        return next((c["context"] for c in firefox.contexts() if pred(c["url"])), None)
+
+    options = wait_until(lambda: find(lambda u: u.startswith("moz-extension://") and u.endswith("/options/options.html")),
+                         60, message="the options page a new install opens")
+    firefox.click("#connect", options)
+    allow = wait_until(lambda: find(lambda u: u.startswith(f"{server.url}/connect?request=")), 20, message="the connect page")
+    wait_until(lambda: firefox.evaluate("document.readyState === 'complete' && !!document.getElementById('allow')", allow),
+               20, message="the connect page to load")
+    firefox.click("#allow", allow)
+    wait_until(lambda: "Connected" in (firefox.evaluate("document.getElementById('connection-state').textContent", options) or ""),
+               20, message="the options page to say Connected")
+    firefox.close_tab(allow)
+
+    window = firefox.send("browsingContext.create", {"type": "window"})["context"]
+    try:
+        url = firefox.serve(PAGES[LISTING], fixture_html(LISTING))
+        n = len(expected_ids(LISTING))
+        firefox.navigate(url, window)
+        firefox.wait_badges(settled(n), context=window, what="badges online")
+        firefox.click_badge(SAVED, window)
+        firefox.wait_badges(lambda bs: any(b["id"] == SAVED and b["state"] == "saved" for b in bs), context=window, what="saved")
+        server.stop()
+        firefox.navigate(url, window)
+        firefox.wait_badges(lambda bs: bs is not None and len(bs) == n and {b["id"]: b["state"] for b in bs}[SAVED] == "saved"
+                            and all(b["state"] == "seen" for b in bs if b["id"] != SAVED), context=window, what="offline badges")
+        firefox.click_badge(NEW_SAVE, window)
+        firefox.wait_badges(lambda bs: any(b["id"] == NEW_SAVE and b["text"] == "queued \u2713" for b in bs),
+                            context=window, what="the offline save to read queued")
+
+        firefox.evaluate("(location.href = '../popup/popup.html', 1)", options)
+        info = wait_until(lambda: (lambda t: t if t and "papers" in t else None)(
+            firefox.evaluate("document.readyState === 'complete' && document.getElementById('page-info') && document.getElementById('page-info').textContent", options)),
+            20, message="the popup's page counts")
+        # Seen once before and again now (the view queued): seen; one saved, one save queued.
+        assert info == f"This page: {n} papers · 1 saved · {n - 2} seen before · 1 queued", info
+        assert firefox.evaluate("document.getElementById('backend').textContent", options) == "offline"
+        note = wait_until(lambda: firefox.evaluate("document.getElementById('offline-note').hidden ? '' : document.getElementById('offline-note').textContent", options),
+                          10, message="the offline note")
+        assert note.startswith(f"Offline: badges show what PaperShelf last knew of {n} papers, 1 of them saved."), note
+        assert "Waiting for the backend: 1 save, 1 page view." in note, note
+        firefox.screenshot(artifacts / "firefox-popup-offline.png", options)
+
+        server.start()
+        firefox.navigate(url, window)
+        wait_until(lambda: saved_keys(server) == {f"arxiv:{SAVED}", f"arxiv:{NEW_SAVE}"}, 45, message="both saves to land")
+    finally:
+        firefox.close_tab(window)
+        server.stop()
