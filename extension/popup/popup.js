@@ -42,7 +42,9 @@ async function refresh() {
     $("page-info").textContent = `This page: ${info.cards} papers · ${info.saved} saved · ${info.seen} seen before`;
     $("save-all").disabled = info.cards === 0 || info.saved === info.cards;
   } else {
-    $("page-info").textContent = "This page: not an HF Papers or arXiv page";
+    // The sites' labels come from their definitions (lib/sites.js, made by tools/extension.py).
+    const labels = (globalThis.PaperShelfSites || []).map((s) => s.label);
+    $("page-info").textContent = `This page: not a page PaperShelf reads (${labels.join(", ")})`;
     $("save-all").disabled = true;
   }
 }
