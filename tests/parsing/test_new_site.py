@@ -29,15 +29,15 @@ def scaffold(root, *args):
 
 def test_a_scaffolded_site_is_registered_in_both_halves(tmp_path):
     root = copy_repo(tmp_path)
-    done = scaffold(root, "pmlr_demo", "--label", "PMLR demo", "--match", "https://proceedings.mlr.press/*",
+    done = scaffold(root, "pmlr_demo", "--label", "PMLR demo", "--match", "https://papers.example.org/*",
                     "--card", "div.paper", "--title", "a.title")
     assert done.returncode == 0, done.stderr
     site = root / "backend" / "papershelf" / "sites" / "pmlr_demo"
     assert {p.name for p in site.iterdir()} >= {"site.json", "find.js", "reader.py", "__init__.py"}
     manifest = json.loads((root / "extension" / "manifest.json").read_text())
     assert "content/sites/pmlr_demo.js" in manifest["content_scripts"][0]["js"]
-    assert "https://proceedings.mlr.press/*" in manifest["content_scripts"][0]["matches"]
-    assert "https://proceedings.mlr.press/*" in manifest["host_permissions"]
+    assert "https://papers.example.org/*" in manifest["content_scripts"][0]["matches"]
+    assert "https://papers.example.org/*" in manifest["host_permissions"]
     env = {**os.environ, "PYTHONPATH": str(root / "backend")}
     check = subprocess.run(
         [sys.executable, "-c", """
