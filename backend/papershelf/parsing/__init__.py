@@ -37,7 +37,11 @@ def parse(page: PageParts) -> ParseResult:
     if page.html and not (page.cards or page.props or page.meta):
         page = _with_html_parts(page)
     first: ParseResult | None = None
-    for parser in PARSERS:
+    # The site whose pages the URL is asks first: another site's reader whose cards look alike
+    # (arXiv's <dt>/<dd>, a CVF list linking arXiv) must not read them first.
+    own = sites.site_for(page.url)
+    order = [own.reader, *(p for p in PARSERS if p is not own.reader)] if own else PARSERS
+    for parser in order:
         try:
             if not parser.detect(page):
                 continue
