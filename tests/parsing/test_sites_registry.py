@@ -115,3 +115,13 @@ def test_match_patterns_match_as_the_browser_matches():
     assert m("https://openreview.net/group?id=*", "https://openreview.net/group?id=ICLR.cc/2024/Conference")
     assert not m("https://arxiv.org/abs/*", "https://arxiv.org/list/cs.LG/new")
     assert not m("https://arxiv.org/abs/*", "not a url")
+
+
+def test_the_library_page_filters_by_and_badges_every_site(api):
+    page = api.get("/").get_data(as_text=True)
+    for s in sites.SITES:
+        assert f'<option value="{s.name}">{s.label}</option>' in page
+    m = re.search(r'data-sites="([^"]*)"', page)
+    import html
+
+    assert [x["badge"] for x in json.loads(html.unescape(m.group(1)))] == [s.badge for s in sites.SITES]
