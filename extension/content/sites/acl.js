@@ -42,7 +42,8 @@
       return title ? [{ el: title, id: self, titleEl: title, insideTitle: true, single: true, html: () => "" }] : [];
     }
     const cards = [];
-    for (const p of root.querySelectorAll("p.d-sm-flex")) {
+    // Any <p> whose <strong> links a paper page (Bootstrap's class names changed with its versions).
+    for (const p of root.querySelectorAll("p")) {
       const link = [...p.querySelectorAll("strong a[href]")].find((a) => anthologyId(a.getAttribute("href")));
       if (!link) continue;
       const next = p.nextElementSibling;

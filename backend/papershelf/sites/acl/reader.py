@@ -85,7 +85,9 @@ def _title_link(entry: Tag) -> Tag | None:
 def find_cards(soup, url: str = "") -> list[str]:
     """Each list entry with its abstract, as the finder sends it."""
     cards = []
-    for p in soup.find_all("p", class_="d-sm-flex"):
+    # Any <p> whose <strong> links a paper page: the class names (d-sm-flex…) are Bootstrap's and
+    # changed with its versions; the entry's shape did not.
+    for p in soup.find_all("p"):
         if _title_link(p) is None:
             continue
         after = p.find_next_sibling()
@@ -102,7 +104,7 @@ def _year(aid: str) -> str:
 
 
 def read_card(el: Tag, url: str) -> Paper:
-    entry = el.find("p", class_="d-sm-flex") or el
+    entry = next((p for p in el.find_all("p") if _title_link(p) is not None), el)
     link = _title_link(entry)
     aid = anthology_id(link.get("href")) if link is not None else None
     body = link.find_parent("span") if link is not None else None
