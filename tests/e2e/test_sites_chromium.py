@@ -112,3 +112,13 @@ def test_a_paper_seen_on_arxiv_and_then_on_openreview_is_one_record(chrome):
     assert paper["urls"]["abs"].startswith("https://arxiv.org/abs/")  # the arXiv record keeps its links
     # The orals' card with an arXiv link is keyed by it.
     assert "arxiv:2309.16588" in {b["key"] for b in badges}
+
+
+def test_the_popup_names_every_site_on_a_page_it_does_not_read(chrome):
+    from papershelf import sites
+
+    popup = chrome.popup()  # the popup opened as a tab: the active tab is no site's page
+    info = popup.locator("#page-info")
+    info.filter(has_text="not a page PaperShelf reads").wait_for(timeout=15000)
+    text = info.text_content()
+    assert all(s.label in text for s in sites.SITES), text
