@@ -490,7 +490,9 @@ def _paper_from_meta(page: PageParts, pid: str | None) -> Paper:
     title = re.sub(r"^\s*Paper page\s*[-–—:]\s*", "", title)
     # (?<!\s): tried from the start of a run of blanks only (an og:title of 30,000 spaces: 8.6 s).
     title = re.sub(r"(?<!\s)\s*[-–—|]\s*Hugging Face\s*$", "", title)
-    abstract = next(iter(page.meta_values("og:description") or page.meta_values("description")), "")
+    # Only the per-paper previews: a real paper page's plain "description" meta is the site's
+    # boilerplate ("Join the discussion on this paper page"), not the abstract.
+    abstract = next(iter(page.meta_values("og:description") or page.meta_values("twitter:description")), "")
     return Paper(
         title=title,
         arxiv_id=pid,
