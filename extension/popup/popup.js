@@ -46,7 +46,9 @@ async function refresh() {
     $("hide-seen").disabled = false;
     $("hide-seen").checked = Boolean(info.hiding);
   } else {
-    $("page-info").textContent = "This page: not an HF Papers or arXiv page";
+    // The sites' labels come from their definitions (lib/sites.js, made by tools/extension.py).
+    const labels = (globalThis.PaperShelfSites || []).map((s) => s.label);
+    $("page-info").textContent = `This page: not a page PaperShelf reads (${labels.join(", ")})`;
     $("save-all").disabled = true;
     $("hide-seen").disabled = true;
   }

@@ -430,10 +430,13 @@ class Firefox:
         threading.Thread(target=self._reader, daemon=True).start()
         self.send("session.new", {"capabilities": {"alwaysMatch": {"acceptInsecureCerts": True}}})
         self.send("session.subscribe", {"events": ["network.beforeRequestSent"]})
+        # Every site's hosts (papershelf/sites/*/site.json) are served from the tests' pages.
+        from urllib.parse import urlsplit
+
+        from papershelf import sites
+        hosts = {urlsplit(o).hostname for s in sites.SITES for o in s.host_permissions} | {"huggingface.co", "arxiv.org"}
         self.send("network.addIntercept", {"phases": ["beforeRequestSent"], "urlPatterns": [
-            {"type": "pattern", "protocol": "https", "hostname": "huggingface.co"},
-            {"type": "pattern", "protocol": "https", "hostname": "arxiv.org"},
-        ]})
+            {"type": "pattern", "protocol": "https", "hostname": h} for h in sorted(hosts)]})
         self.extension = extension
         self.addon_id = None
         self.install()
