@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -23,8 +24,10 @@ from ..papers import Paper, normalize_key, now_iso, paper_from_stored
 from ..query import PaperQuery
 from .errors import LibraryError, NotFound
 from .index import SearchIndex
-from .journal import SCHEMA_VERSION, DurableLog, Loaded, check_document
+from .docs import KEY
+from .journal import SCHEMA_VERSION, DurableLog, Loaded
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
+from .snapshots import Frozen, Written
 from .tables import PaperTable, clean_tags
 from .views import Views, search_text_of, stats
 
@@ -34,6 +37,7 @@ COMPACT_JOURNAL_BYTES = 16 * 1024 * 1024
 # Capture ids remembered (journal lines carry them, snapshots keep the latest): a browser that
 # sends a capture again -- its answer lost, the server restarted meanwhile -- is not counted twice.
 REMEMBERED_CAPTURES = 5000
+INSTALL_SLICE = 20000  # stubs pointed at a new snapshot per hold of the lock
 
 
 class Library:
@@ -78,16 +82,10 @@ class Library:
             loaded = self._log.load()
             self._seq = loaded.seq
             self._remember_captures(loaded.captures)
-            try:
-                for doc in loaded.papers.values():
-                    check_document(doc)
-                self._table.load(loaded.papers, SCHEMA_VERSION)
-            except (KeyError, TypeError, ValueError) as exc:
-                raise LibraryError(f"cannot read the library file {self.snapshot_path}: a malformed paper "
-                                   f"({exc}). It was left untouched.") from None
+            self._table.load(loaded.docs, SCHEMA_VERSION)
             self._library_id = loaded.library_id
-            # The loaded papers live as long as the library: out of the collector's sight, a full
-            # collection during a capture no longer walks every one of them (100s of ms at 200k).
+            # The loaded stubs live as long as the library: out of the collector's sight, a full
+            # collection during a capture no longer walks every one of them.
             gc.freeze()
             if not read_only:
                 # A library without an id was written by 0.1.0 (or is new): it gets one, and its
@@ -95,10 +93,11 @@ class Library:
                 # old files as they were: the snapshot is replaced atomically).
                 upgrade = self._library_id is None
                 self._library_id = self._library_id or uuid.uuid4().hex
-                if self._log.rotating() or upgrade:
+                # A snapshot read without its keys file (an older release's, or a crash between
+                # the two renames) is written again, with one: the next start is fast.
+                if self._log.rotating() or upgrade or loaded.layout in ("lines", "whole"):
                     # A crash interrupted a snapshot (or an upgrade): everything is loaded, so write it.
-                    self._log.write_snapshot(dict(self._table.raw_table()), self._seq, list(self._captures),
-                                             self._library_id)
+                    self._write_snapshot_now()
                     if self._log.rotating():
                         self._log.start_clean_journal()
                 self._log.open_journal()
@@ -116,7 +115,7 @@ class Library:
         try:
             index = self._index_file = SearchIndex(self.dir)
             index.bring_up_to_date(self._library_id, self._seq, loaded.snapshot_seq, loaded.changes,
-                                   self._table.raw_table())
+                                   self._table.store)
             self._index = index
         except sqlite3.Error as exc:
             log.error("cannot use the search index in %s (%s); searching without it", self.dir, exc)
@@ -385,11 +384,44 @@ class Library:
         with self._lock:
             if self.read_only or self._log.journal_fd is None or self._log.rotating():
                 return  # nothing to write to, or a snapshot is being written already
-            table = dict(self._table.raw_table())  # shallow: documents are never mutated
+            frozen = self._freeze()
             seq, captures = self._seq, list(self._captures)
             self._log.rotate()
-        self._log.write_snapshot(table, seq, captures, self._library_id)
+        self._install(frozen, self._log.write_snapshot(frozen, seq, captures, self._library_id))
         self._log.drop_old_journal()
+
+    def _freeze(self) -> Frozen:
+        """What a snapshot writes (caller holds the lock): shallow, documents are never mutated."""
+        store = self._table.store
+        return Frozen(list(store.stubs.items()), dict(store.overlay), dict(store.files))
+
+    def _write_snapshot_now(self) -> None:
+        """A snapshot of everything, written while holding the lock (opening, closing)."""
+        frozen = self._freeze()
+        self._install(frozen, self._log.write_snapshot(frozen, self._seq, list(self._captures), self._library_id))
+
+    def _install(self, frozen: Frozen, written: Written) -> None:
+        """Point the stubs at the snapshot just written and let go of the documents it holds
+        that have not changed since, a slice at a time (a capture waits for one slice)."""
+        store = self._table.store
+        places, gen = written.places, None
+        for start in range(0, max(len(places), 1), INSTALL_SLICE):
+            with self._lock:
+                if gen is None:
+                    gen = store.add_file(written.file)
+                stubs, overlay, was = store.stubs, store.overlay, frozen.overlay
+                for doc_id, off, length in places[start:start + INSTALL_SLICE]:
+                    stub = stubs.get(doc_id)
+                    if stub is None:
+                        continue  # deleted since
+                    if doc_id in overlay:
+                        if overlay[doc_id] is not was.get(doc_id):
+                            continue  # changed since: the next snapshot writes it
+                        del overlay[doc_id]
+                    stubs[doc_id] = (gen, off, length) + stub[KEY:]
+            time.sleep(0)
+        with self._lock:
+            store.drop_files_but(gen)
 
     def close(self) -> None:
         """Fold the journal into a snapshot (if anything changed) and release the lock."""
@@ -407,6 +439,7 @@ class Library:
                 if self._index_file is not None:
                     self._index_file.close()
                 self._index = self._index_file = None
+                self._table.store.close()
                 self._closed = True
 
     def _snapshot_at_close(self) -> None:
@@ -415,8 +448,7 @@ class Library:
         the journal holds every change and the next start replays it (caller holds the lock)."""
         try:
             if self._log.rotating():
-                self._log.write_snapshot(dict(self._table.raw_table()), self._seq, list(self._captures),
-                                         self._library_id)
+                self._write_snapshot_now()
                 self._log.start_clean_journal()
             else:
                 self.compact()
