@@ -33,16 +33,10 @@ def stub_of(doc: dict, file: int | None = None, off: int = 0, length: int = 0) -
             tuple(tags) if isinstance(tags, list) else ())
 
 
-def stub_row(doc_id: int, stub: tuple, off: int, length: int) -> list:
-    """A stub as a row of the keys file (the file generation is that file's own business)."""
-    return [doc_id, off, length, *stub[KEY:TAGS], list(stub[TAGS])]
-
-
-def stub_from_row(row: list, file: int) -> tuple:
-    if len(row) != 10 or not isinstance(row[3], str):
-        raise ValueError("a malformed row")
-    return (file, int(row[1]), int(row[2]), row[3], row[4], row[5], bool(row[6]), bool(row[7]), row[8],
-            tuple(row[9]))
+def stub_row(stub: tuple, off: int, length: int) -> list:
+    """A stub as a row of the keys file: the file generation is 1, the one a snapshot gets when
+    a library is opened with it (so a row is its stub, without a conversion per field)."""
+    return [1, off, length, *stub[KEY:]]
 
 
 class DocStore(MutableMapping):
@@ -52,7 +46,7 @@ class DocStore(MutableMapping):
         self.stubs: dict[int, tuple] = {}
         self.overlay: dict[int, dict] = {}
         self.files: dict[int, object] = {}  # generation -> open snapshot file (binary)
-        self.generation = 0
+        self.generation = 0  # the snapshot opened first is generation 1 (see stub_row)
 
     def add_file(self, f) -> int:
         self.generation += 1
