@@ -87,6 +87,9 @@
       p.error = "";
       PS.keyById.set(p.id, key);
       PS.statusByKey.set(key, { saved: Boolean(s.saved), tags: s.tags || [], seen_count: s.seen_count || 0 });
+      // Offline, the worker answers from its status cache and names the saves its queue holds.
+      if (s.queued === "save") { p.queuedSave = true; p.wantSaved = true; }
+      if (s.queued === "unsave") p.queuedUnsave = true;
     }
     PS.capture.refresh(papers.map((p) => p.id));
     return unknown;
