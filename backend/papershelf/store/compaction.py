@@ -14,7 +14,7 @@ from .snapshots import Frozen, Written
 
 log = logging.getLogger(__name__)
 
-INSTALL_SLICE = 20000  # stubs pointed at a new snapshot per hold of the lock
+INSTALL_SLICE = 5000  # stubs pointed at a new snapshot per hold of the lock (a few ms)
 
 
 class Snapshots:

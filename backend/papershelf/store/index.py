@@ -82,6 +82,7 @@ class SearchIndex:
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._checkpointer = None
+        self._next_checkpoint = CHECKPOINT_BYTES
         self.pinned = pinned
         if pinned is None:
             self.db = self._open_writer()
@@ -123,6 +124,7 @@ class SearchIndex:
         # Checkpoints (copying the WAL into the file, with an fsync) happen in a thread of their
         # own, not inside whichever capture happens to commit the 1000th page.
         db.execute("PRAGMA wal_autocheckpoint=0")
+        db.execute(f"PRAGMA journal_size_limit={CHECKPOINT_BYTES // 2}")
         return db
 
     def _maybe_checkpoint(self) -> None:
@@ -130,8 +132,14 @@ class SearchIndex:
             wal = os.path.getsize(str(self.path) + "-wal")
         except OSError:
             return
-        if wal < CHECKPOINT_BYTES or (self._checkpointer is not None and self._checkpointer.is_alive()):
+        if wal < CHECKPOINT_BYTES:
+            self._next_checkpoint = CHECKPOINT_BYTES
             return
+        # The WAL file keeps its size after a checkpoint (until a writer starts it over and
+        # journal_size_limit cuts it): without this, every commit past 8 MB started a thread.
+        if wal < self._next_checkpoint or (self._checkpointer is not None and self._checkpointer.is_alive()):
+            return
+        self._next_checkpoint = wal + CHECKPOINT_BYTES
 
         def checkpoint() -> None:
             try:

@@ -138,6 +138,8 @@ def _write_papers(f, meta: dict, frozen: Frozen) -> Written:
             # The next line of the old file: the separator between them is the same bytes.
             places.append((doc_id, run[3] + stub[OFF] - run[1], stub[LEN]))
             run[2] = stub[OFF] + stub[LEN] - run[1]
+            if n % 5000 == 0:
+                time.sleep(0)  # a long run of unchanged papers: let a capture have the interpreter
             continue
         flush_run()
         buf += sep
