@@ -44,6 +44,7 @@ _ESCAPES = {
     "$": r"\$",
 }
 _SPECIALS = "\\&%#_{}~^$"
+_SPECIAL_CHAR = re.compile("[" + re.escape(_SPECIALS) + "]")
 # BibTeX counts escaped braces too, so a lone "{" in a title cannot be written as "\\{":
 # the named forms keep the entry balanced whatever the title holds.
 _LONE_BRACES = {"{": r"{\textbraceleft}", "}": r"{\textbraceright}"}
@@ -98,8 +99,8 @@ _SIMPLE_LONE = str.maketrans({**_ESCAPES, **_LONE_BRACES})
 
 def text_to_tex(text: str) -> str:
     """Escape a plain value for a BibTeX field; $math$ and TeX commands are kept as they are."""
-    # Substring tests run at memchr speed; most abstracts need no escaping at all.
-    if not text or not any(c in text for c in _SPECIALS):
+    # One character-class search (linear, in C); most abstracts need no escaping at all.
+    if not text or not _SPECIAL_CHAR.search(text):
         return text or ""
     if "\\" not in text and "$" not in text:
         # No math and no TeX commands: a character table does it (20,000 abstracts).
