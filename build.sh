@@ -103,6 +103,9 @@ lint_extension() {
 build_extension() {
   if [ -f tools/extension.py ]; then
     say "building the extension"
+    # extension/ loads unpacked as it is: bring its made-from-the-sites files (manifest matches,
+    # content/sites/*.js, lib/sites.js) in step with backend/papershelf/sites/ first.
+    "$PY" tools/extension.py sync
     "$PY" tools/extension.py dist
   fi
 }

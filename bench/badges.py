@@ -4,16 +4,19 @@ real extension and a real backend holding a 20,000-paper library.
 
     python bench/badges.py [--runs 9] [--library 20000]
 
-Pages: a 50-card Hugging Face daily list (cards + data-props blob, the shape in sites.md) and a
-200-item arXiv /new listing (<dt>/<dd> pairs with abstracts), generated here with ids, titles
-and abstracts made up from the seed listings' vocabulary. A third of each page's papers are
-already in the library (half of those saved), the rest are new. The time is measured in the
+Pages: a 50-card Hugging Face daily list (cards + data-props blob, the shape in sites.md), a
+200-item arXiv /new listing (<dt>/<dd> pairs with abstracts), a 100-paper OpenReview venue tab
+(rendered by the page's script after load, as openreview-web does) and a 300-entry dblp table of
+contents, generated here with ids, titles and abstracts made up from the seed listings'
+vocabulary. A third of each page's papers are already in the library (half of those saved; the
+OpenReview and dblp ones by title, as those sites show no arXiv id), the rest are new. The time is measured in the
 page: performance.now() when the last badge left its pending state, counted from DOMContentLoaded
 (the HTML is parsed and the cards exist; before that no script can badge anything) and, for
 reference, from navigation start (which adds the harness's own page serving).
 Each run is the day's first view of the page (every paper captured; --reloads: same-day reloads,
 which only look statuses up). Targets (issue 4): median ≤ 300 ms for the HF page, ≤ 600 ms for the
-arXiv page. Prints figures;
+arXiv page; ours for issue 14: ≤ 400 ms for the OpenReview tab (from its render, which is after
+DOMContentLoaded), ≤ 800 ms for the dblp table. Prints figures;
 asserts nothing.
 """
 
@@ -44,7 +47,9 @@ CHROMIUM = "/usr/bin/chromium"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 HF_URL = "https://huggingface.co/papers/date/2026-01-02"
 ARXIV_URL = "https://arxiv.org/list/cs.LG/new"
-TARGETS = {"hf": 300, "arxiv": 600}
+OPENREVIEW_URL = "https://openreview.net/group?id=ICLR.cc/2026/Conference"
+DBLP_URL = "https://dblp.org/db/conf/iclr/iclr2026.html"
+TARGETS = {"hf": 300, "arxiv": 600, "openreview": 400, "dblp": 800}
 
 # In the content scripts' own world (the badge state lives in closed shadow roots and in that
 # world, where the page cannot read it): note when every expected badge has settled. Started over
@@ -117,6 +122,33 @@ def arxiv_page(papers: list[dict]) -> str:
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Machine Learning  new submissions</title></head>
 <body><div id="content"><h1>Machine Learning</h1><h3>Showing new listings for Friday, 2 January 2026</h3>
 <dl id="articles">{items}</dl></div></body></html>"""
+
+
+def openreview_page(papers: list[dict]) -> str:
+    """A venue tab whose list the page's own script renders after load (openreview-web's markup)."""
+    notes = "".join(f"""<li><div class="note "><h4><a href="/forum?id=f{p['id'].replace('.', '')}">{html.escape(p['title'])}</a>\
+<a class="pdf-link" href="/pdf?id=f{p['id'].replace('.', '')}"><img alt="pdf icon"></a></h4>\
+<div class="note-authors">{', '.join(f'<a class="profile-link" href="/profile?id=~A{i}">{html.escape(a)}</a>' for i, a in enumerate(p['authors']))}</div>\
+<ul class="note-meta-info list-inline"><li>Published: 16 Jan 2026, Last Modified: 20 Jan 2026</li><li>ICLR 2026 poster</li></ul>\
+<div class="note-content"><div><strong class="note-content-field">Abstract:</strong> <span class="note-content-value">{html.escape(p['abstract'])}</span></div></div></div></li>""" for p in papers)
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>ICLR 2026 Conference | OpenReview</title>
+<style>.tab-pane{{display:none}}.tab-pane.active{{display:block}}.note-content{{display:none}}</style></head>
+<body><div id="__next"><div class="tabs-container"><div class="tab-content"><div id="accept" class="tab-pane fade active in"></div></div></div></div>
+<template id="notes">{notes}</template>
+<script>setTimeout(() => {{ const ul = document.createElement("ul"); ul.className = "list-unstyled submissions-list";
+ul.append(document.getElementById("notes").content.cloneNode(true)); document.getElementById("accept").append(ul); }}, 0);</script>
+</body></html>"""
+
+
+def dblp_page(papers: list[dict]) -> str:
+    items = "".join(f"""
+<li class="entry inproceedings toc" id="conf/iclr/P{p['id'].replace('.', '')}" itemscope itemtype="http://schema.org/ScholarlyArticle">
+<nav class="publ"><ul><li class="drop-down"><div class="head"><a href="https://openreview.net/forum?id=f{p['id'].replace('.', '')}"><img alt="" class="icon"></a></div></li></ul></nav>
+<cite class="data tts-content" itemprop="headline">{', '.join(f'<span itemprop="author"><a href="https://dblp.org/pid/00/{i}.html"><span itemprop="name">{html.escape(a)}</span></a></span>' for i, a in enumerate(p['authors']))}:<br>
+<span class="title" itemprop="name">{html.escape(p['title'])}.</span> <a href="#"><span itemprop="isPartOf"><span itemprop="name">ICLR</span></span></a>
+<span itemprop="datePublished">2026</span></cite></li>""" for p in papers)
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>dblp: ICLR 2026</title></head>
+<body><div id="main"><header id="headline"><h1>ICLR 2026</h1></header><ul class="publ-list">{items}</ul></div></body></html>"""
 
 
 def build_library(data: Path, size: int, known: list[dict], rng: random.Random, vocab: list[str]) -> None:
@@ -224,7 +256,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--library", type=int, default=20000)
     parser.add_argument("--verbose", action="store_true", help="print every run")
-    parser.add_argument("--only", choices=["hf", "arxiv"], help="measure one page only")
+    parser.add_argument("--only", choices=["hf", "arxiv", "openreview", "dblp"], help="measure one page only")
     parser.add_argument("--reloads", action="store_true",
                         help="runs after the first are same-day reloads (statuses looked up, nothing captured)")
     args = parser.parse_args()
@@ -234,7 +266,10 @@ def main() -> int:
     vocab = words()
     hf_papers = fake_papers(50, 1000, rng, vocab)
     arxiv_papers = fake_papers(200, 2000, rng, vocab)
-    known = hf_papers[:17] + arxiv_papers[:67]
+    openreview_papers = fake_papers(100, 3000, rng, vocab)
+    dblp_papers = fake_papers(300, 4000, rng, vocab)
+    # (OpenReview and dblp cards carry no arXiv id: the library knows a third of them by title.)
+    known = hf_papers[:17] + arxiv_papers[:67] + openreview_papers[:33] + dblp_papers[:100]
     work = Path(tempfile.mkdtemp(prefix="papershelf-bench-"))
     server = None
     try:
@@ -244,8 +279,11 @@ def main() -> int:
         port = free_port()
         server = start_server(work / "library", port)
         ext = build_extension(work / "ext")
-        pages = {HF_URL: hf_page(hf_papers), ARXIV_URL: arxiv_page(arxiv_papers)}
-        print(f"pages: HF 50 cards ({len(pages[HF_URL]) // 1024} KB), arXiv 200 items ({len(pages[ARXIV_URL]) // 1024} KB)")
+        pages = {HF_URL: hf_page(hf_papers), ARXIV_URL: arxiv_page(arxiv_papers),
+                 OPENREVIEW_URL: openreview_page(openreview_papers), DBLP_URL: dblp_page(dblp_papers)}
+        print(f"pages: HF 50 cards ({len(pages[HF_URL]) // 1024} KB), arXiv 200 items ({len(pages[ARXIV_URL]) // 1024} KB),"
+              f" OpenReview 100 notes rendered by script ({len(pages[OPENREVIEW_URL]) // 1024} KB),"
+              f" dblp 300 entries ({len(pages[DBLP_URL]) // 1024} KB)")
         with sync_playwright() as p:
             ctx = p.chromium.launch_persistent_context(
                 str(work / "profile"), executable_path=CHROMIUM, headless=True,
@@ -284,7 +322,8 @@ def main() -> int:
             allow.locator("#allow").click()
             control.locator("#connection-state", has_text="Connected").wait_for(timeout=20000)
             allow.close()
-            for name, url, n in (("hf", HF_URL, 50), ("arxiv", ARXIV_URL, 200)):
+            for name, url, n in (("hf", HF_URL, 50), ("arxiv", ARXIV_URL, 200), ("openreview", OPENREVIEW_URL, 100),
+                                 ("dblp", DBLP_URL, 300)):
                 if args.only and name != args.only:
                     continue
                 print(f"{name}: {n} cards, {args.runs} runs")

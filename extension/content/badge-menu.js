@@ -5,7 +5,7 @@
  * opens with the focus in the tags field, and closes on Escape (focus back on the badge), Cancel,
  * a click elsewhere, or once it has done its job. Tags are completed from the library's tags
  * (GET /api/tags through the worker): the field's <datalist> offers "what you typed, + tag" for
- * the word being typed. "To read" is the tag `to-read`. Everything acts only on a person's input
+ * the word being typed. "To read" is the tag `to read`, the library page's reading queue. Everything acts only on a person's input
  * (isTrusted). Known limit: a page's own capture-phase key listeners see the keys typed here
  * (they run before any content script); what the panel shows is not in its text (attributes,
  * field values). */
@@ -13,7 +13,7 @@
 
 (() => {
   const PS = PaperShelf;
-  const TO_READ = "to-read";
+  const TO_READ = "to read"; // query.py TO_READ_TAG: the library's To read tab lists these
   const MAX_TAG = 100;
   const MAX_TAGS = 50;
   const MAX_NOTE = 20000;

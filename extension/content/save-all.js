@@ -81,13 +81,15 @@
     const ids = new Set([...PS.records.values()].map((r) => r.id));
     let saved = 0;
     let seen = 0;
+    let queued = 0; // saves waiting in the offline queue
     for (const id of ids) {
       const p = PS.papers.get(id);
       const status = p && p.key ? PS.statusByKey.get(p.key) : null;
-      if (status && status.saved) saved += 1;
+      if (p && p.queuedSave) queued += 1;
+      else if (status && status.saved) saved += 1;
       else if (status && status.seen_count > 1) seen += 1;
     }
-    return { cards: ids.size, saved, seen, supported: Boolean(PS.capture.currentFinder()),
+    return { cards: ids.size, saved, seen, queued, supported: Boolean(PS.capture.currentFinder()),
       hiding: Boolean(PS.keys && PS.keys.isHiding()) };
   }
 

@@ -69,6 +69,7 @@
       p.busy = false;
       if (answer && answer.queued) {
         p.queuedSave = saving;
+        p.queuedUnsave = !saving;
         p.queuedReason = answer.reason || "";
         p.error = "";
       } else if (!answer || answer.error) {
@@ -76,6 +77,7 @@
       } else {
         p.error = "";
         p.queuedSave = false;
+        p.queuedUnsave = false;
         // save-cards: the backend just keyed a card we could not key before.
         if (!p.key && Array.isArray(answer.saved) && papers.length === 1 && answer.saved.length === 1) {
           p.key = answer.saved[0];

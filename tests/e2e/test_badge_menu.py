@@ -99,11 +99,11 @@ def test_menu_by_keyboard_saves_tags_note_and_to_read_then_undo(chrome, artifact
     page.keyboard.press("Control+Enter")
     wait_until(lambda: paper(chrome.server, f"arxiv:{PAPER}")["saved"], message="saved")
     record = wait_until(lambda: (lambda p: p if p["tags"] else None)(paper(chrome.server, f"arxiv:{PAPER}")), message="tags")
-    assert sorted(record["tags"]) == ["llm", "reading-group", "robotics", "to-read"] and record["note"] == "Read after lunch"
+    assert sorted(record["tags"]) == ["llm", "reading-group", "robotics", "to read"] and record["note"] == "Read after lunch"
     t = wait_toast(chrome, page, lambda t: t["text"].startswith("Saved with"), "the confirmation")
     assert t["text"] == "Saved with 4 tags and a note" and list(t["buttons"]) == ["Undo"]
     badge = next(b for b in chrome.badges(page) if b["id"] == PAPER)
-    assert badge["state"] == "saved" and "to-read" in badge["title"]
+    assert badge["state"] == "saved" and "to read" in badge["title"]
     host, box = panel(chrome, page)
     assert "hidden" in box["attrs"] and shadow.focused_in(chrome, page, host) == "BUTTON"  # back on the badge
 

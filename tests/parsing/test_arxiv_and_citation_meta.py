@@ -88,7 +88,7 @@ def test_openreview_forum_and_journal_article():
     assert forum.venue == "The Twelfth International Conference on Learning Representations"
     assert forum.published == "2024-01-16" and len(forum.authors) == 9
     assert forum.urls["pdf"] == "https://openreview.net/pdf?id=mM7VurbA4r"
-    assert [(s.site, s.url) for s in forum.sources] == [("web", URLS["openreview_forum"])]
+    assert [(s.site, s.url) for s in forum.sources] == [("openreview", URLS["openreview_forum"])]
     journal = parse_fixture("journal_article")
     (j,) = [x.paper for x in journal.papers]
     assert journal.parser == "citation_meta"

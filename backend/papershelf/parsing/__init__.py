@@ -1,5 +1,9 @@
 """The parser registry: pick the site parser for a page and run it.
 
+The site readers come from the site registry (``papershelf.sites``: one folder per site); this
+package holds what they share (base, common), the generic readers (citation_meta, text_listing)
+and page.py (a whole saved page cut into the parts the extension sends).
+
 ``parse(page)`` never raises: an unknown page with no usable data gives zero papers and a
 reason in ``skipped``.
 """
@@ -8,16 +12,18 @@ from __future__ import annotations
 
 import logging
 
-from . import arxiv, citation_meta, huggingface, text_listing
-from .base import PageParts, ParsedPaper, ParseResult, Skipped
+from .base import PageParts, ParsedPaper, ParseResult, Skipped  # first: the site readers import it
+from . import citation_meta, text_listing
+from .. import sites
 
 log = logging.getLogger(__name__)
 
 __all__ = ["PageParts", "ParsedPaper", "ParseResult", "Skipped", "parse", "PARSERS"]
 
 
-# Asked in this order: the site parsers first, then the generic ones (any citation_* page, text).
-PARSERS = [huggingface, arxiv, citation_meta, text_listing]
+# Asked in this order: the site readers first (papershelf/sites/, in their site.json order), then
+# the generic ones (any citation_* page, text).
+PARSERS = [*sites.readers(), citation_meta, text_listing]
 
 
 def parse(page: PageParts) -> ParseResult:
@@ -31,7 +37,11 @@ def parse(page: PageParts) -> ParseResult:
     if page.html and not (page.cards or page.props or page.meta):
         page = _with_html_parts(page)
     first: ParseResult | None = None
-    for parser in PARSERS:
+    # The site whose pages the URL is asks first: another site's reader whose cards look alike
+    # (arXiv's <dt>/<dd>, a CVF list linking arXiv) must not read them first.
+    own = sites.site_for(page.url)
+    order = [own.reader, *(p for p in PARSERS if p is not own.reader)] if own else PARSERS
+    for parser in order:
         try:
             if not parser.detect(page):
                 continue

@@ -8,15 +8,8 @@ same page give the same papers.
 
 from __future__ import annotations
 
-import re
-
-from . import arxiv, huggingface
 from .base import PageParts
 from .common import make_soup
-
-# The SVELTE_HYDRATER blobs that carry paper data, best first.
-_HF_PROPS_TARGETS = ("DailyPapers", "PaperContent", "PapersSearch", "SearchPapers", "TrendingPapers", "PaperPage")
-_HF_PROPS_HINT = re.compile(r'"(?:dailyPapers|searchResults|paper|papers)"\s*:')
 
 
 def parts_from_text(url: str, text: str) -> PageParts:
@@ -30,7 +23,7 @@ def parts_from_html(url: str, html: str) -> PageParts:
     soup = make_soup(html or "")
     parts = PageParts(url=url, html=html)
     parts.meta = _meta_pairs(soup)
-    parts.props = _hf_props(soup)
+    parts.props = _page_props(url, soup)
     parts.cards = _cards(url, soup)
     return parts
 
@@ -45,31 +38,35 @@ def _meta_pairs(soup) -> list[tuple[str, str]]:
     return pairs
 
 
-def _hf_props(soup) -> str | None:
-    blobs = [
-        div
-        for div in soup.find_all(attrs={"data-props": True})
-        if "SVELTE_HYDRATER" in (div.get("class") or []) or div.get("data-target")
-    ]
-    for target in _HF_PROPS_TARGETS:
-        for div in blobs:
-            if div.get("data-target") == target:
-                return div.get("data-props")
-    # An unknown target name: take the first blob that looks like it holds papers.
-    for div in blobs:
-        props = div.get("data-props") or ""
-        if _HF_PROPS_HINT.search(props):
+def _candidates(url: str):
+    """The sites asked about a page: the one whose URL it is first, then those whose cards are
+    recognisable anywhere (a saved arXiv or HF page of unknown URL)."""
+    from .. import sites
+
+    own = sites.site_for(url)
+    return ([own] if own else []) + [s for s in sites.SITES if s is not own and getattr(s.reader, "FINDS_OFF_SITE", False)]
+
+
+def _page_props(url: str, soup):
+    for site in _candidates(url):
+        read = getattr(site.reader, "page_props", None)
+        props = read(soup) if read else None
+        if props is not None:
             return props
     return None
 
 
 def _cards(url: str, soup) -> list[str]:
+    from .. import sites
+
+    own = sites.site_for(url)
     # Single-paper pages have no cards: the page-level data carries the paper.
-    if arxiv.is_abs_url(url):
+    if own is not None and own.reader.is_single_page(url):
         return []
-    if huggingface.is_paper_page_url(url):
-        return []
-    cards = arxiv.find_cards(soup)
-    if cards:
-        return cards
-    return huggingface.find_cards(soup)
+    for site in _candidates(url):
+        if site is not own and site.reader.is_single_page(url):
+            return []
+        cards = site.reader.find_cards(soup, url)
+        if cards:
+            return cards
+    return []

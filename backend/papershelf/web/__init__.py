@@ -16,6 +16,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template
 
+from ..sites import SITES
+
 from .. import __version__
 from ..formats import catalogue
 
@@ -63,6 +65,8 @@ def library() -> Response:
         client=f"{CLIENT_NAME}/{__version__}",
         preload=PRELOAD,
         formats=catalogue(),
+        # Every site PaperShelf reads (papershelf/sites/): the source filter and the row badges.
+        sites=[{"name": site.name, "label": site.label, "badge": site.badge} for site in SITES],
     )
     resp = Response(html, mimetype="text/html")
     resp.headers["Content-Security-Policy"] = _CSP

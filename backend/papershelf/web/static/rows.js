@@ -27,12 +27,21 @@ function safeUrl(value) {
   }
 }
 
-const SITE_BADGES = { huggingface: "HF", arxiv: "arXiv", web: "web", import: "imported", text: "listing" };
+// The sites PaperShelf reads come from the page (data-sites: papershelf/sites/*/site.json).
+const SITES = (() => {
+  try {
+    return JSON.parse(document.body.dataset.sites || "[]");
+  } catch (_) {
+    return [];
+  }
+})();
+const SITE_BADGES = { web: "web", import: "imported", text: "listing",
+  ...Object.fromEntries(SITES.map((s) => [s.name, s.badge])) };
 
 /** Where the paper was seen (or came from); where it can be read is what the links say. */
 function badgesOf(paper) {
   const sites = new Set((paper.sources || []).map((s) => s && s.site).filter(Boolean));
-  const order = ["huggingface", "arxiv", "web", "text", "import"];
+  const order = [...SITES.map((s) => s.name), "web", "text", "import"];
   return [...sites].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 

@@ -3,7 +3,7 @@
  * Class names on HF change often, so nothing here relies on them. A card is found from its
  * links: every link to /papers/<arXiv id> is grouped by id, and the card is the largest
  * ancestor holding links to that one id only (an <article> when there is one). The title is
- * the link with the longest text. A paper page (/papers/<id>) is one paper carried by the page
+ * the link the backend's reader takes as the title (titleLink below). A paper page (/papers/<id>) is one paper carried by the page
  * data; its badge goes into the <h1>. */
 "use strict";
 
@@ -67,17 +67,34 @@
     const cards = [];
     for (const [id, links] of linksById) {
       const card = cardElement(links[0], id, idsOf);
-      let title = null;
-      let titleLen = -1;
-      for (const a of links) {
-        if (!card.contains(a)) continue;
-        const len = visibleText(a).length;
-        if (len > titleLen) { title = a; titleLen = len; }
-      }
-      if (!title || titleLen === 0) continue; // a thumbnail without a title: not a card we can badge
+      const title = titleLink(card, links.filter((a) => card.contains(a)));
+      if (!title) continue; // a thumbnail without a title: not a card we can badge
       cards.push({ el: card, id, titleEl: title, insideTitle: false, html: () => card.outerHTML });
     }
     return cards;
+  }
+
+  // The title as the backend's reader (reader.py read_card) picks it, so the badge sits beside the
+  // title the library records: the link in (or around) a heading; else the longest link that is
+  // not a count ("· 4 authors", "12"), an anchor (#community) or a wrapper of the whole card.
+  const COUNT = /\d+\s+authors?\b|^[\d\s·,.kK]+$/i;
+
+  function titleLink(card, links) {
+    for (const h of card.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+      const inner = h.querySelector("a[href]");
+      const outer = h.closest("a[href]");
+      const link = [inner, outer].find((a) => a && links.includes(a));
+      if (link) return link;
+    }
+    let best = null;
+    let bestLen = 0;
+    for (const a of links) {
+      const text = visibleText(a);
+      if (!text || (a.getAttribute("href") || "").includes("#") || COUNT.test(text)) continue;
+      if (a.querySelector("p, h1, h2, h3, h4, h5, h6, article")) continue;
+      if (text.length > bestLen) { best = a; bestLen = text.length; }
+    }
+    return best;
   }
 
   // Stop climbing at page landmarks: with a single result the "only one id" rule alone would

@@ -1,0 +1,1 @@
+"""ACL Anthology: see reader.py (the backend half) and find.js (the extension half)."""

@@ -1,0 +1,1 @@
+"""arxiv: see reader.py (the backend half) and find.js (the extension half)."""

@@ -1,0 +1,1 @@
+"""CVF Open Access: see reader.py (the backend half) and find.js (the extension half)."""

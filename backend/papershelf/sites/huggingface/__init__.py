@@ -1,0 +1,1 @@
+"""huggingface: see reader.py (the backend half) and find.js (the extension half)."""

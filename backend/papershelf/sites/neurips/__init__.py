@@ -1,0 +1,1 @@
+"""NeurIPS proceedings: see reader.py (the backend half) and find.js (the extension half)."""

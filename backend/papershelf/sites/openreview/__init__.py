@@ -1,0 +1,1 @@
+"""OpenReview: see reader.py (the backend half) and find.js (the extension half)."""

@@ -1,0 +1,1 @@
+"""PMLR: see reader.py (the backend half) and find.js (the extension half)."""

@@ -1,0 +1,1 @@
+"""Google Scholar: see reader.py (the backend half) and find.js (the extension half)."""
