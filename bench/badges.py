@@ -256,6 +256,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--library", type=int, default=20000)
     parser.add_argument("--verbose", action="store_true", help="print every run")
+    parser.add_argument("--only", choices=["hf", "arxiv", "openreview", "dblp"], help="measure one page only")
     parser.add_argument("--reloads", action="store_true",
                         help="runs after the first are same-day reloads (statuses looked up, nothing captured)")
     args = parser.parse_args()
@@ -323,6 +324,8 @@ def main() -> int:
             allow.close()
             for name, url, n in (("hf", HF_URL, 50), ("arxiv", ARXIV_URL, 200), ("openreview", OPENREVIEW_URL, 100),
                                  ("dblp", DBLP_URL, 300)):
+                if args.only and name != args.only:
+                    continue
                 print(f"{name}: {n} cards, {args.runs} runs")
                 from_nav, from_dcl = measure(ctx, url, n, args.runs, args.verbose, None if args.reloads else control)
                 med = statistics.median(from_dcl)

@@ -152,12 +152,20 @@
     return out;
   }
 
-  /** Badge states at once from a status look-up by key (cheap, no parsing); the capture that
-   * follows records the view and confirms. Only for papers whose key the id already gives. */
-  async function peekStatus(papers) {
+  /** The status look-up by key (cheap, no parsing, counts nothing) for the papers whose key the
+   * id already gives; resolves to the worker's answer (null when there is nothing to ask). */
+  function askStatus(papers) {
+    const keyed = papers.filter((p) => !p.confirmed && PaperShelfKeys.isArxivId(p.id));
+    if (!keyed.length) return Promise.resolve(null);
+    return PS.send({ type: "status-keys", keys: keyed.map((p) => PaperShelfKeys.keyForArxivId(p.id)) });
+  }
+
+  /** Badge states at once from the look-up; the capture that follows records the view and
+   * confirms. */
+  async function peekStatus(papers, asked) {
     const keyed = papers.filter((p) => !p.confirmed && PaperShelfKeys.isArxivId(p.id));
     if (!keyed.length) return;
-    const answer = await PS.send({ type: "status-keys", keys: keyed.map((p) => PaperShelfKeys.keyForArxivId(p.id)) });
+    const answer = await asked;
     if (!answer || answer.error || !answer.status) return; // offline: the capture answer says so
     for (const p of keyed) {
       const key = PaperShelfKeys.keyForArxivId(p.id);
@@ -174,14 +182,22 @@
   }
 
   async function sendCaptures(found, finder) {
-    // Papers counted today already (another load of this page, another tab) are only looked up
-    // (seen-days.js); the rest are captured.
+    // One look-up for every paper, asked at once (it goes first so the backend answers it before
+    // it starts parsing a capture). Meanwhile the papers counted today already (another load of
+    // this page, another tab) are told apart (seen-days.js): those are only looked up, the rest
+    // are captured; a slow look-up never holds a capture back for long.
+    const asked = askStatus(found);
     const { known, fresh } = await PS.seenDays.split(found);
-    const papers = [...fresh, ...(await PS.seenDays.lookUp(known))];
+    const later = PS.seenDays.lookUp(known, asked).then((missing) => capture(missing, finder));
+    if (fresh.length) {
+      await Promise.race([peekStatus(fresh, asked), new Promise((resolve) => setTimeout(resolve, 250))]);
+      await capture(fresh, finder);
+    }
+    await later;
+  }
+
+  async function capture(papers, finder) {
     if (!papers.length) return;
-    // The look-up goes first so the backend answers it before it starts parsing the capture;
-    // a slow look-up never holds the capture back for long.
-    await Promise.race([peekStatus(papers), new Promise((resolve) => setTimeout(resolve, 250))]);
     const page = finder.pageData();
     // A single-paper page is read from its page data alone; a listing sends its cards.
     const singles = papers.filter((p) => p.single);

@@ -69,9 +69,9 @@
 
   /** Badge papers counted today from a status look-up (no view recorded, nothing counted).
    * Returns the ones the backend does not know (deleted since): they are captured after all. */
-  async function lookUp(papers) {
+  async function lookUp(papers, asked) {
     if (!papers.length) return [];
-    const answer = await PS.send({ type: "status-keys", keys: papers.map((p) => PaperShelfKeys.keyForArxivId(p.id)) });
+    const answer = await asked; // capture.js asked for every paper of the scan at once
     if (!answer || answer.error || !answer.status) return papers; // offline: capture (queued) as before
     const unknown = [];
     for (const p of papers) {
