@@ -13,8 +13,10 @@ OpenReview and dblp ones by title, as those sites show no arXiv id), the rest ar
 page: performance.now() when the last badge left its pending state, counted from DOMContentLoaded
 (the HTML is parsed and the cards exist; before that no script can badge anything) and, for
 reference, from navigation start (which adds the harness's own page serving).
-Targets (issue 4): median ≤ 300 ms for the HF page, ≤ 600 ms for the arXiv page; ours for issue 14: ≤ 400 ms
-for the OpenReview tab (from its render, which is after DOMContentLoaded), ≤ 800 ms for the dblp table. Prints figures;
+Each run is the day's first view of the page (every paper captured; --reloads: same-day reloads,
+which only look statuses up). Targets (issue 4): median ≤ 300 ms for the HF page, ≤ 600 ms for the
+arXiv page; ours for issue 14: ≤ 400 ms for the OpenReview tab (from its render, which is after
+DOMContentLoaded), ≤ 800 ms for the dblp table. Prints figures;
 asserts nothing.
 """
 
@@ -49,15 +51,20 @@ OPENREVIEW_URL = "https://openreview.net/group?id=ICLR.cc/2026/Conference"
 DBLP_URL = "https://dblp.org/db/conf/iclr/iclr2026.html"
 TARGETS = {"hf": 300, "arxiv": 600, "openreview": 400, "dblp": 800}
 
-# In the page, from document start: note when every expected badge has settled.
+# In the content scripts' own world (the badge state lives in closed shadow roots and in that
+# world, where the page cannot read it): note when every expected badge has settled. Started over
+# CDP as soon as the world exists (the content script runs at document_end); settling takes a
+# round trip to the worker and the backend, so the watch is always there before it.
 WATCH = """
 (() => {
   const want = %d;
+  window.__watchFrom = performance.now();
   const done = () => {
-    const hosts = document.querySelectorAll('span.papershelf-badge-host');
-    if (hosts.length && window.__firstBadgeAt === undefined) window.__firstBadgeAt = performance.now();
-    if (hosts.length >= want && [...hosts].every(h => !['pending', 'busy'].includes(h.dataset.papershelfState))) {
+    const records = [...PaperShelf.records.values()];
+    if (records.some((r) => r.badge) && window.__firstBadgeAt === undefined) window.__firstBadgeAt = performance.now();
+    if (records.length >= want && records.every((r) => r.badge && !['pending', 'busy'].includes(r.state))) {
       window.__badgesAt = performance.now();
+      window.__states = records.map((r) => r.state);
       return;
     }
     setTimeout(done, 2);
@@ -189,22 +196,54 @@ def build_extension(out: Path) -> Path:
     return build.build_unpacked(out, "chrome")
 
 
-def measure(ctx, url: str, n: int, runs: int, verbose: bool) -> tuple[list[float], list[float]]:
-    """Per run: ms from navigation start, and from DOMContentLoaded, to the last settled badge."""
+def content_world(page, cdp, contexts: list, timeout: float = 30) -> int:
+    """The id of the extension's content-script world in the page's main frame, once it exists."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for c in contexts:
+            aux = c.get("auxData") or {}
+            if aux.get("type") == "isolated" and aux.get("isDefault") is False and c.get("name") == "PaperShelf":
+                return c["id"]
+        if time.monotonic() > deadline:
+            raise SystemExit(f"no PaperShelf content-script world appeared: {[c.get('name') for c in contexts]}")
+        page.wait_for_timeout(1)  # lets Playwright deliver the CDP events
+
+
+def in_world(cdp, ctx_id: int, expression: str):
+    r = cdp.send("Runtime.evaluate", {"expression": expression, "contextId": ctx_id, "returnByValue": True})
+    return r["result"].get("value")
+
+
+def measure(ctx, url: str, n: int, runs: int, verbose: bool, control=None) -> tuple[list[float], list[float]]:
+    """Per run: ms from navigation start, and from DOMContentLoaded, to the last settled badge.
+    With `control` (an extension page), each run is the day's first view of the page: the list of
+    papers counted today is forgotten, so every paper is captured (the heavier path); without
+    it, runs after the first are same-day reloads, which only look statuses up."""
     from_nav, from_dcl = [], []
     for i in range(runs + 1):  # the first run warms caches and the worker; not counted
+        if control is not None:
+            control.evaluate("() => chrome.storage.local.remove('countedToday')")
         page = ctx.new_page()
-        page.add_init_script(WATCH % n)
+        cdp = ctx.new_cdp_session(page)
+        contexts: list = []
+        cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
+        cdp.send("Runtime.enable")
         page.goto(url, wait_until="commit")
-        page.wait_for_function("() => window.__badgesAt !== undefined", timeout=30000)
-        t, first, dcl = page.evaluate("() => [window.__badgesAt, window.__firstBadgeAt,"
-                                      " performance.getEntriesByType('navigation')[0].domContentLoadedEventStart]")
-        states = page.evaluate("() => [...document.querySelectorAll('span.papershelf-badge-host')].map(h => h.dataset.papershelfState)")
+        world = content_world(page, cdp, contexts)
+        in_world(cdp, world, WATCH % n)
+        deadline = time.monotonic() + 30
+        while not in_world(cdp, world, "window.__badgesAt !== undefined"):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"badges did not settle: {in_world(cdp, world, '[...PaperShelf.records.values()].map((r) => r.state)')}")
+            page.wait_for_timeout(5)
+        t, first, since, states = in_world(cdp, world, "[window.__badgesAt, window.__firstBadgeAt, window.__watchFrom, window.__states]")
+        dcl = page.evaluate("() => performance.getEntriesByType('navigation')[0].domContentLoadedEventStart")
         if verbose or not i:
-            print(f"  {'warm-up' if not i else f'run {i}'}: all badges at {t:.0f} ms (first {first:.0f}, DOMContentLoaded {dcl:.0f});"
-                  f" states {dict((s, states.count(s)) for s in sorted(set(states)))}")
+            print(f"  {'warm-up' if not i else f'run {i}'}: all badges at {t:.0f} ms (first {first:.0f}, watched from {since:.0f},"
+                  f" DOMContentLoaded {dcl:.0f}); states {dict((s, states.count(s)) for s in sorted(set(states)))}")
         # Let the capture that follows the badges finish, so runs do not overlap on 2 cores.
         time.sleep(2.0)
+        cdp.detach()
         page.close()
         if i:
             from_nav.append(t)
@@ -217,6 +256,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--library", type=int, default=20000)
     parser.add_argument("--verbose", action="store_true", help="print every run")
+    parser.add_argument("--reloads", action="store_true",
+                        help="runs after the first are same-day reloads (statuses looked up, nothing captured)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -259,13 +300,31 @@ def main() -> int:
             for url, body in pages.items():  # routes added later are matched first
                 ctx.route(url, serve(body))
             sw = ctx.service_workers[0] if ctx.service_workers else ctx.wait_for_event("serviceworker")
-            control = ctx.new_page()
-            control.goto(f"chrome-extension://{sw.url.split('/')[2]}/options/options.html")
+            options_url = f"chrome-extension://{sw.url.split('/')[2]}/options/options.html"
+            deadline = time.monotonic() + 20  # a new install opens its options page by itself
+            while not (control := next((pg for pg in ctx.pages if pg.url == options_url), None)):
+                if time.monotonic() > deadline:
+                    raise SystemExit("the extension did not open its options page")
+                try:
+                    ctx.wait_for_event("page", timeout=200)
+                except Exception:
+                    pass
+            control.wait_for_load_state()
             control.evaluate(f"() => chrome.storage.local.set({{port: {port}}})")
+            # Connect as a user does (Connect on the options page, Allow on the backend's page):
+            # an install that is not connected gets nothing from the backend.
+            control.reload()
+            with ctx.expect_page(timeout=20000) as opened:
+                control.locator("#connect").click()
+            allow = opened.value
+            allow.wait_for_load_state()
+            allow.locator("#allow").click()
+            control.locator("#connection-state", has_text="Connected").wait_for(timeout=20000)
+            allow.close()
             for name, url, n in (("hf", HF_URL, 50), ("arxiv", ARXIV_URL, 200), ("openreview", OPENREVIEW_URL, 100),
                                  ("dblp", DBLP_URL, 300)):
                 print(f"{name}: {n} cards, {args.runs} runs")
-                from_nav, from_dcl = measure(ctx, url, n, args.runs, args.verbose)
+                from_nav, from_dcl = measure(ctx, url, n, args.runs, args.verbose, None if args.reloads else control)
                 med = statistics.median(from_dcl)
                 print(f"  DOMContentLoaded -> all badges: median {med:.0f} ms, min {min(from_dcl):.0f}, max {max(from_dcl):.0f}"
                       f"  (target <= {TARGETS[name]} ms: {'met' if med <= TARGETS[name] else 'NOT met'})")

@@ -7,6 +7,9 @@
  *   background/backend.js   the backend client: address, key, request, the kinds of failure, export,
  *                           connecting this install (the connect page, collecting the key)
  *   background/tabs.js      telling tabs: one tab, every tab (a paper's new status), the active tab
+ *   background/sizes.js     UTF-8 sizes, the unit of every storage bound
+ *   background/queue-rules.js  the offline queue's bounds and merges (pure functions)
+ *   background/status-cache.js  a bounded copy of the statuses shown, for badges while offline
  *   background/queue.js     the offline queue: every write, in order, retried until the backend takes it
  *   background/menus.js     keyboard shortcut, link context menu, opt-in link marks
  *   background/messages.js  what each message from a content script, the popup or the options does

@@ -156,9 +156,15 @@ def test_a_reader_beside_the_writer_searches_the_papers_it_loaded(tmp_path):
     with Library(tmp_path) as lib:
         lib.capture(make_papers(30))
         with Library(tmp_path, read_only=True) as reader:
-            assert reader._index is None
+            assert reader._index is not None  # the writer's index holds what the reader loaded
             query = PaperQuery(q="graph", saved=None, limit=1000)
-            assert [d["key"] for d in reader.find(query)[1]] == [d["key"] for d in lib.find(query)[1]]
+            loaded = [d["key"] for d in reader.find(query)[1]]
+            assert loaded == [d["key"] for d in lib.find(query)[1]] and loaded
+            assert reader.stats() == lib.stats()
+            lib.capture([Paper(title="A graph written later", arxiv_id="2502.00001")])
+            # The writer moved on: the reader answers from the papers it loaded, without the index.
+            assert [d["key"] for d in reader.find(query)[1]] == loaded and reader._index is None
+            assert [d["key"] for d in reader.ordered(query)[1]] == loaded
 
 
 def test_counts_follow_every_change(filled):

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import __version__
 from .errors import BadRequest, NotFound
-from .formats import FormatError, catalogue, export_stream, import_text
+from .formats import FormatError, catalogue, export_stream, import_text, saved_dates
 from .formats.encoding import decode as decode_file
 from .readable import readable
 from .papers import Paper, paper_from_stored, scrub, scrub_tree
@@ -23,6 +23,9 @@ from .store import NotFound as NoSuchPaper
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 MAX_KEYS = 5000
+# An export only reads: a selection of every paper of a big library goes in one file (the
+# JSON body limit bounds it too).
+MAX_EXPORT_KEYS = 100_000
 MAX_NOTE = 100_000
 MAX_TAGS = 100
 
@@ -43,12 +46,12 @@ def json_body() -> dict[str, Any]:
     return scrub_tree(body)
 
 
-def keys_from(body: dict[str, Any]) -> list[str]:
+def keys_from(body: dict[str, Any], limit: int = MAX_KEYS) -> list[str]:
     keys = body.get("keys")
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise BadRequest("'keys' must be a list of strings")
-    if len(keys) > MAX_KEYS:
-        raise BadRequest(f"at most {MAX_KEYS} keys at once")
+    if len(keys) > limit:
+        raise BadRequest(f"at most {limit} keys at once")
     return keys
 
 
@@ -184,6 +187,19 @@ def papers_batch():
     return jsonify(updated=library().update_many(keys, add_tags=add, remove_tags=remove, read=read, saved=saved))
 
 
+@bp.post("/papers/delete")
+def papers_delete():
+    """Delete every paper of a selection; answers the deleted papers, which the page imports
+    back for Undo. Unknown keys are left out (already deleted, say, in another tab)."""
+    deleted = []
+    for key in dict.fromkeys(keys_from(json_body())):
+        try:
+            deleted.append(shown(library().delete(key).to_dict()))
+        except NoSuchPaper:
+            continue
+    return jsonify(deleted=deleted)
+
+
 @bp.get("/papers/<path:key>")
 def paper_get(key: str):
     paper = library().get(key)
@@ -236,7 +252,7 @@ def export_post():
     body = json_body()
     args = {k: str(v) for k, v in body.items() if k != "keys" and isinstance(v, (str, int))}
     query = PaperQuery.from_args(MultiDict(args))
-    query.keys = keys_from(body) if "keys" in body else []
+    query.keys = keys_from(body, MAX_EXPORT_KEYS) if "keys" in body else []
     return export_response(str(body.get("format", "")), query)
 
 
@@ -278,7 +294,8 @@ def import_file():
         result = import_text(text, request.args.get("format") or None)
     except FormatError as exc:
         raise BadRequest(str(exc), "unreadable_file") from None
-    outcome = library().import_papers(result.papers, save=request.args.get("save") in ("1", "true"))
+    save = request.args.get("save") in ("1", "true")
+    outcome = library().import_papers(saved_dates(result.papers, save), save=save)
     skipped = [{"item": item, "reason": reason} for item, reason in result.skipped + outcome.skipped]
     return jsonify(added=outcome.added, merged=outcome.merged, skipped=skipped)
 

@@ -281,7 +281,7 @@ def _metadata(paper: Paper) -> dict:
 
 
 def cmd_import(args) -> int:
-    from .formats import FormatError, import_text
+    from .formats import FormatError, import_text, saved_dates
 
     backup = open_backup_stream(args)
     if backup is not None:
@@ -298,7 +298,7 @@ def cmd_import(args) -> int:
         # A server holds the library: the papers go in through it, as the library page's do.
         return import_through_server(args, text, busy)
     try:
-        outcome = library.import_papers(result.papers, save=args.save)
+        outcome = library.import_papers(saved_dates(result.papers, args.save), save=args.save)
     finally:
         library.close()
     skipped = result.skipped + outcome.skipped
@@ -330,7 +330,7 @@ def open_backup_stream(args):
 def import_backup_stream(args, f) -> int:
     """Read the backup through once to check it (a file that cannot be read imports nothing),
     then import it a slice at a time: into the library, or through the running server."""
-    from .formats import FormatError, papershelf_json
+    from .formats import FormatError, papershelf_json, saved_dates
 
     try:
         for _ in papershelf_json.read_stream(f):
@@ -361,7 +361,7 @@ def import_backup_stream(args, f) -> int:
             return 0
         try:
             for batch in batches:
-                outcome = library.import_papers(batch.papers, save=args.save)
+                outcome = library.import_papers(saved_dates(batch.papers, args.save), save=args.save)
                 added, merged = added + outcome.added, merged + outcome.merged
                 skipped += batch.skipped + outcome.skipped
         finally:

@@ -19,6 +19,11 @@ SORTS = {
     "seen_count": ("seen_count", 0),
 }
 MAX_LIMIT = 1000
+# The reading queue: saved papers carrying this tag and not yet read, oldest saved first
+# (``to_read=1``). A tag, so the queue travels in every export and import, and the library page,
+# the popup and the badge menu put a paper in it the same way (tags: ["to read"]); marking the
+# paper read takes it out of the queue and keeps the tag.
+TO_READ_TAG = "to read"
 
 
 @dataclass
@@ -39,17 +44,25 @@ class PaperQuery:
     @classmethod
     def from_args(cls, args: Mapping[str, str], *, default_saved: str = "1") -> "PaperQuery":
         saved = _tri_state(args.get("saved", default_saved), "saved")
+        read = _tri_state(args.get("read", "all"), "read")
+        tags = [t for t in args.getlist("tag") if t] if hasattr(args, "getlist") else ([args["tag"]] if args.get("tag") else [])
+        to_read = (args.get("to_read") or "").lower()
+        if to_read not in ("", "1", "true"):
+            raise BadRequest("to_read must be 1 (the reading queue) or left out")
+        if to_read:  # the reading queue, whatever else the link says about saved and read
+            saved, read, tags = True, False, [*tags, TO_READ_TAG]
         sort = args.get("sort") or ("saved" if saved else "seen")
         if sort not in SORTS:
             raise BadRequest(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-        order = args.get("order") or ("asc" if sort == "title" else "desc")
+        # Titles read A to Z and the reading queue oldest first; the rest newest/most first.
+        order = args.get("order") or ("asc" if sort == "title" or (to_read and sort == "saved") else "desc")
         if order not in ("asc", "desc"):
             raise BadRequest("order must be asc or desc")
         return cls(
             q=args.get("q", "").strip(),
-            tags=[t for t in args.getlist("tag") if t] if hasattr(args, "getlist") else ([args["tag"]] if args.get("tag") else []),
+            tags=tags,
             saved=saved,
-            read=_tri_state(args.get("read", "all"), "read"),
+            read=read,
             source=args.get("source", ""),
             date_from=args.get("from", ""),
             date_to=args.get("to", ""),

@@ -1,10 +1,14 @@
 /* The messages the content scripts, the popup and the options page send the worker, and what
  * each one does. Writes go through the offline queue; reads (status look-ups, the popup's state,
- * the formats, export) go straight to the backend and are never queued. */
+ * the formats, export) go straight to the backend and are never queued. While the backend does
+ * not answer, status look-ups are answered from the status cache (what the extension last
+ * showed), with the saves and unsaves still waiting in the queue marked `queued`. */
 
 import { ext } from "./ext.js";
 import { backendBase, backendKey, callBackend, connect, exportLibrary, NotConnected, pollConnection } from "./backend.js";
-import { flushNow, kick, loadQueue, operation, submit } from "./queue.js";
+import { flushNow, hasQueued, loadQueue, NOTE_KEY, operation, submit } from "./queue.js";
+import { summary } from "./queue-rules.js";
+import { cacheSummary, lookup, remember } from "./status-cache.js";
 import { relayToActiveTab } from "./tabs.js";
 import { setLinkMarks } from "./menus.js";
 
@@ -14,8 +18,25 @@ function pageBody(message) {
   return body;
 }
 
+const MAX_KEYS = 5000; // a look-up larger than any page (arXiv lists 2,000; link marks ask 500)
+
 function keysOf(message) {
-  return Array.isArray(message.keys) ? message.keys.filter((k) => typeof k === "string" && k) : [];
+  return Array.isArray(message.keys) ? message.keys.filter((k) => typeof k === "string" && k).slice(0, MAX_KEYS) : [];
+}
+
+/** Statuses of `keys` while the backend does not answer: the cached ones, and what the queue
+ * will change (`queued`: "save" or "unsave"). */
+async function offlineStatus(keys, error) { // `reason`, not `error`: the answer is good
+  const status = await lookup(keys);
+  const wanted = new Set(keys);
+  for (const op of await loadQueue()) {
+    if (op.kind !== "save" && op.kind !== "unsave") continue;
+    for (const key of (op.body && op.body.keys) || []) {
+      if (!wanted.has(key)) continue;
+      status[key] = { ...(status[key] || { saved: false, tags: [], seen_count: 0 }), queued: op.kind };
+    }
+  }
+  return { status, offline: true, reason: error };
 }
 
 /** What the popup shows: backend online or not, its counts, and the queue's length. */
@@ -31,7 +52,10 @@ async function popupState() {
     error = err.message;
     if (err instanceof NotConnected) connected = false;
   }
-  if (health && queue.length) kick();
+  if (health && queue.length) flushNow(); // it answers: no need to wait out the back-off
+  // Offline: what the extension still knows (its status cache), so the popup can say it.
+  const known = health ? null : { cache: await cacheSummary() };
+  const { [NOTE_KEY]: queueNote } = await ext.storage.local.get({ [NOTE_KEY]: null });
   return {
     online: Boolean(health),
     connected: connected && Boolean(health),
@@ -42,6 +66,9 @@ async function popupState() {
     papers: health ? health.papers : null,
     saved: health ? health.saved : null,
     queue: queue.length,
+    queued: summary(queue),
+    queueNote: queueNote ? queueNote.text : "",
+    known,
   };
 }
 
@@ -72,13 +99,48 @@ export async function handle(message, sender) {
     case "save-cards":
       return submit(operation("save-cards", "/api/save", pageBody(message), sender, message.ids));
     case "status-keys": {
-      // Read-only look-up (quick badges before a capture, link marks): never queued.
+      // Read-only look-up (quick badges before a capture, link marks): never queued. Offline,
+      // the status cache answers.
+      const keys = keysOf(message);
       try {
-        return await callBackend("POST", "/api/status", { keys: keysOf(message) });
+        const answer = await callBackend("POST", "/api/status", { keys });
+        remember(answer && answer.status).catch(() => {}); // not on the badges' critical path
+        // The backend is back (a page loaded): send what waits now, not after the back-off.
+        if (await hasQueued()) flushNow();
+        return answer;
       } catch (err) {
-        return { error: err.message, status: {} };
+        return offlineStatus(keys, err.message);
       }
     }
+    case "tags": // the badge menu's tag completion (read-only, never queued)
+      try {
+        return await callBackend("GET", "/api/tags");
+      } catch (err) {
+        return { error: err.message, tags: [] };
+      }
+    case "paper": // the badge menu: a saved paper's tags and note (read-only)
+      try {
+        return { paper: await callBackend("GET", `/api/papers/${encodeURIComponent(String(message.key || ""))}`) };
+      } catch (err) {
+        return { error: err.message };
+      }
+    case "update-paper": { // the badge menu's tags and note (a paper just saved or already saved)
+      const changes = {};
+      if (Array.isArray(message.tags)) changes.tags = message.tags.filter((t) => typeof t === "string");
+      if (typeof message.note === "string") changes.note = message.note;
+      try {
+        return { paper: await callBackend("PATCH", `/api/papers/${encodeURIComponent(String(message.key || ""))}`, changes) };
+      } catch (err) {
+        return { error: err.message };
+      }
+    }
+    case "cite": // the badge menu's Copy BibTeX: one paper exported by the backend
+      try {
+        const response = await callBackend("POST", "/api/export", { format: String(message.format || "bibtex"), keys: keysOf(message) }, { raw: true });
+        return { text: await response.text() };
+      } catch (err) {
+        return { error: err.message };
+      }
     case "popup-state":
       return popupState();
     case "flush-now":
@@ -87,6 +149,8 @@ export async function handle(message, sender) {
       return relayToActiveTab({ type: "save-all" }, sender.tab && sender.tab.id);
     case "page-info-active":
       return relayToActiveTab({ type: "page-info" }, sender.tab && sender.tab.id);
+    case "set-hiding-active": // the popup's "hide papers seen or saved" switch
+      return relayToActiveTab({ type: "set-hiding", on: Boolean(message.on) }, sender.tab && sender.tab.id);
     case "formats": // the export and import formats the backend knows (popup's export menu)
       try {
         return await callBackend("GET", "/api/formats");

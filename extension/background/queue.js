@@ -15,13 +15,24 @@
  * sending and dequeuing) is sent again. Saves, unsaves and save-cards are idempotent. A capture
  * counts a view, so it carries `capture_id` (the operation's id, the same on every send, direct or
  * from the queue): the library records the ids it has taken, across restarts of the backend, and
- * records a repeated one without counting a second view. */
+ * records a repeated one without counting a second view.
+ *
+ * What may wait is bounded (queue-rules.js: items, bytes, captures merged per page and day, saves
+ * collapsed per key, the oldest captures evicted first, saves never). The tabs whose captures are
+ * evicted or not kept are told why. A write the storage quota refuses drops the captures (then
+ * the status cache) and keeps the saves; the popup is told (NOTE_KEY).
+ *
+ * Every status the backend answers here is remembered in the status cache (status-cache.js), so
+ * the badges can still show it while the backend is down. */
 
 import { ext } from "./ext.js";
 import { callBackend, Offline, Unavailable } from "./backend.js";
 import { broadcastStatus, tellTab } from "./tabs.js";
+import { admit, dropCaptures, splitSaveCards } from "./queue-rules.js";
+import { clearCache, remember, rememberCapture } from "./status-cache.js";
 
 const QUEUE_KEY = "queue";
+export const NOTE_KEY = "queueNote"; // {at, text}: what the queue had to give up, for the popup
 const ATTEMPTS_KEY = "queueAttempts";
 export const FLUSH_ALARM = "papershelf-flush";
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
@@ -36,14 +47,99 @@ function locked(fn) {
 let retryTimer = null;
 let nextAttemptAt = 0;
 
+let knownLength = null; // the queue's length as last read or written by this worker
+
 export async function loadQueue() {
   const stored = await ext.storage.local.get({ [QUEUE_KEY]: [] });
-  return Array.isArray(stored[QUEUE_KEY]) ? stored[QUEUE_KEY] : [];
+  const queue = Array.isArray(stored[QUEUE_KEY]) ? stored[QUEUE_KEY] : [];
+  knownLength = queue.length;
+  return queue;
 }
 
+// Written here or elsewhere (storage cleared, another worker life): the change says how long.
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && QUEUE_KEY in changes) {
+    const now = changes[QUEUE_KEY].newValue;
+    knownLength = Array.isArray(now) ? now.length : 0;
+  }
+});
+
+/** Is anything waiting? (Cheap: a status look-up asks on every page load; the queue can be MBs.) */
+export async function hasQueued() {
+  if (knownLength === null) await loadQueue();
+  return knownLength > 0;
+}
+
+/** Store the queue. When the storage quota refuses it (other data took the room, or the
+ * browser's quota is smaller than ours), the captures go, then the status cache; the saves stay.
+ * Answers the queue as stored. */
 async function storeQueue(queue) {
-  await ext.storage.local.set({ [QUEUE_KEY]: queue });
+  try {
+    await ext.storage.local.set({ [QUEUE_KEY]: queue });
+  } catch (err) {
+    const { queue: saves, dropped } = dropCaptures(queue);
+    const why = `browser storage is full (${(err && err.message) || err})`;
+    try {
+      await ext.storage.local.set({ [QUEUE_KEY]: saves });
+    } catch (_) {
+      await clearCache();
+      await ext.storage.local.set({ [QUEUE_KEY]: saves }); // still full: the caller says why
+    }
+    for (const op of dropped) await notifyFailure(op, `not recorded: ${why}; the page was dropped from the offline queue`);
+    await note(`${why}: ${dropped.length} page view${dropped.length === 1 ? "" : "s"} dropped from the queue, `
+      + `${saves.length} save${saves.length === 1 ? "" : "s"} kept`);
+    queue = saves;
+  }
+  knownLength = queue.length;
   await showQueueLength(queue.length);
+  return queue;
+}
+
+/** Tell the popup what the queue had to give up (the last thing; evictions are added up until
+ * the queue is empty again). */
+async function note(text, extra = {}) {
+  try {
+    await ext.storage.local.set({ [NOTE_KEY]: { at: Date.now(), text, ...extra } });
+  } catch (_) { /* storage is full: the badges of the tabs concerned say it */ }
+}
+
+async function noteEvicted(n) {
+  const { [NOTE_KEY]: before } = await ext.storage.local.get({ [NOTE_KEY]: null });
+  const total = ((before && before.evicted) || 0) + n;
+  await note(`the offline queue was full: ${total} older page view${total === 1 ? "" : "s"} dropped`, { evicted: total });
+}
+
+/** Put `op` in the queue within its bounds (a save of many cards in parts that fit); answers
+ * what the tab is told. */
+async function enqueue(queue, op, err) {
+  const parts = splitSaveCards(op);
+  if (parts.length === 1) return enqueueOne(queue, op, err);
+  let answer = null;
+  let refused = 0;
+  for (const part of parts) {
+    const one = await enqueueOne(await loadQueue(), part, err);
+    if (one.error) refused += part.ids.length;
+    answer = answer && answer.error ? answer : one;
+  }
+  if (refused) return { error: `${refused} of ${op.ids.length} papers could not be kept: ${answer.error}` };
+  return queuedAnswer(op, err);
+}
+
+async function enqueueOne(queue, op, err) {
+  const outcome = admit(queue, op);
+  for (const gone of outcome.evicted) {
+    await notifyFailure(gone, "not recorded: dropped from the full offline queue to make room for newer pages");
+  }
+  if (outcome.evicted.length) await noteEvicted(outcome.evicted.length);
+  if (!outcome.admitted) {
+    if (outcome.queue !== queue) await storeQueue(outcome.queue);
+    for (const gone of outcome.superseded) await notifyFailure(gone, `not recorded: ${outcome.reason}`);
+    await note(outcome.reason);
+    return { error: outcome.reason };
+  }
+  const stored = await storeQueue(outcome.queue);
+  if (!stored.some((q) => q.id === outcome.placed.id)) return { error: "not kept: browser storage is full" };
+  return queuedAnswer(op, err);
 }
 
 /** The number of waiting operations on the toolbar icon (nothing when the queue is empty). */
@@ -83,7 +179,9 @@ function queuedAnswer(op, err) {
 async function scheduleRetry() {
   const stored = await ext.storage.local.get({ [ATTEMPTS_KEY]: 0 });
   const attempts = stored[ATTEMPTS_KEY] + 1;
-  await ext.storage.local.set({ [ATTEMPTS_KEY]: attempts });
+  try {
+    await ext.storage.local.set({ [ATTEMPTS_KEY]: attempts });
+  } catch (_) { /* storage full: the back-off restarts from 1 s, no harm */ }
   const delay = Math.min(1000 * 2 ** (attempts - 1), MAX_BACKOFF_MS);
   nextAttemptAt = Date.now() + delay;
   clearTimeout(retryTimer);
@@ -97,7 +195,7 @@ async function clearRetry() {
   clearTimeout(retryTimer);
   retryTimer = null;
   nextAttemptAt = 0;
-  await ext.storage.local.set({ [ATTEMPTS_KEY]: 0 });
+  await ext.storage.local.remove(ATTEMPTS_KEY);
   await ext.alarms.clear(FLUSH_ALARM);
 }
 
@@ -111,10 +209,9 @@ export function submit(op) {
   return locked(async () => {
     const queue = await loadQueue();
     if (queue.length) {
-      queue.push(op);
-      await storeQueue(queue);
+      const answer = await enqueue(queue, op);
       kick();
-      return queuedAnswer(op);
+      return answer;
     }
     try {
       const data = await callBackend("POST", op.path, bodyOf(op));
@@ -122,10 +219,10 @@ export function submit(op) {
     } catch (err) {
       if (err instanceof Offline) {
         // Not taken, or taken with the answer lost: queued as it is (same id), sent again later.
-        queue.push(op);
-        await storeQueue(queue);
+        // An answer (5xx) means it was not taken; no answer, that it may have been.
+        const answer = await enqueue(queue, { ...op, tried: !(err instanceof Unavailable) }, err);
         await scheduleRetry();
-        return queuedAnswer(op, err);
+        return answer;
       }
       return { error: err.message };
     }
@@ -148,16 +245,14 @@ export function flush() {
         }
         // Refused for good (4xx, e.g. a card the backend rejects): drop it so the rest can go, and
         // tell the tab that made it.
-        queue = queue.slice(1);
-        await storeQueue(queue);
+        queue = await storeQueue(queue.slice(1));
         await notifyFailure(op, err.message);
         continue;
       }
-      queue = queue.slice(1);
       // Dequeued before anything else can fail. The worker can still be stopped between the
       // backend's answer and this write: the next flush sends it again, and a capture's id keeps
       // that from counting twice.
-      await storeQueue(queue);
+      queue = await storeQueue(queue.slice(1));
       try {
         await finish(op, data, false);
       } catch (err) {
@@ -165,6 +260,7 @@ export function flush() {
       }
     }
     await clearRetry();
+    await ext.storage.local.remove(NOTE_KEY);
     return { sent: true, queue: 0 };
   });
 }
@@ -175,20 +271,34 @@ export function flushNow() {
   return flush();
 }
 
+/** The tabs waiting for a capture: its own, and those of the captures merged into it. */
+function tabsOf(op) {
+  const tabs = new Set(Array.isArray(op.notify) ? op.notify : []);
+  if (op.tabId !== undefined) tabs.add(op.tabId);
+  return [...tabs];
+}
+
 async function notifyFailure(op, message) {
-  if (op.kind === "capture" && op.tabId !== undefined) {
-    await tellTab(op.tabId, { type: "capture-result", captureId: op.id, ids: op.ids, error: message });
+  if (op.kind !== "capture") return;
+  for (const tabId of tabsOf(op)) {
+    await tellTab(tabId, { type: "capture-result", captureId: op.id, ids: op.ids, error: message });
   }
 }
 
-/** What happens after the backend took an operation; the answer goes to the content script. */
+/** What happens after the backend took an operation; the answer goes to the content script.
+ * A queued capture's result goes to every tab that waits for it, with the ids of its cards (a
+ * merged capture carries cards of earlier sends). */
 async function finish(op, data, direct) {
   if (op.kind === "capture") {
-    if (!direct && op.tabId !== undefined) {
-      await tellTab(op.tabId, { type: "capture-result", captureId: op.id, ids: op.ids, result: data });
+    rememberCapture(data).catch(() => {}); // not on the badges' critical path
+    if (!direct) {
+      for (const tabId of tabsOf(op)) {
+        await tellTab(tabId, { type: "capture-result", captureId: op.id, ids: op.ids, result: data });
+      }
     }
     return { result: data };
   }
+  remember(data.status).catch(() => {});
   const keys = (op.kind === "unsave" ? data.unsaved : data.saved) || [];
   const status = await broadcastStatus(keys, data.status);
   return { saved: data.saved, unsaved: data.unsaved, status };

@@ -19,24 +19,57 @@
 (() => {
   const PS = PaperShelf;
 
-  // Fixed widths: the host's box is the same for every state (a page can measure it).
+  // The look. Everything is declared !important on :host: the page-side rule in badge-host.css
+  // (`all: initial !important`, which keeps page styles off the host) would otherwise win over a
+  // shadow root's normal declarations and draw the badge in the browser's default 16 px serif.
+  // Sizes are in em of the title the badge sits beside (the site's own scale), kept within
+  // 11-14 px; the font is the system UI font. Fixed widths: the host's box is the same for every
+  // state (a page can measure it). Two palettes, both WCAG AA (≥ 4.5:1) for every state, each
+  // text on its own background so the page's colours do not decide the contrast; `.dark` on the
+  // wrapper follows the page's theme (badge-theme.js).
   const STYLE = `
-    :host { all: initial; display: inline-block; font: 600 12px/1.2 system-ui, -apple-system, "Segoe UI", sans-serif; }
-    .wrap { display: inline-flex; align-items: center; gap: 4px; }
+    :host {
+      all: initial !important; display: inline-block !important; vertical-align: middle !important;
+      font: 600 clamp(11px, 0.72em, 14px)/1.25 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif !important;
+      margin: 0 0 0 0.45em !important; letter-spacing: normal !important; text-transform: none !important; white-space: nowrap !important;
+    }
+    .wrap { display: inline-flex; align-items: center; gap: 0.35em; }
     button {
-      font: inherit; cursor: pointer; border-radius: 999px; padding: 2px 0; margin: 0; width: 6.6em;
-      border: 1px solid #2e9f6e; background: #fff; color: #1d7a52; white-space: nowrap; overflow: hidden;
-      text-align: center;
+      font: inherit; cursor: pointer; border-radius: 999px; padding: 0.12em 0; margin: 0; width: 5.6em;
+      border: 1px solid #1b7048; background: #fff; color: #17663f; white-space: nowrap; overflow: hidden;
+      text-overflow: ellipsis; text-align: center; line-height: 1.25;
     }
     button::before, .seen::before { content: attr(data-label); }
-    button:hover { background: #eaf7f0; }
-    button:focus-visible { outline: 2px solid #1a73e8; outline-offset: 1px; }
-    button[data-state="saved"] { background: #2e9f6e; color: #fff; }
-    button[data-state="saved"]:hover { background: #23855a; }
-    button[data-state="pending"], button[data-state="busy"] { border-color: #bbb; color: #777; cursor: progress; }
-    button[data-state="queued"] { border-color: #d39a1c; color: #8a6110; background: #fff8e6; }
+    button.more { width: 1.7em; padding-left: 0; padding-right: 0; margin-left: -0.2em; }
+    button:hover { background: #e8f5ee; }
+    button:focus-visible { outline: 2px solid #1a56db; outline-offset: 2px; }
+    .wrap.current { outline: 3px solid #1a56db; outline-offset: 3px; border-radius: 999px; }
+    .dark .wrap.current, .wrap.dark.current { outline-color: #93c5fd; }
+    button[data-state="saved"] { background: #1b7048; border-color: #1b7048; color: #fff; }
+    button[data-state="saved"]:hover { background: #145636; }
+    button[data-state="seen"] { border-color: #9ca3af; color: #4b5563; font-weight: 500; }
+    button[data-state="seen"]:hover { background: #f3f4f6; }
+    button[data-state="pending"], button[data-state="busy"] { border-color: #9ca3af; color: #5f6368; cursor: progress; }
+    button[data-state="queued"] { border-color: #b7791f; color: #7a4d00; background: #fff8e6; }
     button[data-state="error"] { border-color: #c9453a; color: #a3342b; background: #fff1f0; }
-    .seen { display: inline-block; width: 5.2em; overflow: hidden; white-space: nowrap; font-weight: 400; color: #6b6b6b; font-size: 11px; }
+    .seen {
+      display: inline-block; width: 9.4em; overflow: hidden; white-space: nowrap; text-overflow: ellipsis;
+      font-size: 0.86em; font-weight: 500; line-height: 1.25;
+    }
+    .seen[data-kind]::before { border-radius: 999px; padding: 0.1em 0.5em; }
+    .seen[data-kind="seen"]::before { color: #4b5563; background: #f3f4f6; }
+    .seen[data-kind="new"]::before { color: #fff; background: #1d4ed8; font-weight: 700; }
+    .dark button { background: #111827; border-color: #34d399; color: #6ee7b7; }
+    .dark button:hover { background: #1f2937; }
+    .dark button:focus-visible { outline-color: #93c5fd; }
+    .dark button[data-state="saved"] { background: #34d399; border-color: #34d399; color: #052e1c; }
+    .dark button[data-state="saved"]:hover { background: #6ee7b7; }
+    .dark button[data-state="seen"] { border-color: #6b7280; color: #d1d5db; }
+    .dark button[data-state="pending"], .dark button[data-state="busy"] { border-color: #6b7280; color: #9ca3af; }
+    .dark button[data-state="queued"] { border-color: #d69e2e; color: #fcd34d; background: #1f1a0a; }
+    .dark button[data-state="error"] { border-color: #f87171; color: #fca5a5; background: #2a1212; }
+    .dark .seen[data-kind="seen"]::before { color: #d1d5db; background: #1f2937; }
+    .dark .seen[data-kind="new"]::before { color: #0b1220; background: #93c5fd; }
   `;
 
   function label(record) {
@@ -102,32 +135,54 @@
       const root = host.attachShadow({ mode: "closed" });
       styleShadow(root);
       const wrap = document.createElement("span");
-      wrap.className = "wrap";
+      wrap.className = PS.theme && PS.theme.isDark() ? "wrap dark" : "wrap";
       const button = document.createElement("button");
       button.type = "button";
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "more";
+      more.dataset.label = "▾";
+      more.setAttribute("aria-haspopup", "dialog");
+      more.setAttribute("aria-expanded", "false");
+      more.setAttribute("aria-label", "More PaperShelf actions: tags, note, to read, copy a citation");
+      more.title = "Tags, note, to read · Copy BibTeX or a Markdown link";
       const seen = document.createElement("span");
       seen.className = "seen";
-      wrap.append(button, seen);
+      wrap.append(button, more, seen);
       root.append(wrap);
       // The badge often sits inside a link or a clickable card: keep the click to ourselves.
       for (const type of ["click", "mousedown", "mouseup", "pointerdown", "pointerup", "auxclick"]) {
-        button.addEventListener(type, (event) => {
+        wrap.addEventListener(type, (event) => {
           event.stopPropagation();
           if (type === "click" || type === "auxclick") event.preventDefault();
         });
       }
+      more.addEventListener("click", (event) => {
+        if (event.isTrusted && PS.menu) PS.menu.toggle(record);
+      });
       // Only a person's click (or Enter/Space on the focused button) acts: a page script calling
       // host.click() or dispatching a synthetic event gets isTrusted false.
       button.addEventListener("click", (event) => {
         if (event.isTrusted) PS.actions.toggle(record);
       });
-      host.addEventListener("keydown", (event) => event.stopPropagation()); // page shortcuts stay out
-      record.badge = { host, button, seen };
+      host.addEventListener("keydown", (event) => {
+        if (PS.keys) PS.keys.onBadgeKey(event, record); // j/k/s/t... while a badge has the focus
+        event.stopPropagation(); // page shortcuts stay out
+      });
+      record.badge = { host, root, button, more, seen, wrap };
     }
     const { host } = record.badge;
     const where = record.titleEl;
     if (where && record.insideTitle && host.parentNode !== where) where.append(host);
     else if (where && !record.insideTitle && host.previousSibling !== where) where.after(host);
+    if (PS.fit) PS.fit.later(record);
+  }
+
+  /** Draw every badge in the dark palette or the light one (the page's theme changed). */
+  function setDark(dark) {
+    for (const record of PS.records.values()) {
+      if (record.badge) record.badge.wrap.classList.toggle("dark", dark);
+    }
   }
 
   function render(record) {
@@ -142,12 +197,17 @@
     const text = label(record);
     button.dataset.label = text;
     button.title = tooltip(record);
-    // "seen N×" only for papers seen on earlier page views and not saved.
-    const count = status ? status.seen_count || 0 : 0;
-    const showSeen = record.state === "seen" && count > 1;
-    seen.dataset.label = showSeen ? `seen ${count}×` : "";
-    seen.title = showSeen ? `You have come across this paper on ${count} page views` : "";
-    const seenWords = showSeen ? ` Seen on ${count} page views.` : "";
+    // The second slot: "new" for a paper first seen on this visit, "seen on N days" for one seen
+    // before and not saved; a saved or waiting paper says nothing more.
+    const days = status ? status.seen_count || 0 : 0;
+    const kind = record.state === "seen" ? "seen" : record.state === "new" && days <= 1 ? "new" : "";
+    const words = kind === "seen" ? `seen on ${days} days` : kind === "new" ? "new" : "";
+    seen.dataset.label = words;
+    if (kind) seen.dataset.kind = kind;
+    else delete seen.dataset.kind;
+    seen.title = kind === "seen" ? `You came across this paper on ${days} different days`
+      : kind === "new" ? "First time you come across this paper" : "";
+    const seenWords = kind === "seen" ? ` Seen on ${days} days.` : kind === "new" ? " New to you." : "";
     button.setAttribute("aria-label", `PaperShelf: ${text}.${seenWords} ${button.title}`);
     button.setAttribute("aria-pressed", record.state === "saved" ? "true" : "false");
   }
@@ -159,5 +219,5 @@
     return (status.seen_count || 0) > 1 ? "seen" : "new";
   }
 
-  PS.badges = { attach, render, stateFromStatus, isOurs: (node) => hosts.has(node) };
+  PS.badges = { attach, render, setDark, stateFromStatus, isOurs: (node) => hosts.has(node) };
 })();

@@ -37,12 +37,18 @@
   /** The badge state of a paper, from what we know about it. */
   function stateOf(p) {
     if (p.busy) return "busy";
-    if (p.queuedSave) return "queued";
+    if (p.queuedSave || p.queuedUnsave) return "queued";
     if (p.error) return "error";
-    // A capture queued or refused for a paper the backend has not answered for: its status may
-    // be known from the quick look-up, but this view is not recorded (yet).
-    if ((p.phase === "queued" || p.phase === "error") && !p.confirmed) return p.phase;
     const status = p.key ? PS.statusByKey.get(p.key) : null;
+    // A capture queued while the backend is down: a paper the worker knows as saved or seen
+    // before (its status cache) shows that; any other reads queued (this view waits).
+    if (p.phase === "queued" && !p.confirmed && status) {
+      const known = PS.badges.stateFromStatus(status);
+      if (known !== "new") return known;
+    }
+    // A capture queued or refused for a paper the backend has not answered for: this view is
+    // not recorded (yet).
+    if ((p.phase === "queued" || p.phase === "error") && !p.confirmed) return p.phase;
     if (status) return PS.badges.stateFromStatus(status);
     return p.phase || "new";
   }
@@ -55,7 +61,7 @@
       if (!p) continue;
       record.key = p.key;
       record.state = stateOf(p);
-      record.wantSaved = p.wantSaved || p.queuedSave;
+      record.wantSaved = (p.wantSaved || p.queuedSave) && !p.queuedUnsave;
       record.reason = p.error || p.reason;
       record.queuedReason = p.queuedReason;
       // The backend has answered for this paper (recorded, or refused with a reason); until then
@@ -63,6 +69,7 @@
       record.recorded = Boolean(p.confirmed || p.error || p.phase === "error");
       PS.badges.render(record);
     }
+    if (PS.keys) PS.keys.applyHiding(); // papers just known as seen or saved hide too (h)
   }
 
   function currentFinder() {
@@ -159,11 +166,19 @@
       p.key = key;
       // The capture in flight counts this view; show the count it will give.
       PS.statusByKey.set(key, { saved: Boolean(s.saved), tags: s.tags || [], seen_count: (s.seen_count || 0) + 1 });
+      // Offline, the worker answers from its cache and says which saves still wait in its queue.
+      if (s.queued === "save") { p.queuedSave = true; p.wantSaved = true; }
+      if (s.queued === "unsave") p.queuedUnsave = true;
     }
     refresh(keyed.map((p) => p.id));
   }
 
-  async function sendCaptures(papers, finder) {
+  async function sendCaptures(found, finder) {
+    // Papers counted today already (another load of this page, another tab) are only looked up
+    // (seen-days.js); the rest are captured.
+    const { known, fresh } = await PS.seenDays.split(found);
+    const papers = [...fresh, ...(await PS.seenDays.lookUp(known))];
+    if (!papers.length) return;
     // The look-up goes first so the backend answers it before it starts parsing the capture;
     // a slow look-up never holds the capture back for long.
     await Promise.race([peekStatus(papers), new Promise((resolve) => setTimeout(resolve, 250))]);
@@ -246,6 +261,7 @@
       for (const p of PS.papers.values()) {
         if (p.key === key) {
           p.queuedSave = false;
+          p.queuedUnsave = false;
           p.error = "";
           changed.push(p.id);
         }
@@ -256,7 +272,8 @@
 
   /** A capture that was queued while the backend was down has now been recorded. */
   function applyQueuedCapture(message) {
-    const ids = PS.captures.get(message.captureId) || message.ids;
+    // The worker's ids first: a capture merged in its queue carries the cards of earlier sends.
+    const ids = Array.isArray(message.ids) ? message.ids : PS.captures.get(message.captureId);
     if (!ids) return;
     PS.captures.delete(message.captureId);
     if (message.error) handleCaptureAnswer(ids, { error: message.error });

@@ -18,6 +18,9 @@
       case "page-info":
         reply(PS.saveAll.pageInfo());
         return false;
+      case "set-hiding": // the popup's switch (the same as the h key)
+        PS.keys.setHiding(Boolean(message.on)).then(() => reply({ hiding: PS.keys.isHiding() }));
+        return true;
       default:
         return false;
     }
@@ -25,4 +28,6 @@
 
   PS.capture.scan();
   PS.pageWatch.start();
+  PS.theme.start();
+  PS.keys.start();
 })();

@@ -5,12 +5,13 @@
 (() => {
   const PS = PaperShelf;
 
-  async function toggle(record) {
+  /** Save or unsave one paper (a click on its badge, `s`, the badge menu). Shows a confirmation
+   * with Undo unless `quiet`. Resolves to the paper's record in PS.papers once the answer is in
+   * (null when nothing was done). */
+  async function setSaved(record, saving, { quiet = false } = {}) {
     const p = PS.papers.get(record.id);
-    if (!p || p.busy) return;
-    const status = p.key ? PS.statusByKey.get(p.key) : null;
-    const saving = !(status && status.saved);
-    if (p.queuedSave && saving) return; // already queued to be saved
+    if (!p || p.busy) return null;
+    if (p.queuedSave && saving) return null; // already queued to be saved
     p.busy = true;
     p.wantSaved = saving;
     PS.capture.refresh([p.id]);
@@ -22,6 +23,30 @@
     }
     p.busy = false;
     applySaveAnswer([p], answer, saving);
+    if (!quiet) confirm(record, p, saving);
+    return p;
+  }
+
+  function isSaved(record) {
+    const p = PS.papers.get(record.id);
+    const status = p && p.key ? PS.statusByKey.get(p.key) : null;
+    return Boolean(status && status.saved);
+  }
+
+  async function toggle(record) {
+    return setSaved(record, !isSaved(record));
+  }
+
+  /** The confirmation of one save or unsave; Undo does the opposite, quietly. */
+  function confirm(record, p, saving) {
+    if (p.error) PS.toast.show(`Could not ${saving ? "save" : "remove"}: ${p.error}`);
+    else if (p.queuedSave) PS.toast.show("Saved once PaperShelf is reachable (queued)");
+    else {
+      PS.toast.show(saving ? "Saved to PaperShelf" : "Removed from saved", async () => {
+        await setSaved(record, !saving, { quiet: true });
+        PS.toast.show(saving ? "Save undone" : "Saved again");
+      });
+    }
   }
 
   /** Save papers the backend has not keyed yet, from their cards (or the page, for a
@@ -44,6 +69,7 @@
       p.busy = false;
       if (answer && answer.queued) {
         p.queuedSave = saving;
+        p.queuedUnsave = !saving;
         p.queuedReason = answer.reason || "";
         p.error = "";
       } else if (!answer || answer.error) {
@@ -51,6 +77,7 @@
       } else {
         p.error = "";
         p.queuedSave = false;
+        p.queuedUnsave = false;
         // save-cards: the backend just keyed a card we could not key before.
         if (!p.key && Array.isArray(answer.saved) && papers.length === 1 && answer.saved.length === 1) {
           p.key = answer.saved[0];
@@ -76,5 +103,5 @@
     PS.capture.refresh(papers.map((p) => p.id));
   }
 
-  PS.actions = { toggle, saveCards, applySaveAnswer };
+  PS.actions = { toggle, setSaved, isSaved, saveCards, applySaveAnswer };
 })();

@@ -30,6 +30,7 @@ async function refresh() {
   $("papers").textContent = state.papers ?? "–";
   $("saved").textContent = state.saved ?? "–";
   $("queue").textContent = String(state.queue ?? 0);
+  showOffline(state);
   $("retry").hidden = !state.queue;
   $("open-library").disabled = !state.online;
   $("export").disabled = !state.online;
@@ -39,14 +40,40 @@ async function refresh() {
 
   const info = await ask({ type: "page-info-active" });
   if (info && info.supported && !info.error) {
-    $("page-info").textContent = `This page: ${info.cards} papers · ${info.saved} saved · ${info.seen} seen before`;
+    const queued = info.queued ? ` · ${info.queued} queued` : "";
+    $("page-info").textContent = `This page: ${info.cards} papers · ${info.saved} saved · ${info.seen} seen before${queued}`;
     $("save-all").disabled = info.cards === 0 || info.saved === info.cards;
+    $("hide-seen").disabled = false;
+    $("hide-seen").checked = Boolean(info.hiding);
   } else {
     // The sites' labels come from their definitions (lib/sites.js, made by tools/extension.py).
     const labels = (globalThis.PaperShelfSites || []).map((s) => s.label);
     $("page-info").textContent = `This page: not a page PaperShelf reads (${labels.join(", ")})`;
     $("save-all").disabled = true;
+    $("hide-seen").disabled = true;
   }
+}
+
+/** Offline: say so, and what the extension still knows (its status cache, what waits in the
+ * queue, and what the queue had to give up). */
+function showOffline(state) {
+  const note = $("offline-note");
+  const lines = [];
+  if (!state.online && state.known) {
+    const { cache } = state.known;
+    lines.push(`Offline: badges show what PaperShelf last knew of ${cache.entries} papers, ${cache.saved} of them saved.`);
+  }
+  const q = state.queued;
+  if (q && q.items) {
+    const parts = [];
+    if (q.saves) parts.push(`${q.saves} save${q.saves === 1 ? "" : "s"}`);
+    if (q.unsaves) parts.push(`${q.unsaves} unsave${q.unsaves === 1 ? "" : "s"}`);
+    if (q.captures) parts.push(`${q.captures} page view${q.captures === 1 ? "" : "s"}`);
+    lines.push(`Waiting for the backend: ${parts.join(", ")}.`);
+  }
+  if (state.queueNote) lines.push(`Note: ${state.queueNote}.`);
+  note.textContent = lines.join(" ");
+  note.hidden = !lines.length;
 }
 
 /** The export menu, from the backend's format registry (once; the first format is chosen). */
@@ -73,6 +100,7 @@ $("save-all").addEventListener("click", async () => {
   $("save-all").disabled = true;
   const answer = await ask({ type: "save-all-active" });
   if (answer.error) say(answer.error);
+  else if (answer.cancelled) say("Nothing saved (cancelled on the page).", "ok");
   else say(answer.requested ? `Sent ${answer.requested} papers to PaperShelf.` : "Everything on this page is already saved.", "ok");
   await refresh();
 });
@@ -116,3 +144,10 @@ $("options").addEventListener("click", (event) => {
   } catch (_) { /* keep the suggested key */ }
   await refresh();
 })();
+
+$("hide-seen").addEventListener("change", async (event) => {
+  if (!event.isTrusted) return;
+  const answer = await ask({ type: "set-hiding-active", on: $("hide-seen").checked });
+  if (answer.error) say(answer.error);
+  else $("hide-seen").checked = Boolean(answer.hiding);
+});

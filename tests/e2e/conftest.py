@@ -147,7 +147,7 @@ def _cdp_badges(root: dict) -> list[tuple[dict, int]]:
             while inner:
                 n = inner.pop()
                 attrs = _cdp_attrs(n)
-                if n.get("nodeName") == "BUTTON":
+                if n.get("nodeName") == "BUTTON" and "more" not in attrs.get("class", "").split():
                     button = (attrs, n["backendNodeId"])
                 elif "seen" in attrs.get("class", "").split():
                     seen = attrs
@@ -596,7 +596,7 @@ class Firefox:
                     continue
                 value = node.get("value") or {}
                 attrs = value.get("attributes") or {}
-                if value.get("localName") == "button":
+                if value.get("localName") == "button" and "more" not in attrs.get("class", "").split():
                     button = (attrs, node["sharedId"])
                 elif "seen" in attrs.get("class", "").split():
                     seen = attrs

@@ -26,7 +26,7 @@ SPY_JS = """() => {
   const hosts = [...document.querySelectorAll('span.papershelf-badge-host')];
   getSelection().removeAllRanges();
   const find = {};
-  for (const word of ['Saved', 'seen 2', 'seen', '\u2713', '%s', 'queued', 'Save']) {
+  for (const word of ['Saved', 'seen 2', 'seen on', 'seen', 'days', '\u2713', '%s', 'queued', 'Save']) {
     getSelection().removeAllRanges();
     find[word] = window.find(word, false, false, true);
   }
@@ -53,7 +53,7 @@ def assert_page_learns_nothing(spy: dict, n: int) -> None:
     assert spy["shadowRoots"] == 0, "a badge's shadow root is open to the page"
     assert spy["attributes"] == ["class=papershelf-badge-host"], spy["attributes"]
     assert spy["childNodes"] == 0
-    for word in ("Saved", "seen 2", SECRET_TAG, "\u2713", "queued"):
+    for word in ("Saved", "seen 2", "seen on", "days", SECRET_TAG, "\u2713", "queued"):
         assert word not in spy["text"], word
         assert word not in spy["selected"], word
     assert not any(spy["find"].values()), spy["find"]
@@ -105,7 +105,23 @@ def open_listing(chrome):
 
 # --- reading -------------------------------------------------------------------------------------
 
+def import_seen_before(server, paper_id: str, title: str, days: int = 2) -> None:
+    """The library already knows the paper from `days` earlier days (a backup import)."""
+    from papershelf.papers import Paper
+
+    when = "2026-01-01T09:00:00Z"
+    p = Paper(title=title, arxiv_id=paper_id, seen_count=days, first_seen=when, last_seen=when)
+    backup = {"format": "papershelf", "schema": 1, "exported_at": when, "count": 1, "papers": [p.to_dict()]}
+    status, body = server.api("POST", "/api/import", body=json.dumps(backup).encode(),
+                              headers={"Content-Type": "application/json"})
+    assert status == 200, body
+
+
+SEEN_BEFORE = ("2601.00002", "Sharing is Caring: Efficient LM Post-Training with Collective RL Experience Sharing")
+
+
 def test_chromium_a_page_cannot_read_saved_tags_or_seen_counts(chrome, artifacts):
+    import_seen_before(chrome.server, *SEEN_BEFORE)
     page, n = open_listing(chrome)
     chrome.click_badge(page, "2601.00001")
     chrome.wait_badges(page, lambda bs: any(b["id"] == "2601.00001" and b["state"] == "saved" for b in bs), what="saved")
@@ -114,7 +130,8 @@ def test_chromium_a_page_cannot_read_saved_tags_or_seen_counts(chrome, artifacts
     badges = chrome.wait_badges(page, settled(n), what="badges after the reload")
     by_id = {b["id"]: b for b in badges}
     assert by_id["2601.00001"]["text"] == "\u2713 Saved" and SECRET_TAG in by_id["2601.00001"]["title"]
-    assert all(b["seen"] == "seen 2\u00d7" for b in badges if b["id"] != "2601.00001")
+    assert by_id[SEEN_BEFORE[0]]["seen"] == "seen on 3 days"
+    assert all(b["seen"] == "new" for b in badges if b["id"] not in ("2601.00001", SEEN_BEFORE[0]))
 
     assert_page_learns_nothing(page.evaluate(SPY_JS), n)
 
@@ -125,7 +142,7 @@ def test_chromium_a_page_cannot_read_saved_tags_or_seen_counts(chrome, artifacts
     ours = [nm for nm in names if nm.startswith("PaperShelf:")]
     assert len(ours) == n, names
     assert sum(nm.startswith("PaperShelf: \u2713 Saved.") and SECRET_TAG in nm for nm in ours) == 1
-    assert sum("Seen on 2 page views" in nm for nm in ours) == n - 1
+    assert sum("Seen on 3 days" in nm for nm in ours) == 1 and sum("New to you" in nm for nm in ours) == n - 2
     page.set_viewport_size({"width": 1100, "height": 700})
     page.screenshot(path=str(artifacts / "chromium-badges-closed.png"))
 

@@ -19,10 +19,10 @@ from typing import Iterable, Iterator
 
 from ..papers import Paper
 from . import bibtex, csljson, csv_table, id_list, markdown_list, papermemory, papershelf_json, ris, text_listings
-from .base import FormatError, ImportResult, forget_json
+from .base import FormatError, ImportResult, forget_json, saved_dates
 
 __all__ = ["FormatError", "ImportResult", "EXPORTERS", "IMPORTERS", "catalogue", "export_papers", "export_stream",
-           "import_text", "sniff_format"]
+           "import_text", "saved_dates", "sniff_format"]
 
 EXPORTERS = {m.NAME: m for m in (bibtex, ris, csljson, csv_table, markdown_list, papershelf_json)}
 

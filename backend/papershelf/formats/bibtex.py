@@ -18,7 +18,7 @@ import re
 from .. import kinds
 from ..papers import ARXIV_ID_PATTERN, Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
-from .base import FormatError, ImportResult, dedupe, describe, main_url, split_tags, venue_or_blank
+from .base import FormatError, ImportResult, dedupe, describe, main_url, moment, split_tags, venue_or_blank
 from .citekeys import citation_keys
 from .tex import ET_AL, name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
 
@@ -283,6 +283,9 @@ def entry_to_paper(entry: dict) -> Paper:
         urls=urls,
         tags=tags,
         note=_note(_get(entry, "annote", "annotation")),
+        # When the user added it in the tool that wrote the file (BibDesk, JabRef 5, JabRef,
+        # BibSonomy, Better BibTeX): the saved date if the import saves it (saved_dates).
+        saved_at=moment(_get(entry, "date-added", "creationdate", "timestamp", "added-at", "dateadded")),
     )
     if not paper.key:
         raise ValueError("no title, arXiv id or DOI")

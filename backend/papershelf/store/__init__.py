@@ -2,13 +2,17 @@
 
 Why not TinyDB's own JSONStorage: it rewrites the whole file on every write (40 MB at 20,000
 papers) and a crash mid-write leaves half a file.  Here TinyDB keeps the tables in memory
-(``MemoryStorage``) and answers lookups; every mutation is first appended to a journal (one
+(``MemoryStorage`` over a ``DocStore``: a stub per paper in memory, the documents read from
+the snapshot on demand) and answers lookups; every mutation is first appended to a journal (one
 JSON line per batch, fsync'ed before we answer), then applied in memory, then to the search
 index.  When the journal grows, a snapshot is written atomically in the background.  Start-up
 loads the snapshot, replays the journal and catches the index up.
 
     journal.py   the durable log: write lock, journal, snapshots, loading them back
-    tables.py    the TinyDB table in memory and the key / DOI / title indexes
+    snapshots.py writing a snapshot (unchanged papers copied, not serialised) and reading it
+                 back through its derived keys file
+    docs.py      the papers as TinyDB sees them: small stubs in memory, documents on disk
+    tables.py    the TinyDB table and the key / DOI / title indexes
     merge.py     merging a batch of incoming papers with the library
     index.py     the search index: a derived SQLite FTS5 file for searches, sorted pages, tags, stats
     views.py     the same answers by a pass over the papers in memory (read-only libraries)

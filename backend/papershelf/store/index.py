@@ -73,18 +73,39 @@ class SearchIndex:
     """One index file beside the library; the writer uses it under the library's lock, readers
     (searches) each through their own connection, so a slow search never holds up a capture."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, pinned: tuple[str, int] | None = None) -> None:
+        """``pinned`` (library id, sequence number): a read-only library's view.  The index is
+        opened read-only and used only while it holds exactly that change (StaleIndex when
+        the server beside has moved on, or it does not)."""
         self.path = data_dir / INDEX_NAME
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
-        self.db = self._open_writer()
+        self._checkpointer = None
+        self.pinned = pinned
+        if pinned is None:
+            self.db = self._open_writer()
+        else:
+            self.db = self._connect()
+            if self.db.execute("SELECT layout, library_id, seq FROM meta").fetchone() != (LAYOUT, *pinned):
+                self.db.close()
+                raise StaleIndex(self.path)
 
     def _connect(self) -> sqlite3.Connection:
+        if self.pinned is not None:
+            if not self.path.exists():
+                raise StaleIndex(self.path)
+            return sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                   check_same_thread=False, timeout=30)
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db
+
+    def _pinned_check(self, db: sqlite3.Connection) -> None:
+        """Inside a read transaction: the index still holds what the read-only library loaded."""
+        if self.pinned is not None and db.execute("SELECT library_id, seq FROM meta").fetchone() != self.pinned:
+            raise StaleIndex(self.path)
 
     def _open_writer(self) -> sqlite3.Connection:
         db = None
@@ -102,7 +123,6 @@ class SearchIndex:
         # Checkpoints (copying the WAL into the file, with an fsync) happen in a thread of their
         # own, not inside whichever capture happens to commit the 1000th page.
         db.execute("PRAGMA wal_autocheckpoint=0")
-        self._checkpointer: threading.Thread | None = None
         return db
 
     def _maybe_checkpoint(self) -> None:
@@ -226,7 +246,8 @@ class SearchIndex:
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._local.db = self._connect()
-            db.execute("PRAGMA query_only=1")
+            if self.pinned is None:
+                db.execute("PRAGMA query_only=1")
             with self._readers_lock:
                 self._readers.append(db)
         return db
@@ -237,9 +258,21 @@ class SearchIndex:
         db = self._reader()
         db.execute("BEGIN")  # one snapshot of the index for the count and the page
         try:
-            total = db.execute(f"SELECT count(*) FROM papers p WHERE {where}", params).fetchone()[0]
-            ids = [i for (i,) in db.execute(f"SELECT id FROM papers p WHERE {where} {_order(query)} LIMIT ? OFFSET ?",
-                                            [*params, query.limit, query.offset])]
+            self._pinned_check(db)
+            rows, total = [], None
+            if query.q.strip() and query.limit:
+                # A text search reads the words index once for the count and the page (a
+                # common word matches most papers: each read of its trigrams costs 0.2 s at
+                # 200,000).  Without words, the sort's index gives the page without a count.
+                rows = db.execute(f"SELECT id, count(*) OVER () FROM papers p WHERE {where} {_order(query)} "
+                                  f"LIMIT ? OFFSET ?", [*params, query.limit, query.offset]).fetchall()
+                total = rows[0][1] if rows else None
+            else:
+                rows = db.execute(f"SELECT id FROM papers p WHERE {where} {_order(query)} LIMIT ? OFFSET ?",
+                                  [*params, query.limit, query.offset]).fetchall()
+            if total is None:  # no text, or a page past the end
+                total = db.execute(f"SELECT count(*) FROM papers p WHERE {where}", params).fetchone()[0]
+            ids = [row[0] for row in rows]
         finally:
             db.execute("COMMIT")
         return total, ids
@@ -247,25 +280,40 @@ class SearchIndex:
     def ordered_ids(self, query: PaperQuery) -> list[int]:
         """Doc ids of every match in the query's order (an export), without holding a cursor open."""
         where, params = _where(query)
-        return [i for (i,) in self._reader().execute(f"SELECT id FROM papers p WHERE {where} {_order(query)}", params)]
+        return [i for (i,) in self._read(f"SELECT id FROM papers p WHERE {where} {_order(query)}", params)]
 
     def tag_counts(self, limit: int | None = None) -> list[dict]:
-        rows = self._reader().execute("SELECT tag, count(*) AS n FROM tags GROUP BY tag ORDER BY n DESC, tag"
-                                      + (f" LIMIT {int(limit)}" if limit else ""))
+        rows = self._read("SELECT tag, count(*) AS n FROM tags GROUP BY tag ORDER BY n DESC, tag"
+                          + (f" LIMIT {int(limit)}" if limit else ""))
         return [{"tag": t, "count": n} for t, n in rows]
 
     def saved_days(self) -> list[tuple[str, int]]:
-        return self._reader().execute(
-            "SELECT substr(coalesce(saved_at, ''), 1, 10), count(*) FROM papers WHERE saved = 1 GROUP BY 1").fetchall()
+        return self._read(
+            "SELECT substr(coalesce(saved_at, ''), 1, 10), count(*) FROM papers WHERE saved = 1 GROUP BY 1")
+
+    def _read(self, sql: str, params=()) -> list:
+        db = self._reader()
+        if self.pinned is None:
+            return db.execute(sql, params).fetchall()
+        db.execute("BEGIN")
+        try:
+            self._pinned_check(db)
+            return db.execute(sql, params).fetchall()
+        finally:
+            db.execute("COMMIT")
 
     def close(self) -> None:
-        if self._checkpointer is not None:
+        if getattr(self, "_checkpointer", None) is not None:
             self._checkpointer.join()
         with self._readers_lock:
             for db in self._readers:
                 db.close()
             self._readers.clear()
         self.db.close()
+
+
+class StaleIndex(sqlite3.Error):
+    """A read-only library's index holds another change than the one it loaded."""
 
 
 def _where(query: PaperQuery) -> tuple[str, list]:

@@ -6,6 +6,7 @@ atomic snapshots, and reading them back into one consistent table.
     library.journal      mutations since the snapshot, JSON lines ``{"seq", "put", "del", "cap"?}``
     library.journal.old  the journal being folded into a snapshot right now (rarely present)
     library.lock         held (flock) by the one process that may write
+    library.keys         derived: every paper's stub and place in the snapshot (snapshots.py)
 
 Order of events in a snapshot: the journal is renamed to ``.journal.old`` and a fresh one
 opened (under the library's lock, so no write falls in between); the snapshot is written to a
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -26,21 +28,22 @@ from typing import Any
 
 import orjson
 
+from . import snapshots
+from .docs import DocStore
 from .errors import Inconsistent, LibraryError, LibraryInUse
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 SNAPSHOT_NAME = "library.json"
 JOURNAL_NAME = "library.journal"
 LOCK_NAME = "library.lock"
-# Papers serialised per chunk of a snapshot: between chunks the writer thread lets go of the
-# GIL (it writes), so a capture waits for one chunk (about a millisecond), not the whole file.
-SNAPSHOT_CHUNK = 500
-SNAPSHOT_SYNC_BYTES = 8 << 20
 
 
 @dataclass
 class Loaded:
-    papers: dict[str, dict] = field(default_factory=dict)  # TinyDB doc id (str) -> document
+    docs: DocStore = field(default_factory=DocStore)  # TinyDB doc id -> document
+    layout: str = "none"  # how the snapshot was read (snapshots.ReadBack.layout)
     seq: int = 0
     captures: list = field(default_factory=list)  # capture ids, oldest first
     library_id: str | None = None  # given at the first snapshot; the search index is tied to it
@@ -107,8 +110,9 @@ class DurableLog:
         files_before = self._files()
         if files_before[0] is not None:
             try:
-                tables = orjson.loads(self.snapshot_path.read_bytes())
-                meta = tables["_meta"]["1"]
+                back = snapshots.read(self.snapshot_path)
+                out.docs, out.layout = back.docs, back.layout
+                meta = back.meta
                 schema = meta["schema"]
                 out.seq = meta.get("seq", 0)
                 captures = meta.get("captures", [])
@@ -116,22 +120,28 @@ class DurableLog:
                     raise ValueError("the schema version and sequence number must be whole numbers")
                 library_id = meta.get("library_id")
                 out.library_id = library_id if isinstance(library_id, str) else None
-                if not isinstance(tables.get("papers"), dict):
-                    raise ValueError("no papers table")
                 # Capture ids only spare a double count: damaged ones are dropped, not fatal.
                 out.captures = captures if isinstance(captures, list) else []
-                out.papers = tables["papers"]
             except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
+                out.docs.close()
                 raise LibraryError(
                     f"cannot read the library file {self.snapshot_path}: {exc}. It was left untouched; "
                     f"restore it from a backup (papershelf export --format json) or move it away to start a new library."
                 ) from exc
             if schema > SCHEMA_VERSION:
+                out.docs.close()
                 raise LibraryError(
                     f"the library file {self.snapshot_path} has schema {schema}, newer than this PaperShelf "
                     f"understands ({SCHEMA_VERSION}); upgrade PaperShelf."
                 )
-        papers, snap_seq, seq = out.papers, out.seq, out.seq
+        try:
+            return self._replay(out, files_before)
+        except BaseException:
+            out.docs.close()
+            raise
+
+    def _replay(self, out: Loaded, files_before: tuple) -> Loaded:
+        papers, snap_seq, seq = out.docs, out.seq, out.seq
         out.snapshot_seq = snap_seq
         for path in (self.old_journal_path, self.journal_path):
             for n, entry in self._read_journal(path):
@@ -145,10 +155,10 @@ class DurableLog:
                         doc = dict(doc)
                         doc_id = int(doc.pop("_id"))
                         check_document(doc)
-                        papers[str(doc_id)] = doc
+                        papers[doc_id] = doc
                         put.append(doc_id)
                     for doc_id in entry.get("del", []):
-                        papers.pop(str(int(doc_id)), None)
+                        papers.pop(int(doc_id), None)
                         gone.append(int(doc_id))
                     out.changes.append((entry["seq"], put, gone))
                     if "cap" in entry:
@@ -248,40 +258,26 @@ class DurableLog:
         self.journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         fsync_dir(self.dir)
 
-    def write_snapshot(self, table: dict[str, dict], seq: int, captures: list[str], library_id: str) -> None:
-        """Write ``table`` as the snapshot, atomically; the directory is fsync'ed after the rename,
-        so the new snapshot is durable before any journal it covers goes."""
+    def write_snapshot(self, frozen: snapshots.Frozen, seq: int, captures: list[str],
+                       library_id: str) -> snapshots.Written:
+        """Write ``frozen`` as the snapshot, atomically; the directory is fsync'ed after the
+        rename, so the new snapshot is durable before any journal it covers goes.  Then its
+        keys file (derived: a failure to write it only slows the next start)."""
         meta = {"schema": SCHEMA_VERSION, "seq": seq, "app": "papershelf", "captures": captures,
                 "library_id": library_id}
-        tmp = self.snapshot_path.with_suffix(".json.tmp")
-        items = list(table.items())
+        written = snapshots.write(self.snapshot_path, self.snapshot_path.with_suffix(".json.tmp"), meta, frozen)
         try:
-            self._write_snapshot_file(tmp, meta, items)
-            os.replace(tmp, self.snapshot_path)
+            fsync_dir(self.dir)
         except BaseException:
-            tmp.unlink(missing_ok=True)  # a half-written temporary file (disk full) goes
+            written.file.close()
             raise
-        fsync_dir(self.dir)
-
-    def _write_snapshot_file(self, tmp: Path, meta: dict, items: list) -> None:
-        with open(tmp, "wb") as f:
-            f.write(b'{"_meta":{"1":' + orjson.dumps(meta) + b'},"papers":{')
-            unsynced = 0
-            for start in range(0, len(items), SNAPSHOT_CHUNK):
-                chunk = b",\n".join(b'"%s":%s' % (k.encode(), orjson.dumps(doc))
-                                    for k, doc in items[start:start + SNAPSHOT_CHUNK])
-                f.write((b"\n" if start == 0 else b",\n") + chunk)
-                unsynced += len(chunk)
-                if unsynced >= SNAPSHOT_SYNC_BYTES:
-                    # Flushed as it goes: a journal fsync meanwhile (a capture) never waits
-                    # behind hundreds of megabytes of snapshot in the page cache.
-                    f.flush()
-                    os.fdatasync(f.fileno())
-                    unsynced = 0
-                time.sleep(0)  # let a waiting capture have the interpreter between chunks
-            f.write(b"}}\n")
-            f.flush()
-            os.fsync(f.fileno())
+        try:
+            snapshots.write_keys(self.dir, written.snapshot_id, os.fstat(written.file.fileno()).st_size,
+                                 [doc_id for doc_id, _ in frozen.order], snapshots.keys_rows(frozen, written.places))
+        except OSError as exc:
+            log.warning("cannot write %s (%s); the next start reads the snapshot instead",
+                        self.dir / snapshots.KEYS_NAME, exc.strerror or exc)
+        return written
 
     def drop_old_journal(self) -> None:
         os.unlink(self.old_journal_path)

@@ -22,9 +22,10 @@ import orjson
 from ..papers import Paper, normalize_key, now_iso, paper_from_stored
 from ..query import PaperQuery
 from .errors import LibraryError, NotFound
-from .index import SearchIndex
-from .journal import SCHEMA_VERSION, DurableLog, Loaded, check_document
+from .index import SearchIndex, StaleIndex
+from .journal import SCHEMA_VERSION, DurableLog, Loaded
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
+from .compaction import Snapshots
 from .tables import PaperTable, clean_tags
 from .views import Views, search_text_of, stats
 
@@ -36,7 +37,7 @@ COMPACT_JOURNAL_BYTES = 16 * 1024 * 1024
 REMEMBERED_CAPTURES = 5000
 
 
-class Library:
+class Library(Snapshots):
     """A paper library in ``data_dir``.
 
     ``read_only=True`` opens without the write lock (for ``papershelf export``/``stats`` while a
@@ -78,16 +79,10 @@ class Library:
             loaded = self._log.load()
             self._seq = loaded.seq
             self._remember_captures(loaded.captures)
-            try:
-                for doc in loaded.papers.values():
-                    check_document(doc)
-                self._table.load(loaded.papers, SCHEMA_VERSION)
-            except (KeyError, TypeError, ValueError) as exc:
-                raise LibraryError(f"cannot read the library file {self.snapshot_path}: a malformed paper "
-                                   f"({exc}). It was left untouched.") from None
+            self._table.load(loaded.docs, SCHEMA_VERSION)
             self._library_id = loaded.library_id
-            # The loaded papers live as long as the library: out of the collector's sight, a full
-            # collection during a capture no longer walks every one of them (100s of ms at 200k).
+            # The loaded stubs live as long as the library: out of the collector's sight, a full
+            # collection during a capture no longer walks every one of them.
             gc.freeze()
             if not read_only:
                 # A library without an id was written by 0.1.0 (or is new): it gets one, and its
@@ -95,14 +90,17 @@ class Library:
                 # old files as they were: the snapshot is replaced atomically).
                 upgrade = self._library_id is None
                 self._library_id = self._library_id or uuid.uuid4().hex
-                if self._log.rotating() or upgrade:
+                # A snapshot read without its keys file (an older release's, or a crash between
+                # the two renames) is written again, with one: the next start is fast.
+                if self._log.rotating() or upgrade or loaded.layout in ("lines", "whole"):
                     # A crash interrupted a snapshot (or an upgrade): everything is loaded, so write it.
-                    self._log.write_snapshot(dict(self._table.raw_table()), self._seq, list(self._captures),
-                                             self._library_id)
+                    self._write_snapshot_now()
                     if self._log.rotating():
                         self._log.start_clean_journal()
                 self._log.open_journal()
                 self._open_index(loaded)
+            else:
+                self._open_index_read_only()
         except OSError as exc:  # a read-only directory, a full disk: one line, nothing changed
             self.close()
             raise LibraryError(_cannot_write(self.dir, exc)) from None
@@ -116,10 +114,32 @@ class Library:
         try:
             index = self._index_file = SearchIndex(self.dir)
             index.bring_up_to_date(self._library_id, self._seq, loaded.snapshot_seq, loaded.changes,
-                                   self._table.raw_table())
+                                   self._table.store)
             self._index = index
         except sqlite3.Error as exc:
             log.error("cannot use the search index in %s (%s); searching without it", self.dir, exc)
+
+    def _open_index_read_only(self) -> None:
+        """Beside a running server (or after it): its index, while it holds what was loaded;
+        otherwise every answer is a pass over the papers (views.py)."""
+        if self._library_id is None:
+            return
+        try:
+            self._index = self._index_file = SearchIndex(self.dir, pinned=(self._library_id, self._seq))
+        except sqlite3.Error:
+            pass
+
+    def _ask_index(self, ask, otherwise):
+        """``ask(index)``, or ``otherwise()`` under the lock without an index or when a
+        read-only library's index has moved on (the server beside wrote meanwhile)."""
+        index = self._index
+        if index is not None:
+            try:
+                return ask(index)
+            except StaleIndex:
+                self._index = None
+        with self._lock:
+            return otherwise()
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -159,23 +179,22 @@ class Library:
 
         The index is read outside the library's lock (its own snapshot), so a long search does
         not hold up a capture; a paper deleted in between is left out of the page."""
-        index = self._index
-        if index is None:
+        found = self._ask_index(lambda index: index.find(query), lambda: None)
+        if found is None:
             with self._lock:
                 return self._views.find(self._seq, query)
-        total, ids = index.find(query)
+        total, ids = found
         with self._lock:
             return total, [d for d in map(self._table.by_id, ids) if d is not None]
 
     def ordered(self, query: PaperQuery, chunk: int = 500) -> tuple[int, Iterator[dict]]:
         """How many documents the query selects, and all of them in its order, a chunk at a
         time (exports stream; the lock is let go between chunks)."""
-        index = self._index
-        if index is None:
+        ids = self._ask_index(lambda index: index.ordered_ids(query), lambda: None)
+        if ids is None:
             with self._lock:
                 docs = self._views.ordered(self._seq, query)
             return len(docs), iter(docs)
-        ids = index.ordered_ids(query)
 
         def chunks() -> Iterator[dict]:
             for start in range(0, len(ids), chunk):
@@ -187,19 +206,13 @@ class Library:
 
     def all_tags(self) -> list[dict]:
         """Every tag with the number of papers carrying it, most used first."""
-        index = self._index
-        if index is None:
-            with self._lock:
-                return self._views.tag_counts()
-        return index.tag_counts()
+        return self._ask_index(lambda index: index.tag_counts(), self._views.tag_counts)
 
     def stats(self) -> dict:
         """Counts, the top tags and papers saved per ISO week."""
-        index = self._index
-        if index is None:
-            with self._lock:
-                return stats(self._table.counts(), self._views.tag_counts(20), self._views.saved_days())
-        return stats(self.counts(), index.tag_counts(20), index.saved_days())
+        found = self._ask_index(lambda index: (index.tag_counts(20), index.saved_days()),
+                                lambda: (self._views.tag_counts(20), self._views.saved_days()))
+        return stats(self.counts(), *found)
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -358,39 +371,6 @@ class Library:
         while len(self._captures) > REMEMBERED_CAPTURES:
             del self._captures[next(iter(self._captures))]
 
-    # --- snapshots --------------------------------------------------------------------------
-
-    def _maybe_compact(self) -> None:
-        if self._compaction_failed or self._log.journal_size() < self.compact_bytes:
-            return
-        if self._compactor is not None and self._compactor.is_alive():
-            return
-        self._compactor = threading.Thread(target=self._compact_in_background, name="papershelf-snapshot",
-                                           daemon=True)
-        self._compactor.start()
-
-    def _compact_in_background(self) -> None:
-        try:
-            self.compact()
-        except Exception as exc:
-            # The journal still holds everything (.journal.old + .journal are replayed at the
-            # next start), so nothing is lost; stop trying until then rather than loop.
-            self._compaction_failed = True
-            self.snapshot_error = getattr(exc, "strerror", None) or str(exc)
-            log.error("could not write a snapshot of %s (%s); the journal keeps every change",
-                      self.snapshot_path, self.snapshot_error)
-
-    def compact(self) -> None:
-        """Write a snapshot of everything journalled so far and drop that journal."""
-        with self._lock:
-            if self.read_only or self._log.journal_fd is None or self._log.rotating():
-                return  # nothing to write to, or a snapshot is being written already
-            table = dict(self._table.raw_table())  # shallow: documents are never mutated
-            seq, captures = self._seq, list(self._captures)
-            self._log.rotate()
-        self._log.write_snapshot(table, seq, captures, self._library_id)
-        self._log.drop_old_journal()
-
     def close(self) -> None:
         """Fold the journal into a snapshot (if anything changed) and release the lock."""
         if self._compactor is not None:
@@ -407,24 +387,8 @@ class Library:
                 if self._index_file is not None:
                     self._index_file.close()
                 self._index = self._index_file = None
+                self._table.store.close()
                 self._closed = True
-
-    def _snapshot_at_close(self) -> None:
-        """The last snapshot; after a failed background one (its .journal.old still there), a
-        fresh try of the whole library.  A failure is kept in ``snapshot_error``, not raised:
-        the journal holds every change and the next start replays it (caller holds the lock)."""
-        try:
-            if self._log.rotating():
-                self._log.write_snapshot(dict(self._table.raw_table()), self._seq, list(self._captures),
-                                         self._library_id)
-                self._log.start_clean_journal()
-            else:
-                self.compact()
-            self.snapshot_error = None
-        except OSError as exc:
-            self.snapshot_error = exc.strerror or str(exc)
-            log.error("could not write a snapshot of %s (%s); the journal keeps every change",
-                      self.snapshot_path, self.snapshot_error)
 
     def __enter__(self) -> "Library":
         return self

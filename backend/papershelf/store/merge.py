@@ -158,7 +158,7 @@ def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str
         return same_work(batch.pending.get(k) or paper_from_stored(table.raw(k)), paper)
 
     t = normalize_title(paper.title)
-    same_title = sorted(table.by_title.get(t, set()) | batch.by_title.get(t, set())) if t else []
+    same_title = sorted(table.title_keys(t) | batch.by_title.get(t, set())) if t else []
     title_only = [k for k in same_title if k.startswith("title:") and exists(k)]
     if paper.key.startswith("title:"):
         with_ids = [k for k in same_title if not k.startswith("title:") and exists(k)]

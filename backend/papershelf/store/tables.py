@@ -1,5 +1,5 @@
-"""The papers in memory: a TinyDB table over the loaded documents, and the indexes that find
-one paper by key, DOI or title in O(1).
+"""The papers table: TinyDB over the documents (a DocStore: small stubs in memory, documents
+on disk), and the indexes that find one paper by key, DOI or title in O(1).
 
 Documents are never changed in place: a write replaces the whole document.  That is what lets
 readers (a search, a snapshot being written) hold plain references without copies.
@@ -8,13 +8,14 @@ readers (a search, a snapshot being written) hold plain references without copie
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document, Table
 
-from ..papers import normalize_key, normalize_title
+from ..papers import normalize_key
+from .docs import DOI, KEY, READ, SAVED, SEEN, TAGS, TITLE, DocStore
 
 
 class _InMemoryTable(Table):
@@ -61,58 +62,69 @@ class _MemoryDB(TinyDB):
 
 
 class PaperTable:
-    """The ``papers`` table (TinyDB, in memory) and its key, DOI and title indexes."""
+    """The ``papers`` table (TinyDB over a DocStore) and its key, DOI and title indexes."""
 
     def __init__(self) -> None:
         self.db = _MemoryDB(storage=MemoryStorage)
         self.table = self.db.table("papers", cache_size=0)
+        self.store = DocStore()
         self.doc_ids: dict[str, int] = {}  # key -> TinyDB doc id: O(1) lookups
         self.by_doi: dict[str, str] = {}  # doi -> key of the record that carries it
-        self.by_title: dict[str, set[str]] = {}  # normalised title -> keys
+        # normalised title -> key, or a set of keys when several records share it (rare: a set
+        # for every paper would cost 40 MB at 200,000)
+        self.by_title: dict[str, str | set[str]] = {}
         self.next_id = 1
         self.saved = self.read = 0  # kept up to date with every change: the popup asks often
 
-    def load(self, papers: dict[str, dict], schema: int) -> None:
-        """Take over ``papers`` (doc id -> document, as loaded) and index them."""
-        for doc_id, doc in papers.items():
-            self._index_add(doc["key"], int(doc_id), doc)
-            self.next_id = max(self.next_id, int(doc_id) + 1)
-            self._count(doc, 1)
-        self.db.storage.write({"papers": papers, "_meta": {"1": {"schema": schema}}})
+    def load(self, store: DocStore, schema: int) -> None:
+        """Take over ``store`` (as loaded) and index its papers."""
+        self.store = store
+        stubs = store.stubs
+        # In bulk (comprehensions, not a call per paper): this is most of a start-up at 200,000.
+        self.doc_ids = {stub[KEY]: doc_id for doc_id, stub in stubs.items()}
+        self.by_doi = {stub[DOI]: stub[KEY] for stub in stubs.values() if stub[DOI]}
+        by_title = self.by_title = {}
+        for stub in stubs.values():
+            t = stub[TITLE]
+            if t:
+                found = by_title.setdefault(t, stub[KEY])
+                if found != stub[KEY]:
+                    by_title[t] = (found if isinstance(found, set) else {found}) | {stub[KEY]}
+        self.saved = sum(stub[SAVED] for stub in stubs.values())
+        self.read = sum(stub[READ] for stub in stubs.values())
+        self.next_id = max(stubs, default=0) + 1
+        self.db.storage.write({"papers": store, "_meta": {"1": {"schema": schema}}})
 
-    def raw_table(self) -> dict[str, dict]:
-        """The live doc id -> document dict: read-only for callers."""
-        return self.db.storage.read()["papers"]
+    def title_keys(self, title: str) -> set[str]:
+        found = self.by_title.get(title)
+        return set() if found is None else ({found} if isinstance(found, str) else set(found))
 
-    def docs(self) -> list[dict]:
-        """The stored documents themselves, not copies (``Table.all()`` copies every one)."""
-        return list(self.raw_table().values())
+    def docs(self) -> Iterator[dict]:
+        """Every document, read one at a time (a pass over the snapshot: exports, read-only views)."""
+        return self.store.values()
 
     def by_id(self, doc_id: int) -> dict | None:
-        return self.raw_table().get(str(doc_id))
+        return self.store.get(doc_id)
 
     def counts(self) -> dict[str, int]:
         return {"papers": len(self.doc_ids), "saved": self.saved, "read": self.read}
 
     def status(self, keys: Iterable[str]) -> dict[str, dict]:
         out = {}
+        stubs = self.store.stubs
         for key in keys:
             k = self.resolve(key)
-            doc = self.raw(k) if k else None
+            stub = stubs.get(self.doc_ids[k]) if k else None
             out[key] = {
-                "saved": bool(doc and doc.get("saved")),
-                "tags": list(doc.get("tags", [])) if doc else [],
-                "seen_count": doc.get("seen_count", 0) if doc else 0,
+                "saved": bool(stub and stub[SAVED]),
+                "tags": list(stub[TAGS]) if stub else [],
+                "seen_count": stub[SEEN] if stub else 0,
             }
         return out
 
-    def _count(self, doc: dict, sign: int) -> None:
-        self.saved += sign * bool(doc.get("saved"))
-        self.read += sign * bool(doc.get("read"))
-
     def raw(self, key: str) -> dict | None:
         doc_id = self.doc_ids.get(key)
-        return None if doc_id is None else self.table.get(doc_id=doc_id)
+        return None if doc_id is None else self.store.get(doc_id)
 
     def resolve(self, key: str) -> str | None:
         """The stored key for what a user or the extension names: any spelling of an arXiv id
@@ -142,35 +154,48 @@ class PaperTable:
         """Drop the documents of ``remove`` (keys) and insert ``insert``; returns the dropped ones."""
         old = [self.raw(k) for k in remove]
         old_ids = [self.doc_ids[k] for k in remove]
-        for k, doc in zip(remove, old):
-            self._index_remove(k, doc)
-            self._count(doc, -1)
+        for doc_id in old_ids:
+            self._index_remove(doc_id, self.store.stubs[doc_id])
         if old_ids:
             self.table.remove(doc_ids=old_ids)
         if insert:
             self.table.insert_multiple(insert)
         for d in insert:
-            self._index_add(d["key"], d.doc_id, d)
-            self._count(d, 1)
+            self._index_add(d.doc_id, self.store.stubs[d.doc_id])
         return old
 
-    def _index_add(self, key: str, doc_id: int, doc: dict) -> None:
+    def _index_add(self, doc_id: int, stub: tuple) -> None:
+        key = stub[KEY]
         self.doc_ids[key] = doc_id
-        if doc.get("doi"):
-            self.by_doi[doc["doi"]] = key
-        t = normalize_title(doc.get("title"))
+        if stub[DOI]:
+            self.by_doi[stub[DOI]] = key
+        t = stub[TITLE]
         if t:
-            self.by_title.setdefault(t, set()).add(key)
+            found = self.by_title.get(t)
+            if found is None or found == key:
+                self.by_title[t] = key
+            elif isinstance(found, str):
+                self.by_title[t] = {found, key}
+            else:
+                found.add(key)
+        self.saved += stub[SAVED]
+        self.read += stub[READ]
 
-    def _index_remove(self, key: str, doc: dict) -> None:
+    def _index_remove(self, doc_id: int, stub: tuple) -> None:
+        key = stub[KEY]
         self.doc_ids.pop(key, None)
-        if doc.get("doi") and self.by_doi.get(doc["doi"]) == key:
-            del self.by_doi[doc["doi"]]
-        t = normalize_title(doc.get("title"))
-        if t and t in self.by_title:
-            self.by_title[t].discard(key)
-            if not self.by_title[t]:
-                del self.by_title[t]
+        if stub[DOI] and self.by_doi.get(stub[DOI]) == key:
+            del self.by_doi[stub[DOI]]
+        t = stub[TITLE]
+        found = self.by_title.get(t) if t else None
+        if found == key:
+            del self.by_title[t]
+        elif isinstance(found, set):
+            found.discard(key)
+            if len(found) == 1:
+                self.by_title[t] = next(iter(found))
+        self.saved -= stub[SAVED]
+        self.read -= stub[READ]
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:

@@ -33,9 +33,9 @@ class Views:
     def _search_view(self, seq: int, with_text: bool) -> tuple[list[dict], list[str]]:
         """Every stored document and, aligned with it, the casefolded text a search looks in."""
         if not with_text:
-            return self.table.docs(), []
+            return list(self.table.docs()), []
         if self._view is None or self._view[0] != seq:
-            docs = self.table.docs()
+            docs = list(self.table.docs())
             texts = []
             cache, fresh = self._search_text, {}
             for doc in docs:

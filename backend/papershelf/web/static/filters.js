@@ -44,7 +44,11 @@ export function wireFilters() {
   for (const tab of document.querySelectorAll('[role="tab"]')) {
     tab.addEventListener("click", () => {
       const saved = tab.dataset.saved;
-      if (saved === state.saved) return;
+      const toRead = tab.dataset.queue || "";
+      if (saved === state.saved && toRead === state.to_read) return;
+      // The reading queue: oldest saved first, unread by definition (its Read filter is off).
+      if (toRead) return setFilter({ saved, to_read: "1", read: "", sort: "saved", order: "asc" });
+      if (state.to_read) return setFilter({ saved, to_read: "", sort: TAB_SORT[saved], order: "desc" });
       const sort = state.sort === TAB_SORT[state.saved] ? TAB_SORT[saved] : state.sort;
       setFilter({ saved, sort });
     });

@@ -8,10 +8,10 @@
 import { api, query } from "./api.js";
 import { $, afterNextFrame } from "./dom.js";
 import { fitNotes, paperItem } from "./rows.js";
-import { selected, shown, state, view, writeLocation } from "./state.js";
+import { selected, shown, state, TO_READ_TAG, view, writeLocation } from "./state.js";
 import { startStats } from "./stats.js";
 import { showError } from "./toasts.js";
-import { num } from "./words.js";
+import { num, plural } from "./words.js";
 
 let loadSeq = 0;
 let loadAbort = null;
@@ -29,8 +29,10 @@ export function syncControls() {
   $("#f-sort").value = state.sort;
   $("#page-size").value = String(state.limit);
   for (const tab of document.querySelectorAll('[role="tab"]')) {
-    tab.setAttribute("aria-selected", String(tab.dataset.saved === state.saved));
+    const on = tab.dataset.queue ? state.to_read === "1" : tab.dataset.saved === state.saved && !state.to_read;
+    tab.setAttribute("aria-selected", String(on));
   }
+  $("#f-read").disabled = !!state.to_read; // the queue is the unread papers
   updateOrderButton();
 }
 
@@ -65,7 +67,7 @@ export function listParams() {
   return {
     q: state.q.trim(), tag: state.tag, source: state.source, read: state.read,
     from: state.from, to: state.to, sort: state.sort, order: state.order,
-    saved: state.saved, limit: state.limit, offset: state.offset,
+    saved: state.saved, to_read: state.to_read, limit: state.limit, offset: state.offset,
   };
 }
 
@@ -119,20 +121,26 @@ function render(data) {
   const total = data.total;
   const from = total ? state.offset + 1 : 0;
   const to = state.offset + shown.length;
-  const what = state.saved === "1" ? "saved papers" : state.saved === "0" ? "unsaved papers" : "papers seen";
+  const what = state.to_read ? "papers to read"
+    : state.saved === "1" ? "saved papers" : state.saved === "0" ? "unsaved papers" : "papers seen";
   const filtered = state.q || state.tag || state.source || state.read || state.from || state.to;
+  const queueOrder = state.to_read && state.sort === "saved" ? (state.order === "asc" ? ", oldest saved first" : ", newest saved first") : "";
   $("#summary").textContent = total
-    ? `${num(from)}–${num(to)} of ${num(total)} ${what}${filtered ? " matching" : ""}`
+    ? `${num(from)}–${num(to)} of ${num(total)} ${what}${filtered ? " matching" : ""}${queueOrder}`
     : "";
   view.total = total;
   $("#empty").hidden = total > 0;
   $("#empty-text").textContent = filtered
     ? "No papers match. Try fewer words or clear the filters."
-    : state.saved === "1"
-      ? "Nothing saved yet. Browse Hugging Face Papers or arXiv with the extension and press Save."
-      : "No papers seen yet.";
+    : state.to_read
+      ? "Nothing to read. Tag a saved paper “to read” to queue it here."
+      : state.saved === "1"
+        ? "Nothing saved yet. Browse Hugging Face Papers or arXiv with the extension and press Save."
+        : "No papers seen yet.";
   $("#empty-other-tab").hidden = true;
+  $("#empty-queue-tag").hidden = true;
   if (!total && filtered && state.saved !== "all") offerOtherTab(loadSeq);
+  if (!total && !filtered && state.to_read) offerQueueSpelling(loadSeq);
   $("#page-info").textContent = total ? `page ${Math.floor(state.offset / state.limit) + 1} of ${Math.ceil(total / state.limit)}` : "";
   $("#page-prev").disabled = state.offset === 0;
   $("#page-next").disabled = to >= total;
@@ -149,19 +157,45 @@ function render(data) {
   document.body.dataset.loaded = String(loadSeq);
 }
 
-/** Nothing matches in this tab: say whether "Everything seen" has matches, and offer to go there
- * (a paper seen but not saved is found only there). */
+/** Nothing matches in this tab: say whether the wider tab has matches, and offer to go there
+ * (a paper seen but not saved is found only in Everything seen; one read or not tagged "to read"
+ * only in Saved). */
 async function offerOtherTab(seq) {
+  const fromQueue = !!state.to_read;
   let other;
   try {
-    other = await api("GET", `/api/papers${query({ ...listParams(), saved: "all", limit: 0, offset: 0 })}`);
+    const wider = fromQueue ? { saved: "1", to_read: "" } : { saved: "all" };
+    other = await api("GET", `/api/papers${query({ ...listParams(), ...wider, limit: 0, offset: 0 })}`);
   } catch (_) {
     return; // only a hint: the empty list already says what it has to
   }
   if (seq !== loadSeq || !other.total) return;
-  $("#empty-text").textContent = `No saved papers match, but ${num(other.total)} ${other.total === 1 ? "paper" : "papers"} you have seen ${other.total === 1 ? "does" : "do"}.`;
+  const n = other.total;
+  $("#empty-text").textContent = fromQueue
+    ? `No papers to read match, but ${num(n)} saved ${n === 1 ? "paper does" : "papers do"}.`
+    : `No saved papers match, but ${num(n)} ${n === 1 ? "paper" : "papers"} you have seen ${n === 1 ? "does" : "do"}.`;
   const go = $("#empty-other-tab");
-  go.textContent = "Show them in Everything seen";
+  go.textContent = fromQueue ? "Show them in Saved" : "Show them in Everything seen";
+  go.dataset.target = fromQueue ? "saved" : "all";
+  go.hidden = false;
+}
+
+/** The queue is empty, but papers carry its tag spelled another way ("to-read", "To Read"): say
+ * so, and offer to queue them (selection.js adds the tag to the saved, unread ones). */
+async function offerQueueSpelling(seq) {
+  let tags;
+  try {
+    ({ tags } = await api("GET", "/api/tags"));
+  } catch (_) {
+    return; // only a hint
+  }
+  const near = (tags || []).find((t) => t.tag !== TO_READ_TAG && t.tag.toLowerCase().replace(/[\s_.-]+/g, "") === "toread");
+  if (seq !== loadSeq || !near) return;
+  $("#empty-text").textContent = `Nothing to read: the queue holds saved papers tagged “${TO_READ_TAG}”; ` +
+    `${plural(near.count, "paper")} ${near.count === 1 ? "is" : "are"} tagged “${near.tag}”.`;
+  const go = $("#empty-queue-tag");
+  go.textContent = `Queue the saved, unread ones tagged “${near.tag}”`;
+  go.dataset.tag = near.tag;
   go.hidden = false;
 }
 

@@ -1,18 +1,18 @@
-// What the rows do: select, open the abstract, add and remove tags, write a note, mark read,
-// save or unsave, delete (with undo). One listener per kind of event on the list, not ten per
+// What the rows do: select, open the abstract, add and remove tags, write a note, mark read
+// (in the reading queue: out of it, with undo), save or unsave, delete (with undo). One listener per kind of event on the list, not ten per
 // row; each change goes to the server and the row is redrawn from its answer.
 
 import { api, paperPath } from "./api.js";
 import { $ } from "./dom.js";
 import { load, setFilter, updateSelection } from "./list.js";
 import { currentPaper, fillAbstract, fitNotes, autosize, paperItem, shownTitle } from "./rows.js";
-import { selected, shown } from "./state.js";
+import { selected, shown, state } from "./state.js";
 import { refreshStats } from "./stats.js";
 import { showError, toast } from "./toasts.js";
-import { splitTags } from "./words.js";
+import { plural, splitTags } from "./words.js";
 
 const NOTE_DEBOUNCE_MS = 900;
-const UNDO_MS = 10000;
+export const UNDO_MS = 10000;
 
 function rowOf(node) {
   const li = node instanceof Element ? node.closest("#papers > li.paper") : null;
@@ -42,7 +42,7 @@ export function wireList(list) {
       const tag = el.dataset.tag;
       return patchPaper(li, { tags: (currentPaper(li).tags || []).filter((t) => t !== tag) });
     }
-    if (el.classList.contains("toggle-read")) return patchPaper(li, { read: !currentPaper(li).read });
+    if (el.classList.contains("toggle-read")) return toggleRead(li);
     if (el.classList.contains("toggle-saved")) return toggleSaved(li);
     if (el.classList.contains("delete")) return deletePaper(li);
   });
@@ -113,6 +113,30 @@ async function patchPaper(li, changes, opts = {}) {
   }
 }
 
+/** Read or unread. In the reading queue, a paper marked read leaves it (the next one moves up),
+ * with Undo to put it back. */
+async function toggleRead(li) {
+  const read = !currentPaper(li).read;
+  const fresh = await patchPaper(li, { read });
+  if (!fresh || !read || !state.to_read) return;
+  const paper = currentPaper(fresh);
+  fresh.remove();
+  toast(`Read “${shownTitle(paper)}”: out of the reading queue.`, {
+    action: "Undo",
+    onAction: async () => {
+      try {
+        await api("PATCH", paperPath(paper.key), { json: { read: false } });
+      } catch (err) {
+        showError(err);
+      }
+      load();
+      refreshStats();
+    },
+    timeout: UNDO_MS,
+  });
+  load();
+}
+
 async function toggleSaved(li) {
   const paper = currentPaper(li);
   const path = paper.saved ? "/api/unsave" : "/api/save";
@@ -140,19 +164,21 @@ async function deletePaper(li) {
   li.remove();
   toast(`Deleted “${shownTitle(paper) || key}”.`, {
     action: "Undo",
-    onAction: () => undoDelete(paper),
+    onAction: () => undoDelete([paper]),
     timeout: UNDO_MS,
   });
   load();
   refreshStats();
 }
 
-async function undoDelete(paper) {
+/** Put deleted papers back as they were (tags, note, dates, sightings): the server answered
+ * them whole, and a PaperShelf backup of them restores every field. */
+export async function undoDelete(papers) {
   try {
     await api("POST", "/api/import?format=json", {
-      json: { format: "papershelf", schema: 1, papers: [paper] },
+      json: { format: "papershelf", schema: 1, papers },
     });
-    toast(`Restored “${shownTitle(paper)}”.`);
+    toast(papers.length === 1 ? `Restored “${shownTitle(papers[0])}”.` : `Restored ${plural(papers.length, "paper")}.`);
   } catch (err) {
     showError(err);
   }

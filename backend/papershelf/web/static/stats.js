@@ -1,5 +1,6 @@
 // The overview above the list: saved per week, top tags (drawn by charts.js), the counts in the
-// header, and the tag filter's choices. All of it comes from one GET /api/stats.
+// header, the tag filter's choices (all from one GET /api/stats) and the reading queue's length
+// on its tab.
 //
 // It is secondary to the list: the first request goes out once the list's answer is in (list.js
 // calls startStats), later ones after a change that moves the counts (refreshStats, debounced).
@@ -55,12 +56,15 @@ function charts() {
 async function loadStats() {
   const seq = ++statsSeq;
   try {
-    const [stats, { drawWeeks, drawTags }] = await Promise.all([api("GET", "/api/stats"), charts()]);
+    const [stats, { drawWeeks, drawTags }, queue] = await Promise.all([
+      api("GET", "/api/stats"), charts(), api("GET", "/api/papers?to_read=1&limit=0"),
+    ]);
     await new Promise(whenIdle);
     if (seq !== statsSeq) return; // a newer answer is on its way
     drawWeeks($("#chart-weeks"), stats.saved_per_week);
     drawTags($("#chart-tags"), stats.tags, (tag) => chooseTag(tag));
     fillTagFilter(stats.tags || []);
+    $("#queue-count").textContent = queue.total ? num(queue.total) : "";
     $("#health").textContent =
       `${plural(stats.papers, "paper")} · ${num(Number(stats.saved) || 0)} saved · ${num(Number(stats.read) || 0)} read`;
     $("#health").classList.remove("offline");

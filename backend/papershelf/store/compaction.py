@@ -1,0 +1,102 @@
+"""Folding the journal into snapshots: when (the journal's size), in a background thread, and
+pointing the papers' stubs at the new file afterwards -- the part of ``Library`` that writes
+snapshots (``library.py`` holds the rest; ``journal.py`` and ``snapshots.py`` the files).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from .docs import KEY
+from .snapshots import Frozen, Written
+
+log = logging.getLogger(__name__)
+
+INSTALL_SLICE = 20000  # stubs pointed at a new snapshot per hold of the lock
+
+
+class Snapshots:
+    """Mixed into Library: uses its lock, table, log, sequence number and capture ids."""
+
+    def _maybe_compact(self) -> None:
+        if self._compaction_failed or self._log.journal_size() < self.compact_bytes:
+            return
+        if self._compactor is not None and self._compactor.is_alive():
+            return
+        self._compactor = threading.Thread(target=self._compact_in_background, name="papershelf-snapshot",
+                                           daemon=True)
+        self._compactor.start()
+
+    def _compact_in_background(self) -> None:
+        try:
+            self.compact()
+        except Exception as exc:
+            # The journal still holds everything (.journal.old + .journal are replayed at the
+            # next start), so nothing is lost; stop trying until then rather than loop.
+            self._compaction_failed = True
+            self.snapshot_error = getattr(exc, "strerror", None) or str(exc)
+            log.error("could not write a snapshot of %s (%s); the journal keeps every change",
+                      self.snapshot_path, self.snapshot_error)
+
+    def compact(self) -> None:
+        """Write a snapshot of everything journalled so far and drop that journal."""
+        with self._lock:
+            if self.read_only or self._log.journal_fd is None or self._log.rotating():
+                return  # nothing to write to, or a snapshot is being written already
+            frozen = self._freeze()
+            seq, captures = self._seq, list(self._captures)
+            self._log.rotate()
+        self._install(frozen, self._log.write_snapshot(frozen, seq, captures, self._library_id))
+        self._log.drop_old_journal()
+
+    def _freeze(self) -> Frozen:
+        """What a snapshot writes (caller holds the lock): shallow, documents are never mutated."""
+        store = self._table.store
+        return Frozen(list(store.stubs.items()), dict(store.overlay), dict(store.files))
+
+    def _write_snapshot_now(self) -> None:
+        """A snapshot of everything, written while holding the lock (opening, closing)."""
+        frozen = self._freeze()
+        self._install(frozen, self._log.write_snapshot(frozen, self._seq, list(self._captures), self._library_id))
+
+    def _install(self, frozen: Frozen, written: Written) -> None:
+        """Point the stubs at the snapshot just written and let go of the documents it holds
+        that have not changed since, a slice at a time (a capture waits for one slice)."""
+        store = self._table.store
+        places, gen = written.places, None
+        for start in range(0, max(len(places), 1), INSTALL_SLICE):
+            with self._lock:
+                if gen is None:
+                    gen = store.add_file(written.file)
+                stubs, overlay, was = store.stubs, store.overlay, frozen.overlay
+                for doc_id, off, length in places[start:start + INSTALL_SLICE]:
+                    stub = stubs.get(doc_id)
+                    if stub is None:
+                        continue  # deleted since
+                    if doc_id in overlay:
+                        if overlay[doc_id] is not was.get(doc_id):
+                            continue  # changed since: the next snapshot writes it
+                        del overlay[doc_id]
+                    stubs[doc_id] = (gen, off, length) + stub[KEY:]
+            time.sleep(0)
+        with self._lock:
+            store.drop_files_but(gen)
+
+    def _snapshot_at_close(self) -> None:
+        """The last snapshot; after a failed background one (its .journal.old still there), a
+        fresh try of the whole library.  A failure is kept in ``snapshot_error``, not raised:
+        the journal holds every change and the next start replays it (caller holds the lock)."""
+        try:
+            if self._log.rotating():
+                self._write_snapshot_now()
+                self._log.start_clean_journal()
+            else:
+                self.compact()
+            self.snapshot_error = None
+        except OSError as exc:
+            self.snapshot_error = exc.strerror or str(exc)
+            log.error("could not write a snapshot of %s (%s); the journal keeps every change",
+                      self.snapshot_path, self.snapshot_error)
+

@@ -1,0 +1,130 @@
+"""Snapshots that copy unchanged papers, a keys file that spares parsing them at start-up, and
+papers read from disk on demand: the library holds the same papers whichever way it was read."""
+
+from __future__ import annotations
+
+import threading
+
+import orjson
+import pytest
+
+from papershelf.papers import Paper, Source
+from papershelf.store import Library
+from papershelf.store.snapshots import KEYS_NAME
+
+
+def paper(i: int, **kw) -> Paper:
+    return Paper(title=f"Paper {i} about walruses", arxiv_id=f"2501.{i:05d}", abstract=f"Abstract {i} " * 20,
+                 authors=[f"Author {i}", "Ada Lovelace"], sources=[Source("arxiv", "https://arxiv.org/list")], **kw)
+
+
+def contents(lib: Library) -> dict:
+    return {p.key: p.to_dict() for p in lib.all()}
+
+
+@pytest.fixture
+def filled(tmp_path):
+    data = tmp_path / "lib"
+    with Library(data) as lib:
+        lib.capture([paper(i) for i in range(40)])
+        lib.set_saved(["arxiv:2501.00003", "arxiv:2501.00007"], True)
+        lib.update("arxiv:2501.00003", tags=["zoo", "to read"], note="a note")
+        lib.delete("arxiv:2501.00010")
+        want = contents(lib)
+    return data, want
+
+
+def snapshot_papers(data) -> dict:
+    tables = orjson.loads((data / "library.json").read_bytes())
+    return {d["key"]: d for d in tables["papers"].values()}
+
+
+def test_a_reopened_library_reads_its_keys_file_and_holds_no_documents(filled):
+    data, want = filled
+    with Library(data) as lib:
+        assert lib._table.store.overlay == {}  # every paper is a stub; documents are read on demand
+        assert contents(lib) == want
+        assert lib.status(["arxiv:2501.00003"])["arxiv:2501.00003"] == {"saved": True, "tags": ["to read", "zoo"],
+                                                                        "seen_count": 1}
+        assert lib.counts() == {"papers": 39, "saved": 2, "read": 0}
+    assert snapshot_papers(data) == {k: v for k, v in want.items()}
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "another snapshot's"])
+def test_without_a_good_keys_file_the_snapshot_is_read_line_by_line(filled, damage):
+    data, want = filled
+    keys = data / KEYS_NAME
+    if damage == "missing":
+        keys.unlink()
+    elif damage == "garbage":
+        keys.write_bytes(keys.read_bytes()[:1000])
+    else:
+        doc = orjson.loads(keys.read_bytes())
+        doc["snapshot_id"] = "0" * 32
+        keys.write_bytes(orjson.dumps(doc))
+    with Library(data, read_only=True) as lib:
+        assert contents(lib) == want
+    with Library(data) as lib:  # and a writer puts a good one back
+        assert contents(lib) == want
+    with Library(data) as lib:
+        assert lib._table.store.overlay == {} and contents(lib) == want
+
+
+def test_a_snapshot_copies_unchanged_papers_and_writes_changed_ones(filled):
+    data, want = filled
+    with Library(data) as lib:
+        lib.update("arxiv:2501.00020", note="changed after the first snapshot")
+        lib.capture([paper(100), paper(5)])
+        lib.delete("arxiv:2501.00030")
+        lib.compact()
+        assert lib._table.store.overlay == {}
+        want = contents(lib)
+        assert len(lib._table.store.files) == 1
+    assert snapshot_papers(data) == want
+    with Library(data) as lib:
+        assert contents(lib) == want
+
+
+def test_changes_while_a_snapshot_is_written_are_kept(filled, monkeypatch):
+    data, _ = filled
+    from papershelf.store import snapshots
+
+    lib = Library(data)
+    try:
+        started, go_on = threading.Event(), threading.Event()
+        real = snapshots.write
+
+        def slow_write(*args):
+            started.set()
+            go_on.wait(10)
+            return real(*args)
+
+        monkeypatch.setattr(snapshots, "write", slow_write)
+        lib.update("arxiv:2501.00001", note="before")
+        writer = threading.Thread(target=lib.compact)
+        writer.start()
+        assert started.wait(10)
+        lib.update("arxiv:2501.00001", note="during")  # in memory, newer than what the snapshot writes
+        lib.update("arxiv:2501.00002", note="during too")  # was only on disk when the snapshot began
+        lib.delete("arxiv:2501.00004")
+        go_on.set()
+        writer.join()
+        assert lib.get("arxiv:2501.00001").note == "during" and lib.get("arxiv:2501.00002").note == "during too"
+        assert lib.get("arxiv:2501.00004") is None and lib.get("arxiv:2501.00005").title == "Paper 5 about walruses"
+        want = contents(lib)
+    finally:
+        lib.close()
+    with Library(data) as lib:
+        assert contents(lib) == want
+
+
+def test_a_damaged_snapshot_is_refused_even_with_its_keys_file(filled):
+    data, _ = filled
+    snapshot = data / "library.json"
+    damaged = snapshot.read_bytes()[:-50]
+    snapshot.write_bytes(damaged)
+    from papershelf.store import LibraryError
+
+    with pytest.raises(LibraryError, match="cannot read the library file"):
+        Library(data)
+    assert snapshot.read_bytes() == damaged
