@@ -18,7 +18,8 @@ ROWS = {(r["table"], r["file"]): r for r in site_pages.rows()}
 
 def capture(api, row, cards=None):
     parts = parts_from_html(row["url"], site_pages.html(row))
-    body = {"url": row["url"], "cards": parts.cards if cards is None else cards, "page": {"meta": parts.meta}}
+    body = {"url": row["url"], "cards": parts.cards if cards is None else cards,
+            "page": {"meta": parts.meta, **({"props": parts.props} if parts.props is not None else {})}}
     answer = api.post("/api/capture", body)
     assert answer.status_code == 200, answer.json
     return answer.json
@@ -51,3 +52,12 @@ def test_an_openreview_forum_joins_the_arxiv_record_and_a_namesake_of_another_ye
         ["citation_publication_date", "2031/01/01"]]}}
     (q,) = api.post("/api/capture", late).json["papers"]
     assert q["key"] != "arxiv:2403.08715" and q["key"].startswith("title:")
+
+
+def test_a_listed_acl_paper_carries_its_volume_as_venue(api):
+    listing = capture(api, ROWS[("acl", "volume_2023_acl_long.html")])
+    key = next(p["key"] for p in listing["papers"] if p["title"].startswith("What the DAAM"))
+    record = api.get(f"/api/papers/{key}").json
+    assert record["venue"] == ("Proceedings of the 61st Annual Meeting of the Association for Computational "
+                               "Linguistics (Volume 1: Long Papers)")
+    assert record["published"] == "2023"

@@ -14,9 +14,26 @@
     return loc.hostname === "aclanthology.org" || loc.hostname === "www.aclanthology.org";
   }
 
+  const VOLUME = /^\/(?:volumes\/)?(\d{4}\.[a-z0-9][a-z0-9-]{0,40}|[A-Z]\d{2}-\d)(?:\/|\.pdf)?$/;
+
+  /** The meta tags, and the titles of the volumes the page lists (the venue of its papers: a
+   * volume page's h2#title, an event page's volume headings), as reader.py page_props reads them. */
   function pageData() {
     const meta = PS.metaPairs();
-    return meta.length ? { meta } : {};
+    const page = meta.length ? { meta } : {};
+    const volumes = {};
+    for (const a of document.querySelectorAll("h2#title a[href], h4 a[href]")) {
+      let path;
+      try {
+        path = new URL(a.getAttribute("href"), location.href).pathname;
+      } catch {
+        continue;
+      }
+      const m = VOLUME.exec(path);
+      if (m && !(m[1] in volumes) && !anthologyId(path)) volumes[m[1]] = a.textContent.replace(/\s+/g, " ").trim().slice(0, 500);
+    }
+    if (Object.keys(volumes).length) page.props = { volumes };
+    return page;
   }
 
   /** The Anthology id a link points to (a paper page), or null (front matter, anything else). */

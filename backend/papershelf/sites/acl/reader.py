@@ -82,6 +82,27 @@ def _title_link(entry: Tag) -> Tag | None:
     return None
 
 
+def volume_of(aid: str) -> str:
+    """The volume an Anthology id belongs to: 2023.acl-long.41 -> 2023.acl-long, P18-1001 -> P18-1."""
+    return aid.rsplit(".", 1)[0] if "." in aid else aid[:5]
+
+
+# A volume's page (/volumes/2023.acl-long/) or its full PDF (/2023.acl-long.pdf: the link of a
+# volume page's h2#title).
+_VOLUME_PATH_RE = re.compile(r"/(?:volumes/)?(\d{4}\.[a-z0-9][a-z0-9-]{0,40}|[A-Z]\d{2}-\d)(?:/|\.pdf)?")
+
+
+def page_props(soup) -> dict | None:
+    """The titles of the volumes a page lists (the venue of its papers), as find.js sends them:
+    a volume page's h2#title, an event page's volume headings (h4 links to /volumes/…)."""
+    titles: dict[str, str] = {}
+    for a in soup.select("h2#title a[href], h4 a[href]"):
+        m = _VOLUME_PATH_RE.fullmatch(path_of(a["href"]))
+        if m and m.group(1) not in titles and anthology_id(path_of(a["href"])) is None:
+            titles[m.group(1)] = text_of(a)[:500]
+    return {"volumes": titles} if titles else None
+
+
 def find_cards(soup, url: str = "") -> list[str]:
     """Each list entry with its abstract, as the finder sends it."""
     cards = []
@@ -103,7 +124,7 @@ def _year(aid: str) -> str:
     return str((1900 if yy >= 60 else 2000) + yy)
 
 
-def read_card(el: Tag, url: str) -> Paper:
+def read_card(el: Tag, url: str, volumes: dict | None = None) -> Paper:
     entry = next((p for p in el.find_all("p") if _title_link(p) is not None), el)
     link = _title_link(entry)
     aid = anthology_id(link.get("href")) if link is not None else None
@@ -115,10 +136,12 @@ def read_card(el: Tag, url: str) -> Paper:
         if href.endswith(".pdf") and "pdf" not in urls and text_of(a).lower() == "pdf":
             urls["pdf"] = href
     abstract = el.find("div", class_="abstract-collapse")
+    venue = (volumes or {}).get(volume_of(aid)) if aid else None
     return Paper(
         title=text_of(link),
         authors=authors,
         abstract=text_of(abstract),
+        venue=venue if isinstance(venue, str) else "",
         published=_year(aid) if aid else "",
         urls=urls,
         sources=[Source(SITE, url)],
@@ -136,9 +159,11 @@ def read_paper_page(page: PageParts) -> Paper:
 
 def scrape(page: PageParts) -> ParseResult:
     result = ParseResult(parser=NAME)
+    props = page.props_json()
+    volumes = props.get("volumes") if isinstance(props, dict) and isinstance(props.get("volumes"), dict) else None
     if page.cards:
         for index, el in enumerate(card_soups(page.cards)):
-            paper = read_card(el, page.url)
+            paper = read_card(el, page.url, volumes)
             if not card_id(paper):
                 result.skipped.append(Skipped(index, "card has no link to an Anthology paper page"))
             elif not paper.title:
