@@ -141,6 +141,16 @@ export async function handle(message, sender) {
       } catch (err) {
         return { error: err.message };
       }
+    case "next-to-read": // the popup's reading queue: the oldest saved paper tagged "to read"
+      try {
+        const answer = await callBackend("GET", "/api/papers?to_read=1&limit=1");
+        const p = Array.isArray(answer.papers) && answer.papers[0];
+        const urls = (p && p.urls) || {};
+        const link = [urls.abs, urls.hf, urls.pdf].find((u) => typeof u === "string" && /^https?:\/\//i.test(u)) || "";
+        return { total: Number(answer.total) || 0, paper: p ? { key: String(p.key), title: String(p.title || p.key), url: link } : null };
+      } catch (err) {
+        return { error: err.message };
+      }
     case "popup-state":
       return popupState();
     case "flush-now":

@@ -35,6 +35,7 @@ async function refresh() {
   $("open-library").disabled = !state.online;
   $("export").disabled = !state.online;
   if (state.online) await fillFormats();
+  await showNextToRead(state.online);
   if (state.reachable && !state.connected) say("Press Connect, then Allow on the page that opens.");
   else if (!state.online) say(`Backend not reachable at ${state.base || "127.0.0.1"} — start it with "papershelf serve". Captures and saves wait in the queue.`);
 
@@ -74,6 +75,23 @@ function showOffline(state) {
   if (state.queueNote) lines.push(`Note: ${state.queueNote}.`);
   note.textContent = lines.join(" ");
   note.hidden = !lines.length;
+}
+
+/** The reading queue's head (saved papers tagged "to read", oldest saved first): its title links
+ * to the paper; the library page's To read tab has the rest and marks papers read. */
+async function showNextToRead(online) {
+  const box = $("to-read");
+  const answer = online ? await ask({ type: "next-to-read" }) : null;
+  if (!answer || answer.error || !answer.paper) {
+    box.hidden = true;
+    return;
+  }
+  const link = $("next-to-read");
+  link.textContent = answer.paper.title;
+  if (answer.paper.url) link.href = answer.paper.url; // the worker passes only http(s) links
+  else link.removeAttribute("href");
+  $("to-read-count").textContent = `(${answer.total} in the queue)`;
+  box.hidden = false;
 }
 
 /** The export menu, from the backend's format registry (once; the first format is chosen). */
