@@ -9,7 +9,7 @@ that process's resident set).  The capture p99 is measured in this process, thro
 over 200 captures of 50 cards with snapshots written meanwhile.  The reference is a plain stdlib
 ``sqlite3`` store (WAL, synchronous=FULL, FTS5 with the default tokenizer, the same documents,
 captures merged by the same rules in one transaction), measured in this process: it has no HTTP
-in front of it.  Libraries are built once and cached under /tmp/papershelf-scale
+in front of it.  Libraries are built once and cached under /tmp/papershelf-scale (or $PAPERSHELF_SCALE_CACHE)
 (``bench/scale_data.py``).  Medians unless said; the load average is printed with the figures.
 """
 

@@ -187,9 +187,10 @@ class Library(Snapshots):
         with self._lock:
             return total, [d for d in map(self._table.by_id, ids) if d is not None]
 
-    def ordered(self, query: PaperQuery, chunk: int = 500) -> tuple[int, Iterator[dict]]:
+    def ordered(self, query: PaperQuery, chunk: int = 64) -> tuple[int, Iterator[dict]]:
         """How many documents the query selects, and all of them in its order, a chunk at a
-        time (exports stream; the lock is let go between chunks)."""
+        time (exports stream; the lock is let go between chunks: 64 papers are read from disk
+        in a few ms, so a status request beside an export of everything waits no longer)."""
         ids = self._ask_index(lambda index: index.ordered_ids(query), lambda: None)
         if ids is None:
             with self._lock:

@@ -110,7 +110,7 @@ class Writer:
         # Known chunks are ignored by the unique index; the new ones (ids past the last) then get
         # their trigrams in one statement (a trigger per row was 8 times slower).
         last = self.db.execute("SELECT coalesce(max(id), 0) FROM vocab").fetchone()[0]
-        self.db.executemany("INSERT OR IGNORE INTO vocab(chunk) VALUES (?)", [(c,) for c in vocab])
+        self.db.executemany("INSERT OR IGNORE INTO vocab(chunk) VALUES (?)", [(c,) for c in sorted(vocab)])
         self.db.execute("INSERT INTO vocab_tri(rowid, chunk) SELECT id, chunk FROM vocab WHERE id > ?", (last,))
         self.db.executemany("INSERT INTO texts VALUES (?,?,?)", rows)
         self.db.executemany("INSERT INTO chunks(rowid, tokens) VALUES (?,?)", docs)
