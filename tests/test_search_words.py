@@ -11,6 +11,7 @@ import pytest
 from papershelf.papers import Paper, Source
 from papershelf.query import PaperQuery
 from papershelf.store import Library, words
+from papershelf.store import index as index_module
 
 TEXTS = [
     "GPT-4o beats RoBERTa and DistilBERT (really?)",
@@ -117,15 +118,24 @@ def test_changed_and_deleted_papers_leave_no_words_behind(tmp_path):
 
 def test_many_matches_walk_the_sorts_index_and_page_as_a_pass_does(tmp_path, monkeypatch):
     monkeypatch.setattr("papershelf.store.index.WALK_FROM", 0)
+    monkeypatch.setattr("papershelf.store.index.WALK_COST", 0)  # always walk
+    walked = []
+    real_where = index_module._where
+    monkeypatch.setattr(index_module, "_where", lambda *a, **k: walked.append(k.get("walk")) or real_where(*a, **k))
     with make_library(tmp_path) as lib:
-        lib.set_saved(["arxiv:2501.00004", "arxiv:2501.00007"], True)
-        for sort in ("seen", "title", "saved", "upvotes"):
+        lib.set_saved(["arxiv:2501.00004", "arxiv:2501.00007", "arxiv:2501.00002"], True)
+        lib.update("arxiv:2501.00002", tags=["t"], read=True)
+        lib.update("arxiv:2501.00005", tags=["t"])
+        for sort in ("seen", "title", "saved", "upvotes", "published", "added", "seen_count"):
             for offset in (0, 2, 5, 20):
-                for saved in (None, True):
-                    query = PaperQuery(q="a", saved=saved, sort=sort, limit=3, offset=offset)
-                    total, page = lib.find(query)
-                    want_total, want = lib._views.find(lib._seq, query)
-                    assert (total, [d["key"] for d in page]) == (want_total, [d["key"] for d in want])
+                for filters in ({"saved": None}, {"saved": True}, {"saved": None, "tags": ["t"]},
+                                {"saved": True, "read": False}, {"saved": None, "source": "arxiv"}):
+                    for q in ("a", "e planning", "in"):
+                        query = PaperQuery(q=q, sort=sort, limit=3, offset=offset, **filters)
+                        total, page = lib.find(query)
+                        want_total, want = lib._views.find(lib._seq, query)
+                        assert (total, [d["key"] for d in page]) == (want_total, [d["key"] for d in want])
+    assert True in walked
 
 
 @pytest.mark.parametrize("chunk", ["plain", "a.b", "\u00b7", "\u00b7s", "x" * 64, "y" * 65, "Ab", "\x00"])

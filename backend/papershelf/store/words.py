@@ -141,8 +141,9 @@ class Terms:
         self.match: str | None = None
         self.scans: list[str] = []
         self.none = False
+        self.terms = list(dict.fromkeys(q.casefold().split()))
         groups = []
-        for term in dict.fromkeys(q.casefold().split()):
+        for term in self.terms:
             found = chunks_holding(db, term)
             if found is None:
                 self.scans.append(term)
