@@ -18,7 +18,7 @@ function pageBody(message) {
   return body;
 }
 
-const MAX_KEYS = 5000; // a look-up larger than any page (arXiv lists 2,000; link marks ask 500)
+const MAX_KEYS = 5000; // a look-up larger than any page (arXiv lists 2,000; link marks ask at most 2,000 over a page's life)
 
 function keysOf(message) {
   return Array.isArray(message.keys) ? message.keys.filter((k) => typeof k === "string" && k).slice(0, MAX_KEYS) : [];
