@@ -41,7 +41,9 @@
 
   const marked = new WeakMap(); // <a> -> {span, key}: a link that already has its mark
   const hosts = new WeakSet(); // our own hosts, ignored when they show up as added nodes
-  const statusByKey = new Map(); // key -> status answered for this page (re-rendered links)
+  // key -> promise of its status (null: not saved or no answer), asked once per page: links
+  // re-rendered or added while the question is in flight wait for the same answer.
+  const statusByKey = new Map();
   let marks = 0;
   let observer = null;
 
@@ -76,7 +78,8 @@
     return byKey;
   }
 
-  /** A blank mark after the link (every paper link gets one); returns its inner span. */
+  /** A blank mark after the link (every paper link gets one); returns {span, key}, which the
+   * link keeps (its key changes when the page changes its href). */
   function blankMark(a, key) {
     const host = document.createElement("span");
     host.className = "papershelf-link-mark";
@@ -88,9 +91,29 @@
     span.setAttribute("aria-hidden", "true");
     root.append(style, span);
     a.after(host);
-    marked.set(a, { span, key });
+    const entry = { span, key };
+    marked.set(a, entry);
     marks++;
-    return span;
+    return entry;
+  }
+
+  /** The status of ``key`` for this page (null: not asked, not saved, or no answer). */
+  function statusOf(key) {
+    return statusByKey.get(key) || Promise.resolve(null);
+  }
+
+  /** One question to the worker for keys this page has not asked about. */
+  function ask(keys) {
+    if (!keys.length) return;
+    const answered = ext.runtime.sendMessage({ type: "status-keys", keys })
+      .then((answer) => (answer && answer.status) || {}, () => ({}));
+    for (const key of keys) statusByKey.set(key, answered.then((status) => status[key] || null));
+  }
+
+  /** Show what is known of the entry's key, unless the link moved on to another paper meanwhile. */
+  function fill(entry) {
+    const key = entry.key;
+    statusOf(key).then((s) => { if (entry.key === key) show(entry.span, s); });
   }
 
   function show(span, s) {
@@ -105,32 +128,19 @@
     span.setAttribute("aria-label", title);
   }
 
-  /** Mark the links of ``byKey`` (blank first, all at once), then fill in what the worker says
-   * about the keys this page has not asked about yet. */
-  async function mark(byKey) {
-    const spans = new Map();
+  /** Mark the links of ``byKey`` (blank first, all at once), then ask the worker about the keys
+   * this page has not asked about yet, and fill every mark in from the answers. */
+  function mark(byKey) {
+    const entries = [];
     for (const [key, anchors] of byKey) {
-      const list = [];
       for (const a of anchors) {
         if (marks >= MAX_MARKS) break;
-        list.push(blankMark(a, key));
+        entries.push(blankMark(a, key));
       }
-      if (list.length) spans.set(key, list);
     }
     if (marks >= MAX_MARKS) stop();
-    const ask = [...spans.keys()].filter((key) => !statusByKey.has(key));
-    for (const key of ask) statusByKey.set(key, null); // asked: counts toward MAX_KEYS
-    if (ask.length) {
-      let answer;
-      try {
-        answer = await ext.runtime.sendMessage({ type: "status-keys", keys: ask });
-      } catch (_) {
-        answer = null;
-      }
-      const status = (answer && answer.status) || {};
-      for (const key of ask) statusByKey.set(key, status[key] || null);
-    }
-    for (const [key, list] of spans) for (const span of list) show(span, statusByKey.get(key));
+    ask([...new Set(entries.map((e) => e.key))].filter((key) => !statusByKey.has(key)));
+    for (const entry of entries) fill(entry);
   }
 
   // --- following the page -------------------------------------------------------------------
@@ -191,17 +201,14 @@
     if (pending.length || overflow) schedule();
   }
 
-  /** A mark whose link now points at another paper: shown from what this page already knows, or
-   * asked about with the next batch's keys (a one-key question of its own, bounded by MAX_KEYS). */
+  /** A mark whose link now points at another paper: shown from what this page knows, or asked
+   * about on its own (bounded by MAX_KEYS like every question). */
   function byKeyLater(had) {
-    if (statusByKey.has(had.key)) return show(had.span, statusByKey.get(had.key));
-    if (statusByKey.size >= MAX_KEYS) return;
-    statusByKey.set(had.key, null);
-    ext.runtime.sendMessage({ type: "status-keys", keys: [had.key] }).then((answer) => {
-      const s = (answer && answer.status && answer.status[had.key]) || null;
-      statusByKey.set(had.key, s);
-      show(had.span, s);
-    }, () => {});
+    if (!statusByKey.has(had.key)) {
+      if (statusByKey.size >= MAX_KEYS) return;
+      ask([had.key]);
+    }
+    fill(had);
   }
 
   function stop() {
