@@ -293,6 +293,7 @@ class Paper:
     kind: str = ""  # the family of work a file named (kinds.py); pages say none
     comments: str = ""
     journal_ref: str = ""
+    pages: str = ""  # in its proceedings or journal: "1234-1250", as the page gives them
     urls: dict[str, str] = field(default_factory=dict)  # kinds in URL_KINDS
     upvotes: int | None = None
     github_stars: int | None = None
@@ -323,7 +324,7 @@ class Paper:
             self.arxiv_id = normalize_arxiv_id(self.doi)
         self.authors = [clean_text(a) for a in self.authors if clean_text(a)]
         self.abstract = clean_text(self.abstract)
-        for name in ("venue", "comments", "journal_ref", "published", "organization", "note"):
+        for name in ("venue", "comments", "journal_ref", "pages", "published", "organization", "note"):
             if isinstance(getattr(self, name), str):
                 setattr(self, name, scrub(getattr(self, name)))
         self.kind = kinds.clean(self.kind)
@@ -377,7 +378,7 @@ class Paper:
 # Longest value kept per field (characters): far beyond any real paper, short enough that every
 # regex and exporter that later reads a field works on a bounded value.
 FIELD_LIMITS = {"title": 2_000, "abstract": 100_000, "venue": 2_000, "comments": 5_000, "journal_ref": 2_000,
-                "published": 100, "organization": 500, "note": 100_000}
+                "pages": 100, "published": 100, "organization": 500, "note": 100_000}
 LIST_LIMITS = {"authors": (5_000, 500), "categories": (100, 100), "keywords": (500, 200), "tags": (500, 200)}
 URL_LIMIT = 8_192
 
@@ -473,7 +474,7 @@ def merge_metadata(a: Paper, b: Paper) -> Paper:
     out.abstract, out.abstract_truncated = best.abstract, best.abstract_truncated
     out.published = _pick(a.published, b.published, _date_rank)
     out.categories = _merge_categories(a.categories, b.categories)
-    for name in ("venue", "comments", "journal_ref", "organization", "kind"):
+    for name in ("venue", "comments", "journal_ref", "pages", "organization", "kind"):
         setattr(out, name, _pick(getattr(a, name), getattr(b, name), _text_rank))
     out.urls = {
         k: _pick(a.urls.get(k, ""), b.urls.get(k, ""), _url_rank)

@@ -72,6 +72,8 @@ def item(p: Paper, citekey: str) -> dict:
         out["container-title"] = real_venue(p)
     elif p.journal_ref:
         out["container-title"] = p.journal_ref
+    if p.pages and kind != "misc":
+        out["page"] = p.pages
     if p.arxiv_id:
         out["publisher"] = "arXiv"
         out["number"] = f"arXiv:{p.arxiv_id}"
@@ -211,6 +213,7 @@ def item_to_paper(raw: dict) -> Paper:
         abstract=_str(raw, "abstract"),
         published=_date(raw),
         venue=venue_or_blank(venue),
+        pages=_str(raw, "page"),
         kind=kinds.from_csl(_str(raw, "type")),
         urls=urls,
         tags=split_tags(keyword),

@@ -56,7 +56,7 @@ def export_iter(papers: Iterable[Paper], count: int, chunk: int = 500) -> Iterat
 
 # --- import ----------------------------------------------------------------------------------
 
-_STR = {"title", "abstract", "published", "venue", "comments", "journal_ref", "organization", "first_seen",
+_STR = {"title", "abstract", "published", "venue", "comments", "journal_ref", "pages", "organization", "first_seen",
         "last_seen", "note", "key", "added_at", "updated_at"}
 _OPT_STR = {"arxiv_id", "doi", "saved_at"}
 _STR_LIST = {"authors", "categories", "keywords", "tags"}

@@ -95,6 +95,7 @@ def read_card(el: Tag, url: str) -> Paper:
         authors=[a.strip() for a in authors_text.split(",") if a.strip()],
         venue=venue,
         journal_ref=f"PMLR {key.split('/')[0][1:]}:{m.group(1)}" if key and m else "",
+        pages=m.group(1) if m else "",
         urls={k: v for k, v in urls.items() if v},
         sources=[Source(SITE, url)],
     )
