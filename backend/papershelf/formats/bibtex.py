@@ -44,6 +44,20 @@ _PROCEEDINGS_SITES = frozenset({"pmlr", "neurips", "cvf", "openreview"})
 _RANGE = re.compile(r"(\d{1,6})\s*-{1,2}\s*(\d{1,6})")
 
 
+# Where a conference paper's own page is, best first: the proceedings, then the review forum.
+_PROCEEDINGS_LINKS = ("acl", "pmlr", "neurips", "cvf", "openreview")
+
+
+def export_url(p: Paper, kind: str) -> str:
+    """The link an export gives: a conference paper's proceedings page when the record was seen
+    there (over its arXiv preprint's), else main_url()."""
+    if kind == "inproceedings" and p.links:
+        for site in _PROCEEDINGS_LINKS:
+            if site in p.links:
+                return p.links[site]
+    return main_url(p)
+
+
 def page_range(text: str) -> str:
     """Pages as we keep them: "1234-1250" (BibTeX's "1234--1250", RIS's SP/EP joined)."""
     m = _RANGE.fullmatch(text.strip())
@@ -108,7 +122,7 @@ def _entry(p: Paper, citekey: str) -> str:
             parts.append(_field("primaryClass", text_to_tex(p.categories[0])))
     if p.doi:
         parts.append(_field("doi", text_to_tex(p.doi)))
-    url = main_url(p)
+    url = export_url(p, kind)
     if url:
         parts.append(_field("url", _url(url)))
     if p.abstract:

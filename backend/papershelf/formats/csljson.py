@@ -13,8 +13,8 @@ import re
 
 from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe, load_json, main_url, split_tags, try_json, venue_or_blank
-from .bibtex import entry_type, real_venue
+from .base import FormatError, ImportResult, dedupe, describe, load_json, split_tags, try_json, venue_or_blank
+from .bibtex import entry_type, export_url, real_venue
 from .citekeys import citation_keys
 from ..names import split_name
 
@@ -79,7 +79,7 @@ def item(p: Paper, citekey: str) -> dict:
         out["number"] = f"arXiv:{p.arxiv_id}"
     if p.doi:
         out["DOI"] = p.doi
-    url = main_url(p)
+    url = export_url(p, kind)
     if url:
         out["URL"] = url
     if p.abstract:

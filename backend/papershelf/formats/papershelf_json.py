@@ -87,6 +87,8 @@ def _check(d: dict) -> str | None:
             return f"'{k}' must be true or false"
         if k == "urls" and not (isinstance(v, dict) and all(isinstance(x, str) and isinstance(y, str) for x, y in v.items())):
             return "'urls' must map link kinds to strings"
+        if k == "links" and not (isinstance(v, dict) and all(isinstance(x, str) and isinstance(y, str) for x, y in v.items())):
+            return "'links' must map sites to strings"
         if k == "sources":
             if not isinstance(v, list):
                 return "'sources' must be a list"

@@ -13,8 +13,8 @@ import re
 
 from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe, main_url, note_text, venue_or_blank
-from .bibtex import entry_type, page_range, real_venue
+from .base import FormatError, ImportResult, dedupe, describe, note_text, venue_or_blank
+from .bibtex import entry_type, export_url, page_range, real_venue
 from .citekeys import citation_keys
 from ..names import is_one_unit, split_name
 
@@ -63,7 +63,7 @@ def _record(p: Paper, citekey: str) -> str:
         out.append(_line("AN", f"arXiv:{p.arxiv_id}"))
     if p.doi:
         out.append(_line("DO", p.doi))
-    url = main_url(p)
+    url = export_url(p, kind)
     if url:
         out.append(_line("UR", url))
     if p.urls.get("pdf"):
