@@ -20,7 +20,8 @@ import site_pages  # noqa: E402
 
 # Pages whose lists a script renders after load: only a browser shows their cards
 # (test_sites_parity.py reads the rendered page).
-RENDERED_BY_SCRIPT = {("dblp", "search_registers.html"), ("openreview", "venue_iclr2024.html")}
+RENDERED_BY_SCRIPT = {("dblp", "search_registers.html"), ("openreview", "venue_iclr2024.html"),
+                      ("semanticscholar", "search_ego_depletion.html"), ("semanticscholar", "author_manning.html")}
 ROWS = [r for r in site_pages.rows() if r["table"] != "pages.json" and (r["table"], r["file"]) not in RENDERED_BY_SCRIPT]
 
 
