@@ -3,8 +3,9 @@
  * (/author/<name>/<id>) are rendered by script; each paper is a div.cl-paper-row whose title link
  * (a[data-test-id="title-link"], older builds data-selenium-selector) goes to
  * /paper/<slug>/<40-hex paper id>: the id is the card's. The badge goes after the title link.
- * Cards are found as the page renders them (core.js watches the page). reader.py reads the same
- * cards. */
+ * Cards are found as the page renders them (core.js watches the page). A paper page
+ * (/paper/<slug>/<id>) is one paper: its BibTeX block (pre.bibtex-citation) and meta tags are sent
+ * as page data, and its badge goes into the h1. reader.py reads the same cards. */
 "use strict";
 
 (() => {
@@ -13,11 +14,17 @@
   const TITLE = 'a[data-test-id="title-link"], a[data-selenium-selector="title-link"]';
 
   function matches(loc) {
-    return loc.hostname === "www.semanticscholar.org" && /^\/(search|author\/)/.test(loc.pathname);
+    return loc.hostname === "www.semanticscholar.org" && /^\/(search|author\/|paper\/)/.test(loc.pathname);
   }
 
+  const BIBTEX_MAX = 20000; // characters: a BibTeX entry is a few hundred
+
   function pageData() {
-    return {};
+    const meta = PS.metaPairs();
+    const page = meta.length ? { meta } : {};
+    const pre = document.querySelector("pre.bibtex-citation");
+    if (pre && ID.test(location.pathname)) page.props = { bibtex: pre.textContent.slice(0, BIBTEX_MAX) };
+    return page;
   }
 
   function paperId(link) {
@@ -30,6 +37,13 @@
   }
 
   function findCards(root) {
+    const self = ID.exec(location.pathname);
+    if (self) {
+      const title = root.querySelector('h1[data-test-id="paper-detail-title"], h1[data-selenium-selector="paper-detail-title"]')
+        || root.querySelector("h1");
+      return title && title.textContent.trim()
+        ? [{ el: title, id: self[1], titleEl: title, insideTitle: true, single: true, html: () => "" }] : [];
+    }
     const cards = [];
     for (const row of root.querySelectorAll("div.cl-paper-row")) {
       const link = row.querySelector(TITLE);

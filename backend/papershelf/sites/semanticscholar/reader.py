@@ -14,6 +14,12 @@ per author, the name in its link, ``cl-paper-authors__author-box`` or older
 a DOI) [likely: a row a public extension's test trimmed from a live search page, and the
 selectors of several scrapers; the venue and controls a guess].
 
+A paper page (``/paper/<slug>/<id>``) is one paper: its BibTeX block ``pre.bibtex-citation``
+(``@inproceedings{Popel2010TectoMTMN, title=…, author=…, booktitle=…, year=…}``) [likely: what
+Zotero's Semantic Scholar translator read from 2019 to 2022; newer pages may show it only in the
+"Cite" dialog], which the finder sends as page data, else the page's ``citation_*`` meta; the title
+is ``h1[data-test-id=paper-detail-title]`` [guess].
+
 Identity: an arXiv or DOI link in the row wins; else the title, which joins the arXiv or
 proceedings record when the year and first author's surname agree (the store's title rule).
 ``card_id`` is the S2 paper id, kept as the ``abs`` link ``https://www.semanticscholar.org/paper/<id>``.
@@ -26,9 +32,9 @@ import re
 from bs4.element import Tag
 
 from ...papers import Paper, Source, normalize_arxiv_id, normalize_doi
-from ...parsing.base import PageParts, ParseResult
+from ...parsing.base import PageParts, ParsedPaper, ParseResult, Skipped
 from ...parsing.common import host_of, parse_display_date, path_of, text_of
-from ...parsing.listing import scrape_cards
+from ...parsing.listing import paper_page, scrape_cards
 
 NAME = "semanticscholar"
 SITE = "semanticscholar"
@@ -40,8 +46,11 @@ _ABS_RE = re.compile(r"https://www\.semanticscholar\.org/paper/([0-9a-f]{40})")
 _YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
+BIBTEX_MAX = 20_000  # characters of the paper page's BibTeX block read (an entry is a few hundred)
+
+
 def is_single_page(url: str) -> bool:
-    return False
+    return host_of(url) == HOST and _ID_RE.fullmatch(path_of(url)) is not None
 
 
 def card_id(paper: Paper) -> str | None:
@@ -51,7 +60,7 @@ def card_id(paper: Paper) -> str | None:
 
 def detect(page: PageParts) -> bool:
     if host_of(page.url) == HOST:
-        return path_of(page.url).startswith(("/search", "/author/")) and bool(page.cards or page.html)
+        return path_of(page.url).startswith(("/search", "/author/", "/paper/")) and bool(page.cards or page.html or page.props or page.meta)
     return any("cl-paper-row" in c and "title-link" in c for c in page.cards[:5])
 
 
@@ -61,6 +70,37 @@ def _paper_id(link: Tag | None) -> str | None:
         return None
     m = _ID_RE.fullmatch(href.split("?", 1)[0].split("#", 1)[0].replace("https://" + HOST, "", 1))
     return m.group(1) if m else None
+
+
+def page_props(soup) -> dict | None:
+    """A paper page's BibTeX block, as find.js sends it."""
+    pre = soup.select_one("pre.bibtex-citation")
+    return {"bibtex": pre.get_text()[:BIBTEX_MAX]} if pre is not None else None
+
+
+def read_paper_page(page: PageParts) -> Paper | None:
+    """The paper of a paper page: its BibTeX block (our BibTeX reader), else its citation_* meta."""
+    m = _ID_RE.fullmatch(path_of(page.url))
+    abs_url = f"https://{HOST}/paper/{m.group(1)}" if m else ""
+    props = page.props_json()
+    bibtex = props.get("bibtex") if isinstance(props, dict) else None
+    if isinstance(bibtex, str) and bibtex.strip():
+        # Imported here: formats.text_listings imports the parsing package, which imports this reader.
+        from ...formats import bibtex as bibtex_format
+
+        try:
+            papers = bibtex_format.parse(bibtex[:BIBTEX_MAX]).papers
+        except ValueError:  # FormatError: not BibTeX after all; the meta may still say
+            papers = []
+        if papers:
+            paper = papers[0]
+            paper.urls = {**paper.urls, "abs": abs_url} if abs_url else paper.urls
+            paper.sources = [Source(SITE, page.url)]
+            paper.kind = ""  # pages set no kind (kinds.py)
+            return Paper(**{**paper.__dict__, "key": ""})
+    if page.meta_values("citation_title"):
+        return paper_page(page, SITE, abs_url)
+    return None
 
 
 def find_cards(soup, url: str = "") -> list[str]:
@@ -116,4 +156,12 @@ def read_card(el: Tag, url: str) -> Paper:
 
 
 def scrape(page: PageParts) -> ParseResult:
-    return scrape_cards(page, NAME, read_card, card_id, what="Semantic Scholar paper link")
+    if page.cards or not is_single_page(page.url):
+        return scrape_cards(page, NAME, read_card, card_id, what="Semantic Scholar paper link")
+    result = ParseResult(parser=NAME)
+    paper = read_paper_page(page)
+    if paper is not None and paper.title:
+        result.papers.append(ParsedPaper(0, paper))
+    else:
+        result.skipped.append(Skipped(-1, "no BibTeX block and no paper data on this Semantic Scholar paper page"))
+    return result
