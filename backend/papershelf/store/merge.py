@@ -144,6 +144,13 @@ def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str
     title-only capture joins the one record with an id that has that title.  A match on the
     title alone counts only when what both records know agrees (papers.same_work); a title-only
     paper whose title key belongs to another work gets a key of its own.
+
+    A paper keyed by one identifier also joins the record of the same work keyed by the other
+    (a conference paper's DOI record and its arXiv preprint's): same normalised title, both
+    name a first author and the surnames agree, same_work, identifiers that do not contradict
+    (never two arXiv ids or two DOIs), and only when exactly one record fits -- two DOI records
+    of one title (a conference and a journal version) are left apart.  The merged record keeps
+    both identifiers (merge_metadata) and is keyed by the arXiv id.
     """
     keys: list[str] = []
 
@@ -177,7 +184,27 @@ def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str
     for k in title_only:
         if agrees(k):
             add(k)
+    other_ids = [k for k in same_title if not k.startswith("title:") and k not in keys and exists(k)
+                 and _other_identifier(batch.pending.get(k) or paper_from_stored(table.raw(k)), paper)]
+    if len(other_ids) == 1:
+        add(other_ids[0])
     return keys
+
+
+def _other_identifier(record: Paper, paper: Paper) -> bool:
+    """Whether ``record`` (same title) is ``paper`` under its other identifier: one knows an
+    arXiv id the other lacks or a DOI the other lacks, none contradicts the other, and the
+    first authors are named on both sides and agree (stricter than same_work, which lets a
+    side without authors pass)."""
+    if record.arxiv_id and paper.arxiv_id and record.arxiv_id != paper.arxiv_id:
+        return False
+    if record.doi and paper.doi and record.doi != paper.doi:
+        return False
+    if not ((record.arxiv_id or paper.arxiv_id) and (record.doi or paper.doi)):
+        return False  # two DOI-less arXiv records, two DOI records without arXiv ids...
+    if not (record.authors and paper.authors):
+        return False
+    return same_work(record, paper)
 
 
 def _group_by_key(papers: list[Paper]) -> dict[str, Paper]:
