@@ -57,6 +57,10 @@ _SORT_COLUMN = {"saved": "saved_at", "published": "published", "title": "title",
 assert set(_SORT_COLUMN) == set(SORTS)
 
 
+_COLUMNS = ("id", "key", "saved", "read", "saved_at", "published", "title", "upvotes", "seen", "added", "seen_count",
+            "sites")  # the papers table's, in order (_row)
+
+
 def _row(doc_id: int, doc: dict) -> tuple:
     def value(sort: str):
         name, missing = SORTS[sort]
@@ -206,15 +210,21 @@ class SearchIndex:
         self._maybe_checkpoint()
 
     def apply(self, library_id: str, seq: int, put: Iterable[tuple[int, dict]], removed: Iterable[int],
-              same_text: frozenset[int] = frozenset()) -> None:
+              same_text: frozenset[int] = frozenset(), before: dict[int, dict | None] | None = None) -> None:
         """One change: ``put`` (doc id, document) replace or add, ``removed`` doc ids go.  Papers
         in ``same_text`` keep their words (a capture of a known paper changes its counts and
-        dates, not its text: rewriting its trigrams was most of a capture's cost)."""
+        dates, not its text: rewriting its trigrams was most of a capture's cost).  ``before``
+        (doc id -> the document the index holds now) turns a replacement into an update of the
+        columns that changed (a capture moves a date and a count: two of the eight indexes)."""
         put = list(put)
+        removed = set(removed)
+        updated = [(i, before[i], doc) for i, doc in put if before and before.get(i) is not None and i not in removed]
+        put = [(i, doc) for i, doc in put if not (before and before.get(i) is not None and i not in removed)]
         gone = list({*removed, *(i for i, _ in put)})
         db = self.db
         db.execute("BEGIN")
         try:
+            self._update(updated, same_text)
             for start in range(0, len(gone), 500):
                 ids = gone[start:start + 500]
                 marks = ",".join("?" * len(ids))
@@ -230,6 +240,27 @@ class SearchIndex:
             db.execute("ROLLBACK")
             raise
         self._maybe_checkpoint()
+
+    def _update(self, updated: list[tuple[int, dict, dict]], same_text: frozenset[int]) -> None:
+        by_columns: dict[tuple, list] = {}
+        tags_gone, tags, words = [], [], []
+        for doc_id, old, doc in updated:
+            was, now = _row(doc_id, old), _row(doc_id, doc)
+            changed = tuple(c for c in range(1, len(_COLUMNS)) if was[c] != now[c])
+            if changed:
+                by_columns.setdefault(changed, []).append((*(now[c] for c in changed), doc_id))
+            if list(old.get("tags", ())) != list(doc.get("tags", ())):
+                tags_gone.append((doc_id,))
+                tags.extend((doc_id, t) for t in doc.get("tags", ()))
+            if doc_id not in same_text:
+                words.append((doc_id, search_text_of(doc)))
+        for changed, rows in by_columns.items():
+            self.db.executemany(f"UPDATE papers SET {', '.join(f'{_COLUMNS[c]} = ?' for c in changed)} WHERE id = ?",
+                                rows)
+        self.db.executemany("DELETE FROM tags WHERE id = ?", tags_gone)
+        self.db.executemany("INSERT INTO tags VALUES (?,?)", tags)
+        self.db.executemany("DELETE FROM words WHERE rowid = ?", [(i,) for i, _ in words])
+        self.db.executemany("INSERT INTO words (rowid, text) VALUES (?,?)", words)
 
     def _insert(self, docs: Iterable[tuple[int, dict]], same_text: frozenset[int] = frozenset()) -> None:
         rows, tags, words = [], [], []

@@ -36,6 +36,7 @@ class Merged:
     dropped: list[str]  # stored keys absorbed into others
     added: int = 0
     merged: int = 0
+    read: dict[str, dict] = field(default_factory=dict)  # stored documents read on the way, by key
 
 
 @dataclass
@@ -52,11 +53,19 @@ def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting,
     batch = _Batch()
     final_key: dict[str, str] = {}
     added = merged = 0
+    read: dict[str, dict] = {}
+
+    def stored(k: str) -> Paper:
+        doc = read.get(k)
+        if doc is None:
+            doc = read[k] = table.raw(k)
+        return paper_from_stored(doc)
+
     for key, incoming in _group_by_key(papers).items():
         found = _find_existing(table, incoming, batch)
         if found:
             seen_in_batch = any(k in batch.pending for k in found)
-            records = [batch.pending.get(k) or paper_from_stored(table.raw(k)) for k in found]
+            records = [batch.pending.get(k) or stored(k) for k in found]
             base = records[0]
             for other in records[1:]:
                 base = merge_metadata(base, other)
@@ -75,7 +84,7 @@ def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting,
         batch.put(record)
         final_key[key] = record.key
     return Merged({k: batch.final(v) for k, v in final_key.items()}, batch.pending,
-                  sorted(batch.dropped - set(batch.pending)), added, merged)
+                  sorted(batch.dropped - set(batch.pending)), added, merged, read)
 
 
 def capture_rules(count_view: bool) -> tuple[OnExisting, OnNew]:
