@@ -52,8 +52,6 @@ sys.path.insert(0, str(ROOT / "backend"))
 from papershelf.papers import Paper, Source  # noqa: E402
 from papershelf.store import Library  # noqa: E402
 
-from badges_where import where_time_goes  # noqa: E402
-
 CHROMIUM = "/usr/bin/chromium"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 HF_URL = "https://huggingface.co/papers/date/2026-01-02"
@@ -276,6 +274,9 @@ def main() -> int:
                         help="runs after the first are same-day reloads (statuses looked up, nothing captured)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from badges_where import where_time_goes  # only when run (tests import this file for its pages)
 
     rng = random.Random(4)
     vocab = words()

@@ -171,6 +171,16 @@ def test_firefox_link_marks_follow_the_page_and_resist_its_styles(extension_buil
         display, visibility, opacity, width, height, on_screen = boxes[0]
         assert (display, visibility, opacity, on_screen) == ("inline-block", "visible", "1", True), boxes
         assert width >= 10 and height >= 8, boxes
+        # Firefox's accessibility engine still names the saved marks (a hidden one would be out of
+        # its tree); its locator searches from each mark's closed shadow root. (Firefox computes
+        # role="img" as "image", ARIA 1.3's name for it.)
+        roots = [((h.get("value") or {}).get("shadowRoot") or {}).get("sharedId") for h in browser.send(
+            "browsingContext.locateNodes", {"context": browser.context, "locator": {"type": "css", "value": f"span.{MARK_CLASS}"},
+                                            "serializationOptions": {"maxDomDepth": 1, "includeShadowTree": "all"}})["nodes"]]
+        named = sum(len(browser.send("browsingContext.locateNodes", {
+            "context": browser.context, "locator": {"type": "accessibility", "value": {"role": "image", "name": "Saved in PaperShelf"}},
+            "startNodes": [{"sharedId": r}]})["nodes"]) for r in roots if r)
+        assert named == 2, named
         browser.screenshot(artifacts / "firefox-link-marks-hostile-css.png")
     finally:
         browser.close()
