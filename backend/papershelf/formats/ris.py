@@ -144,6 +144,7 @@ def _records(text: str) -> list[tuple[int, list[tuple[str, str]]]]:
                 fields.append((tag, value))
         elif fields:
             tag, value = fields[-1]
+            raw = raw.rstrip()  # as a tagged line's value: a line's trailing spaces never count
             cont = raw[1:] if raw.startswith(" ") and _TAG_LINE.match(raw.lstrip(" ")) else raw
             fields[-1] = (tag, value + "\n" + cont)
     if fields:
