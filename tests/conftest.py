@@ -8,7 +8,19 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from support import CLIENT, LiveServer
+
+# Property tests draw the same examples on every run (a red CI means the change, never the dice)
+# and keep no example database in the checkout.  `--hypothesis-profile explore` draws fresh
+# examples when hunting; pin what it finds with @example.
+# No deadline and no "too slow" health check: a loaded machine must not turn a pass into a failure.
+settings.register_profile("default", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", derandomize=False, database=None, max_examples=1000)
+settings.load_profile("default")
+
 
 def pytest_configure(config):
     """Every process the tests start gets a home directory of its own, removed at the end.
@@ -20,6 +32,7 @@ def pytest_configure(config):
     """
     home = Path(tempfile.mkdtemp(prefix="papershelf-tests-home-"))
     config.papershelf_home = home
+    set_hypothesis_home_dir(str(home / ".hypothesis"))  # its cache of constants, not the checkout's
     os.environ.update(
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / ".config"),

@@ -103,10 +103,12 @@ def index_state(lib_dir) -> tuple:
 def test_an_index_left_behind_by_a_crash_is_caught_up_from_the_journal(tmp_path, monkeypatch):
     lib = Library(tmp_path)
     lib.capture(make_papers(20))
+    lib._wait_for_index()
     # The process dies after the journal's fsync and before the index's commit.
     monkeypatch.setattr("papershelf.store.index.SearchIndex.apply",
                         lambda *a: (_ for _ in ()).throw(sqlite3.OperationalError("disk I/O error")))
     lib.capture([Paper(title="Walrus tusks", arxiv_id="2501.99999")])
+    lib._wait_for_index()  # the index is written behind the journal, in a thread of its own
     monkeypatch.undo()
     assert lib._index is None and keys_found(lib, "walrus") == ["arxiv:2501.99999"]  # searched in memory
     seq = lib._seq
@@ -155,6 +157,7 @@ def test_a_damaged_index_is_built_again_and_the_library_opens(tmp_path, damage):
 def test_a_reader_beside_the_writer_searches_the_papers_it_loaded(tmp_path):
     with Library(tmp_path) as lib:
         lib.capture(make_papers(30))
+        lib._wait_for_index()  # the index is written behind the journal, in the indexer's thread
         with Library(tmp_path, read_only=True) as reader:
             assert reader._index is not None  # the writer's index holds what the reader loaded
             query = PaperQuery(q="graph", saved=None, limit=1000)
@@ -162,6 +165,7 @@ def test_a_reader_beside_the_writer_searches_the_papers_it_loaded(tmp_path):
             assert loaded == [d["key"] for d in lib.find(query)[1]] and loaded
             assert reader.stats() == lib.stats()
             lib.capture([Paper(title="A graph written later", arxiv_id="2502.00001")])
+            lib._wait_for_index()
             # The writer moved on: the reader answers from the papers it loaded, without the index.
             assert [d["key"] for d in reader.find(query)[1]] == loaded and reader._index is None
             assert [d["key"] for d in reader.ordered(query)[1]] == loaded

@@ -156,9 +156,11 @@ def test_the_tallies_behind_stats_follow_every_change(tmp_path):
         lib.set_saved(keys[:2], False)
         lib.delete(keys[4])
         lib.capture([Paper(title=TEXTS[5], arxiv_id="2501.00005")])
+        lib._wait_for_index()  # the index is written by a thread of its own
         index, views = lib._index, lib._views
         assert sorted(index.saved_days()) == sorted(views.saved_days()) and index.saved_days()
         assert index.tag_counts() == views.tag_counts() and index.tag_counts(1) == views.tag_counts(1)
+        assert lib.stats()["saved_per_week"] and lib.all_tags() == views.tag_counts()
         for saved in (None, True, False):
             for read in (None, True, False):
                 same_as_a_pass(lib, "", saved=saved, read=read)

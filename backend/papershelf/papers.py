@@ -293,7 +293,11 @@ class Paper:
     kind: str = ""  # the family of work a file named (kinds.py); pages say none
     comments: str = ""
     journal_ref: str = ""
+    pages: str = ""  # in its proceedings or journal: "1234-1250", as the page gives them
     urls: dict[str, str] = field(default_factory=dict)  # kinds in URL_KINDS
+    # site -> the paper's own page on that site (its ACL Anthology page, its arXiv abstract, its
+    # OpenReview forum): one per site, at most LINKS_LIMIT, so a merged record keeps each.
+    links: dict[str, str] = field(default_factory=dict)
     upvotes: int | None = None
     github_stars: int | None = None
     organization: str = ""
@@ -323,7 +327,7 @@ class Paper:
             self.arxiv_id = normalize_arxiv_id(self.doi)
         self.authors = [clean_text(a) for a in self.authors if clean_text(a)]
         self.abstract = clean_text(self.abstract)
-        for name in ("venue", "comments", "journal_ref", "published", "organization", "note"):
+        for name in ("venue", "comments", "journal_ref", "pages", "published", "organization", "note"):
             if isinstance(getattr(self, name), str):
                 setattr(self, name, scrub(getattr(self, name)))
         self.kind = kinds.clean(self.kind)
@@ -331,6 +335,7 @@ class Paper:
         self.keywords = [scrub(k) for k in self.keywords if isinstance(k, str)]
         self.categories = [scrub(c) for c in self.categories if isinstance(c, str)]
         self.urls = {k: scrub(v) for k, v in self.urls.items() if isinstance(v, str)}
+        self.links = clean_links(self.links)
         for source in self.sources:
             source.url = scrub(source.url) if isinstance(source.url, str) else ""
         # Counts come from pages and files: keep them to what JSON tools read exactly.
@@ -355,6 +360,7 @@ class Paper:
         for name in ("authors", "categories", "keywords", "tags"):
             d[name] = list(d[name])
         d["urls"] = dict(self.urls)
+        d["links"] = dict(self.links)
         d["sources"] = [
             {"site": s.site, "url": s.url, "first_seen": s.first_seen, "last_seen": s.last_seen} for s in self.sources
         ]
@@ -367,6 +373,7 @@ class Paper:
             if name in values:
                 values[name] = list(values[name] or [])
         values["urls"] = dict(values.get("urls") or {})
+        values["links"] = dict(values.get("links") or {})
         values["sources"] = [
             s if isinstance(s, Source) else Source(**{k: v for k, v in s.items() if k in Source.__dataclass_fields__})
             for s in values.get("sources") or []
@@ -377,9 +384,25 @@ class Paper:
 # Longest value kept per field (characters): far beyond any real paper, short enough that every
 # regex and exporter that later reads a field works on a bounded value.
 FIELD_LIMITS = {"title": 2_000, "abstract": 100_000, "venue": 2_000, "comments": 5_000, "journal_ref": 2_000,
-                "published": 100, "organization": 500, "note": 100_000}
+                "pages": 100, "published": 100, "organization": 500, "note": 100_000}
 LIST_LIMITS = {"authors": (5_000, 500), "categories": (100, 100), "keywords": (500, 200), "tags": (500, 200)}
 URL_LIMIT = 8_192
+LINKS_LIMIT = 20  # sites a record keeps a link of (there are about a dozen)
+
+
+def clean_links(links) -> dict[str, str]:
+    """A record's links per site, bounded: short site names, http(s) URLs of at most URL_LIMIT,
+    at most LINKS_LIMIT of them (the first ones, in site order)."""
+    if not isinstance(links, dict):
+        return {}
+    out = {}
+    for site in sorted(k for k in links if isinstance(k, str) and 0 < len(k) <= 40):
+        url = links[site]
+        if isinstance(url, str) and url.startswith(("http://", "https://")) and len(url) <= URL_LIMIT:
+            out[site] = scrub(url)
+        if len(out) == LINKS_LIMIT:
+            break
+    return out
 
 
 def _cap_fields(p: "Paper") -> None:
@@ -410,10 +433,25 @@ def paper_from_stored(doc: dict[str, Any]) -> Paper:
     for name in ("authors", "categories", "keywords", "tags"):  # never share lists with the store
         values[name] = list(values[name] or [])
     values["urls"] = dict(values["urls"] or {})
+    values["links"] = dict(values["links"] or {})
     values["sources"] = [Source(s.get("site", ""), s.get("url", ""), s.get("first_seen", ""), s.get("last_seen", ""))
                          for s in values["sources"] or []]
     paper.__dict__.update(values)
     return paper
+
+
+def copy_clean(p: Paper) -> Paper:
+    """A copy of a record that is already clean (stored, or made by ``Paper(...)``/``from_dict``
+    and merged since), sharing nothing mutable with it; ``dataclasses.replace`` would clean
+    every field again (a capture of 50 known papers spent a third of its time there)."""
+    out = Paper.__new__(Paper)
+    values = dict(p.__dict__)
+    for name in ("authors", "categories", "keywords", "tags"):
+        values[name] = list(values[name])
+    values["urls"] = dict(values["urls"])
+    values["sources"] = [Source(s.site, s.url, s.first_seen, s.last_seen) for s in values["sources"]]
+    out.__dict__.update(values)
+    return out
 
 
 # --- merging --------------------------------------------------------------------------------
@@ -461,7 +499,7 @@ def merge_metadata(a: Paper, b: Paper) -> Paper:
     The key of the result follows the best identifier either side carries, so a title-only
     record merged with an arXiv capture becomes the arXiv record.
     """
-    out = dataclasses.replace(a)
+    out = copy_clean(a)
     out.arxiv_id = _pick(a.arxiv_id or "", b.arxiv_id or "", lambda x: bool(x)) or None
     out.doi = _pick(a.doi or "", b.doi or "", lambda x: bool(x)) or None
     out.title = _pick(a.title, b.title, _text_rank)
@@ -473,13 +511,15 @@ def merge_metadata(a: Paper, b: Paper) -> Paper:
     out.abstract, out.abstract_truncated = best.abstract, best.abstract_truncated
     out.published = _pick(a.published, b.published, _date_rank)
     out.categories = _merge_categories(a.categories, b.categories)
-    for name in ("venue", "comments", "journal_ref", "organization", "kind"):
+    for name in ("venue", "comments", "journal_ref", "pages", "organization", "kind"):
         setattr(out, name, _pick(getattr(a, name), getattr(b, name), _text_rank))
     out.urls = {
         k: _pick(a.urls.get(k, ""), b.urls.get(k, ""), _url_rank)
         for k in sorted(set(a.urls) | set(b.urls))
     }
     out.urls = {k: v for k, v in out.urls.items() if v}
+    out.links = clean_links({site: _pick(a.links.get(site, ""), b.links.get(site, ""), _url_rank)
+                             for site in set(a.links) | set(b.links)})
     out.upvotes = _max_opt(a.upvotes, b.upvotes)
     out.github_stars = _max_opt(a.github_stars, b.github_stars)
     out.keywords = _union(a.keywords, b.keywords)

@@ -18,10 +18,17 @@ function pageBody(message) {
   return body;
 }
 
-const MAX_KEYS = 5000; // a look-up larger than any page (arXiv lists 2,000; link marks ask 500)
+const MAX_KEYS = 5000; // a look-up larger than any page (arXiv lists 2,000; link marks ask at most 2,000 over a page's life)
 
 function keysOf(message) {
   return Array.isArray(message.keys) ? message.keys.filter((k) => typeof k === "string" && k).slice(0, MAX_KEYS) : [];
+}
+
+/** The tab a popup opened as a page names (popup.html?tab=ID), honoured from the extension's own
+ * pages only: a content script cannot point these messages at another tab. */
+function chosenTab(message, sender) {
+  const own = sender && typeof sender.url === "string" && sender.url.startsWith(ext.runtime.getURL(""));
+  return own && Number.isInteger(message.tabId) && message.tabId >= 0 ? message.tabId : undefined;
 }
 
 /** Statuses of `keys` while the backend does not answer: the cached ones, and what the queue
@@ -156,11 +163,11 @@ export async function handle(message, sender) {
     case "flush-now":
       return flushNow();
     case "save-all-active":
-      return relayToActiveTab({ type: "save-all" }, sender.tab && sender.tab.id);
+      return relayToActiveTab({ type: "save-all" }, sender.tab && sender.tab.id, chosenTab(message, sender));
     case "page-info-active":
-      return relayToActiveTab({ type: "page-info" }, sender.tab && sender.tab.id);
+      return relayToActiveTab({ type: "page-info" }, sender.tab && sender.tab.id, chosenTab(message, sender));
     case "set-hiding-active": // the popup's "hide papers seen or saved" switch
-      return relayToActiveTab({ type: "set-hiding", on: Boolean(message.on) }, sender.tab && sender.tab.id);
+      return relayToActiveTab({ type: "set-hiding", on: Boolean(message.on) }, sender.tab && sender.tab.id, chosenTab(message, sender));
     case "formats": // the export and import formats the backend knows (popup's export menu)
       try {
         return await callBackend("GET", "/api/formats");

@@ -30,9 +30,10 @@ async function activeTab(exceptTabId) {
   return candidates.find(usable) || null;
 }
 
-/** Ask the content script of the active tab (not `exceptTabId`) and return its answer. */
-export async function relayToActiveTab(message, exceptTabId) {
-  const tab = await activeTab(exceptTabId);
+/** Ask the content script of the active tab (not `exceptTabId`), or of tab `tabId` when the
+ * caller names one, and return its answer. */
+export async function relayToActiveTab(message, exceptTabId, tabId) {
+  const tab = tabId !== undefined ? await ext.tabs.get(tabId).catch(() => null) : await activeTab(exceptTabId);
   if (!tab) return { error: "no active tab" };
   try {
     return (await ext.tabs.sendMessage(tab.id, message)) ?? { error: "no answer from the page" };

@@ -21,7 +21,8 @@
 
   const KEYS = [
     ["j", "next paper"], ["k", "previous paper"], ["s", "save or unsave it"], ["t", "tags, note, to read"],
-    ["c", "copy its BibTeX"], ["o", "open it in a new tab"], ["h", "hide or show papers seen or saved"],
+    ["c", "copy its BibTeX"], ["o", "open it in a new tab"], ["u", "undo (while the confirmation shows)"],
+    ["h", "hide or show papers seen or saved"],
     ["?", "show these keys"], ["Esc", "close"],
   ];
 
@@ -183,6 +184,7 @@
       case "j": move(1); return true;
       case "k": move(-1); return true;
       case "?": showHelp(); return true;
+      case "u": return PS.toast.undo(); // the page keeps its u when there is nothing to undo
       case "h":
         setHiding(!hiding);
         PS.toast.show(hiding ? "Papers seen or saved are hidden (h shows them)" : "All papers shown");

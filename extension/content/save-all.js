@@ -89,8 +89,14 @@
       else if (status && status.saved) saved += 1;
       else if (status && status.seen_count > 1) seen += 1;
     }
+    // A single-paper page: what the popup's Copy citation needs (the key once the library has
+    // the paper; the Markdown link from the title the page shows).
+    let single = null;
+    const record = ids.size === 1 ? PS.records.values().next().value : null;
+    const only = record ? PS.papers.get(record.id) : null;
+    if (only && only.single) single = { key: only.key || null, markdown: PS.menu.markdownLink(record) };
     return { cards: ids.size, saved, seen, queued, supported: Boolean(PS.capture.currentFinder()),
-      hiding: Boolean(PS.keys && PS.keys.isHiding()) };
+      hiding: Boolean(PS.keys && PS.keys.isHiding()), single };
   }
 
   PS.saveAll = { saveAll, pageInfo };

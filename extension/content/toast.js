@@ -5,7 +5,15 @@
  * are CSS generated content (attr()), so the page's text searches find nothing, and the host has
  * one fixed size whatever it says, so its box tells the page nothing either (it does learn that
  * PaperShelf just did something: the host is there or not). Undo and the question's buttons act
- * only on a person's click or key (isTrusted). Follows the page's theme like the badges. */
+ * only on a person's click or key (isTrusted). Follows the page's theme like the badges.
+ *
+ * Screen readers hear each message from a polite live region (role status, aria-atomic) that stays
+ * in the accessibility tree once the host is placed, empty between messages: a region that appears
+ * together with its text is not announced by every reader, so the text is set a moment after the
+ * region was cleared (the same message twice is announced twice). Its text is generated content
+ * too, which the accessibility tree reads as text. Undo is a button (Tab reaches it) and the key u
+ * while the confirmation shows (content/keys-triage.js); the confirmation stays while focus or
+ * the pointer is on it. */
 "use strict";
 
 (() => {
@@ -24,6 +32,8 @@
       box-shadow: 0 4px 16px rgba(0, 0, 0, 0.25); pointer-events: auto;
     }
     .box[hidden] { display: none; }
+    .live { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    .live::before { content: attr(data-label); }
     .msg { flex: 1; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
     .msg::before, button::before { content: attr(data-label); }
     button {
@@ -40,6 +50,8 @@
   let ui = null;
   let timer = null;
   let pending = null; // {resolve} of an open question
+  let speaking = null; // the timer that puts the next message into the live region
+  const LIVE_DELAY_MS = 150; // region cleared, then filled: readers see a change
 
   function build() {
     const host = document.createElement("span");
@@ -49,8 +61,12 @@
     style.textContent = STYLE;
     const box = document.createElement("div");
     box.className = "box";
-    box.setAttribute("role", "status");
     box.hidden = true;
+    const live = document.createElement("div");
+    live.className = "live";
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
+    live.setAttribute("aria-atomic", "true");
     const msg = document.createElement("span");
     msg.className = "msg";
     const yes = document.createElement("button");
@@ -58,7 +74,7 @@
     const no = document.createElement("button");
     no.type = "button";
     box.append(msg, yes, no);
-    root.append(style, box);
+    root.append(style, live, box);
     for (const type of ["click", "mousedown", "pointerdown", "keydown"]) {
       host.addEventListener(type, (event) => event.stopPropagation());
     }
@@ -67,7 +83,13 @@
     box.addEventListener("keydown", (event) => {
       if (event.isTrusted && event.key === "Escape" && ui.onNo) ui.onNo();
     });
-    return { host, box, msg, yes, no, onYes: null, onNo: null, returnFocus: null };
+    // Not gone while a person is on it (reading, or about to press Undo).
+    box.addEventListener("focusin", () => clearTimeout(timer));
+    box.addEventListener("mouseenter", () => clearTimeout(timer));
+    const later = () => { if (ui.lasts && !pending) { clearTimeout(timer); timer = setTimeout(hide, SHOW_MS); } };
+    box.addEventListener("focusout", later);
+    box.addEventListener("mouseleave", later);
+    return { host, box, live, msg, yes, no, onYes: null, onNo: null, lasts: false };
   }
 
   function place() {
@@ -82,6 +104,9 @@
     if (!ui) return;
     ui.box.hidden = true;
     ui.onYes = ui.onNo = null;
+    ui.lasts = false;
+    clearTimeout(speaking);
+    ui.live.dataset.label = "";
     if (pending) {
       const { resolve } = pending;
       pending = null;
@@ -91,11 +116,15 @@
 
   function say(text, words) {
     ui.msg.dataset.label = text;
-    ui.box.setAttribute("aria-label", `PaperShelf: ${text}`);
+    clearTimeout(speaking);
+    ui.live.dataset.label = "";
+    speaking = setTimeout(() => { ui.live.dataset.label = `PaperShelf: ${text}`; }, LIVE_DELAY_MS);
     for (const [button, label] of [[ui.yes, words[0]], [ui.no, words[1]]]) {
       button.hidden = !label;
       button.dataset.label = label || "";
       button.setAttribute("aria-label", label || "");
+      if (label === "Undo") button.setAttribute("aria-keyshortcuts", "u");
+      else button.removeAttribute("aria-keyshortcuts");
     }
     ui.box.hidden = false;
   }
@@ -107,7 +136,15 @@
     say(text, [undo ? "Undo" : "", ""]);
     ui.yes.classList.remove("primary");
     ui.onYes = undo ? () => { hide(); undo(); } : null;
+    ui.lasts = true;
     timer = setTimeout(hide, SHOW_MS);
+  }
+
+  /** The key u: Undo of the confirmation showing, if it offers one. True when it did. */
+  function undo() {
+    if (!ui || ui.box.hidden || pending || !ui.onYes) return false;
+    ui.onYes();
+    return true;
   }
 
   /** Ask before doing something big: resolves true when the person presses `yes`. The `yes`
@@ -132,5 +169,5 @@
     });
   }
 
-  PS.toast = { show, ask, hide };
+  PS.toast = { show, ask, hide, undo };
 })();

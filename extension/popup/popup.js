@@ -6,6 +6,10 @@
 
 const ext = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
+// Opened as a page (a tab, by keyboard-only users or tests) it may be told which tab it is about:
+// popup.html?tab=ID. The worker honours this only from the extension's own pages.
+const TAB = Number(new URLSearchParams(location.search).get("tab")) || undefined;
+let single = null; // {key, markdown} of the paper when the tab is a single-paper page
 
 async function ask(message) {
   try {
@@ -39,14 +43,16 @@ async function refresh() {
   if (state.reachable && !state.connected) say("Press Connect, then Allow on the page that opens.");
   else if (!state.online) say(`Backend not reachable at ${state.base || "127.0.0.1"} — start it with "papershelf serve". Captures and saves wait in the queue.`);
 
-  const info = await ask({ type: "page-info-active" });
+  const info = await ask({ type: "page-info-active", tabId: TAB });
   if (info && info.supported && !info.error) {
     const queued = info.queued ? ` · ${info.queued} queued` : "";
     $("page-info").textContent = `This page: ${info.cards} papers · ${info.saved} saved · ${info.seen} seen before${queued}`;
     $("save-all").disabled = info.cards === 0 || info.saved === info.cards;
     $("hide-seen").disabled = false;
     $("hide-seen").checked = Boolean(info.hiding);
+    showCite(info.single, state.online);
   } else {
+    showCite(null, false);
     // The sites' labels come from their definitions (lib/sites.js, made by tools/extension.py).
     const labels = (globalThis.PaperShelfSites || []).map((s) => s.label);
     $("page-info").textContent = `This page: not a page PaperShelf reads (${labels.join(", ")})`;
@@ -54,6 +60,38 @@ async function refresh() {
     $("hide-seen").disabled = true;
   }
 }
+
+/** On a single-paper page (an arXiv abstract, an OpenReview forum): copy its BibTeX (exported by
+ * the backend, so the paper must be in the library, which the page's capture makes it) or a
+ * Markdown link to it (made by the page's content script from the title it shows). */
+function showCite(info, online) {
+  single = info && typeof info === "object" ? info : null;
+  $("cite").hidden = !single;
+  $("copy-bibtex").disabled = !single || !single.key || !online;
+  $("copy-bibtex").title = single && !single.key ? "Not in the library yet" : online ? "" : "The backend is offline";
+  $("copy-markdown").disabled = !single || typeof single.markdown !== "string" || !single.markdown;
+}
+
+async function copy(text, done) {
+  try {
+    await navigator.clipboard.writeText(text);
+    say(done, "ok");
+  } catch (err) {
+    say(`The browser refused the clipboard (${(err && err.message) || err})`);
+  }
+}
+
+$("copy-bibtex").addEventListener("click", async (event) => {
+  if (!event.isTrusted || !single || !single.key) return;
+  const answer = await ask({ type: "cite", format: "bibtex", keys: [single.key] });
+  if (answer.error || typeof answer.text !== "string" || !answer.text.trim()) return say(`Could not copy BibTeX: ${answer.error || "nothing exported"}`);
+  await copy(answer.text.trim() + "\n", "BibTeX copied");
+});
+
+$("copy-markdown").addEventListener("click", async (event) => {
+  if (!event.isTrusted || !single || !single.markdown) return;
+  await copy(single.markdown, "Markdown link copied");
+});
 
 /** Offline: say so, and what the extension still knows (its status cache, what waits in the
  * queue, and what the queue had to give up). */
@@ -116,7 +154,7 @@ $("connect").addEventListener("click", async (event) => {
 
 $("save-all").addEventListener("click", async () => {
   $("save-all").disabled = true;
-  const answer = await ask({ type: "save-all-active" });
+  const answer = await ask({ type: "save-all-active", tabId: TAB });
   if (answer.error) say(answer.error);
   else if (answer.cancelled) say("Nothing saved (cancelled on the page).", "ok");
   else say(answer.requested ? `Sent ${answer.requested} papers to PaperShelf.` : "Everything on this page is already saved.", "ok");
@@ -165,7 +203,7 @@ $("options").addEventListener("click", (event) => {
 
 $("hide-seen").addEventListener("change", async (event) => {
   if (!event.isTrusted) return;
-  const answer = await ask({ type: "set-hiding-active", on: $("hide-seen").checked });
+  const answer = await ask({ type: "set-hiding-active", on: $("hide-seen").checked, tabId: TAB });
   if (answer.error) say(answer.error);
   else $("hide-seen").checked = Boolean(answer.hiding);
 });

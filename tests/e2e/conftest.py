@@ -395,12 +395,12 @@ class BiDiError(RuntimeError):
 class Firefox:
     """Firefox ESR over WebDriver BiDi: navigate, evaluate, intercept requests, screenshot."""
 
-    def __init__(self, extension: Path, artifacts: Path):
+    def __init__(self, extension: Path, artifacts: Path, prefs: dict | None = None):
         import websocket
 
         self.artifacts = artifacts
         self.profile = Path(tempfile.mkdtemp(prefix="papershelf-firefox-"))
-        prefs = dict(FIREFOX_PREFS)
+        prefs = {**FIREFOX_PREFS, **(prefs or {})}
         (self.profile / "user.js").write_text(
             "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items()), "utf-8")
         self.proc = subprocess.Popen(
@@ -469,10 +469,12 @@ class Firefox:
                 {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]}]})
         self.send("input.releaseActions", {"context": ctx})
 
-    def connect(self, server) -> None:
+    def connect(self, server, keep_options: bool = False) -> str | None:
         """Connect the extension as a user does. A new install opens its options page (WebDriver
         BiDi cannot open an extension page itself, but may drive one the extension opened):
-        Connect there opens the backend's connect page, which names this extension; Allow."""
+        Connect there opens the backend's connect page, which names this extension; Allow.
+        ``keep_options``: leave the options page open and answer its context (the extension's own
+        page: a test may read the extension's storage there)."""
         def find(pred):
             return next((c["context"] for c in self.contexts() if pred(c["url"])), None)
 
@@ -493,7 +495,10 @@ class Firefox:
         self.close_tab(page)
         if options == self.context:
             self.context = self.new_tab()
+        if keep_options:
+            return options
         self.close_tab(options)
+        return None
 
     def ensure_tab(self) -> None:
         """The tab the tests drive is still there (installing the extension opens its options page,

@@ -1,4 +1,5 @@
-"""The offline queue's bounds (issue 11), in Chromium.
+"""The offline queue's bounds (issue 11), in Chromium (the flood in Firefox too; the storage quota
+in Firefox: test_storage_quota_firefox.py).
 
 * The rules themselves (background/queue-rules.js, background/sizes.js) run in the real browser:
   the extension's own page imports the modules the worker uses.

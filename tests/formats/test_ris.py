@@ -55,7 +55,7 @@ def test_unreadable_ris_is_a_clear_error(text):
         import_text(text, "ris")
 
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from papershelf.papers import Paper
@@ -65,6 +65,7 @@ _note = st.lists(st.one_of(_text, st.just(""), st.just("TY  - x"), st.just("  ER
 
 
 @given(_text, st.lists(_text, min_size=1, max_size=3), _note, st.lists(_text, max_size=3))
+@example(title="0", authors=["0"], note="0\n \n0", tags=[])  # a line of one space (found by hypothesis)
 @settings(max_examples=150, deadline=None)
 def test_any_record_round_trips(title, authors, note, tags):
     p = Paper(title=title, authors=authors, note=note.strip(), tags=sorted({t.strip() for t in tags if t.strip()}), arxiv_id="2405.01234")

@@ -61,3 +61,67 @@ def test_a_listed_acl_paper_carries_its_volume_as_venue(api):
     assert record["venue"] == ("Proceedings of the 61st Annual Meeting of the Association for Computational "
                                "Linguistics (Volume 1: Long Papers)")
     assert record["published"] == "2023"
+
+
+# The arXiv abstract page of the ACL paper below, as its citation_* meta give it (arXiv writes
+# "Surname, Given" authors); a real pair: NAACL 2021, DOI 10.18653/v1/2021.naacl-main.208, and
+# arXiv:2103.08493.
+PROMPT_ARXIV = {"url": "https://arxiv.org/abs/2103.08493", "cards": [], "page": {"meta": [
+    ["citation_title", "How Many Data Points is a Prompt Worth?"], ["citation_author", "Le Scao, Teven"],
+    ["citation_author", "Rush, Alexander M."], ["citation_date", "2021/03/15"],
+    ["citation_arxiv_id", "2103.08493"], ["citation_pdf_url", "https://arxiv.org/pdf/2103.08493"]]}}
+PROMPT_ACL = ("acl", "acl-2021.naacl-main.208.html")
+ACL_DOI = "10.18653/v1/2021.naacl-main.208"
+
+
+def _acl_row():
+    return next(r for r in site_pages.rows() if r["table"] == "acl" and r["file"].endswith(PROMPT_ACL[1]))
+
+
+def _one_record_with_both_ids(api, key):
+    record = api.get(f"/api/papers/{key}").json
+    assert record["key"] == "arxiv:2103.08493" and record["doi"] == ACL_DOI
+    assert {s["site"] for s in record["sources"]} == {"acl", "arxiv"} and record["seen_count"] == 2
+    # Each site's own page of the paper is kept, not one abs link for both.
+    assert record["links"] == {"acl": "https://aclanthology.org/2021.naacl-main.208/",
+                               "arxiv": "https://arxiv.org/abs/2103.08493"}
+    assert record["venue"].startswith("Proceedings of the 2021 Conference of the North American")
+    assert api.get(f"/api/papers/doi:{ACL_DOI}").json["key"] == "arxiv:2103.08493"  # absorbed: one record
+    return record
+
+
+def test_an_acl_paper_page_keyed_by_doi_and_its_arxiv_preprint_become_one_record(api):
+    (acl,) = capture(api, _acl_row())["papers"]
+    assert acl["key"] == f"doi:{ACL_DOI}"
+    (arx,) = api.post("/api/capture", PROMPT_ARXIV).json["papers"]
+    assert arx["key"] == "arxiv:2103.08493"
+    _one_record_with_both_ids(api, "arxiv:2103.08493")
+    # Its BibTeX is the conference paper's, linking the Anthology page, with both identifiers.
+    text = api.get("/api/export?format=bibtex&saved=all").text
+    assert text.startswith("@inproceedings{") and "url = {https://aclanthology.org/2021.naacl-main.208/}" in text
+    assert f"doi = {{{ACL_DOI}}}" in text and "eprint = {2103.08493}" in text and "pages = {2627--2636}" in text
+
+
+def test_the_same_pair_seen_the_other_way_round_is_one_record_too(api):
+    api.post("/api/capture", PROMPT_ARXIV)
+    (acl,) = capture(api, _acl_row())["papers"]
+    assert acl["key"] == "arxiv:2103.08493"  # the badge on the Anthology page names the merged record
+    _one_record_with_both_ids(api, "arxiv:2103.08493")
+
+
+def test_the_doi_and_arxiv_records_stay_apart_when_the_first_authors_differ_or_two_dois_fit(api):
+    capture(api, _acl_row())
+    other = {**PROMPT_ARXIV, "url": "https://arxiv.org/abs/2501.00001", "page": {"meta": [
+        ["citation_title", "How Many Data Points is a Prompt Worth?"], ["citation_author", "Other, Ann"],
+        ["citation_date", "2021/03/15"], ["citation_arxiv_id", "2501.00001"]]}}
+    (p,) = api.post("/api/capture", other).json["papers"]
+    assert p["key"] == "arxiv:2501.00001" and api.get(f"/api/papers/doi:{ACL_DOI}").json["key"] == f"doi:{ACL_DOI}"
+    # A second DOI record of the title (a journal version, say): the preprint cannot tell which.
+    journal = {"url": "https://example.org/journal/prompt", "cards": [], "page": {"meta": [
+        ["citation_title", "How many data points is a prompt worth?"], ["citation_author", "Teven Le Scao"],
+        ["citation_publication_date", "2022/01/01"], ["citation_doi", "10.9999/journal.prompt"],
+        ["citation_journal_title", "Journal of Prompts"]]}}
+    api.post("/api/capture", journal)
+    (q,) = api.post("/api/capture", PROMPT_ARXIV).json["papers"]
+    assert q["key"] == "arxiv:2103.08493" and api.get("/api/papers/arxiv:2103.08493").json["doi"] is None
+    assert api.get(f"/api/papers/doi:{ACL_DOI}").json["key"] == f"doi:{ACL_DOI}"

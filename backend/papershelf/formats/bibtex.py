@@ -1,7 +1,9 @@
 """BibTeX export and import.
 
 Export: ``@misc`` for preprints (``eprint``, ``archivePrefix = {arXiv}``, ``primaryClass``),
-``@inproceedings`` when the venue is a conference or workshop, ``@article`` for a journal.
+``@inproceedings`` when the venue is a conference or workshop (its name says so, or the paper was
+seen on a proceedings site and the venue is no journal), ``@article`` for a journal; ``pages``
+when the page gave them.
 Values are escaped by :mod:`.tex` and wrapped in braces; titles in double braces so that
 styles keep their capitalisation; the tests read every export back with bibtexparser.
 Import reads any BibTeX (ours, Zotero's, Google Scholar's, PaperMemory's) with
@@ -32,9 +34,34 @@ _CONFERENCE = re.compile(
     r"\b(conference|proceedings|proc\.|workshop|symposium|congress|meeting|"
     r"neurips|nips|icml|iclr|cvpr|iccv|eccv|wacv|bmvc|acl|emnlp|naacl|eacl|coling|aaai|ijcai|kdd|"
     r"sigir|sigmod|www|wsdm|recsys|cikm|icra|iros|rss|corl|interspeech|icassp|uai|aistats|colt|"
-    r"miccai|chi|uist|siggraph|3dv|colm|findings)\b",
+    r"miccai|chi|uist|siggraph|3dv|colm|findings|advances in neural information processing systems)\b",
     re.IGNORECASE,
 )
+_JOURNAL = re.compile(r"\b(journal|transactions|letters|review)\b", re.IGNORECASE)
+# Sites that publish conference papers (a venue seen there is a conference's, whatever its
+# name: "ICCV2023", "ICLR 2024 oral"); a journal-sounding venue (TMLR on OpenReview) is not.
+_PROCEEDINGS_SITES = frozenset({"pmlr", "neurips", "cvf", "openreview"})
+_RANGE = re.compile(r"(\d{1,6})\s*-{1,2}\s*(\d{1,6})")
+
+
+# Where a conference paper's own page is, best first: the proceedings, then the review forum.
+_PROCEEDINGS_LINKS = ("acl", "pmlr", "neurips", "cvf", "openreview")
+
+
+def export_url(p: Paper, kind: str) -> str:
+    """The link an export gives: a conference paper's proceedings page when the record was seen
+    there (over its arXiv preprint's), else main_url()."""
+    if kind == "inproceedings" and p.links:
+        for site in _PROCEEDINGS_LINKS:
+            if site in p.links:
+                return p.links[site]
+    return main_url(p)
+
+
+def page_range(text: str) -> str:
+    """Pages as we keep them: "1234-1250" (BibTeX's "1234--1250", RIS's SP/EP joined)."""
+    m = _RANGE.fullmatch(text.strip())
+    return f"{m[1]}-{m[2]}" if m else text.strip()
 
 
 def real_venue(p: Paper) -> str:
@@ -45,7 +72,11 @@ def real_venue(p: Paper) -> str:
 def entry_type(p: Paper) -> str:
     venue = real_venue(p)
     if venue:
-        return "inproceedings" if _CONFERENCE.search(venue) else "article"
+        if _CONFERENCE.search(venue):
+            return "inproceedings"
+        if not _JOURNAL.search(venue) and any(s.site in _PROCEEDINGS_SITES for s in p.sources):
+            return "inproceedings"
+        return "article"
     if p.journal_ref and not p.arxiv_id:
         return "article"
     return "misc"
@@ -81,6 +112,9 @@ def _entry(p: Paper, citekey: str) -> str:
         parts.append(_field("booktitle", text_to_tex(real_venue(p))))
     elif kind == "article":
         parts.append(_field("journal", text_to_tex(real_venue(p) or p.journal_ref)))
+    if p.pages and kind != "misc":
+        m = _RANGE.fullmatch(p.pages)
+        parts.append(_field("pages", f"{m[1]}--{m[2]}" if m else text_to_tex(p.pages)))
     if p.arxiv_id:
         parts.append(_field("eprint", text_to_tex(p.arxiv_id)))
         parts.append(_field("archivePrefix", "arXiv"))
@@ -88,7 +122,7 @@ def _entry(p: Paper, citekey: str) -> str:
             parts.append(_field("primaryClass", text_to_tex(p.categories[0])))
     if p.doi:
         parts.append(_field("doi", text_to_tex(p.doi)))
-    url = main_url(p)
+    url = export_url(p, kind)
     if url:
         parts.append(_field("url", _url(url)))
     if p.abstract:
@@ -279,6 +313,7 @@ def entry_to_paper(entry: dict) -> Paper:
         published=_date(entry),
         categories=categories,
         venue=venue,
+        pages=page_range(tex_to_text(_get(entry, "pages"))),
         kind=kinds.from_bibtex(entry.get("entrytype", "")),
         urls=urls,
         tags=tags,

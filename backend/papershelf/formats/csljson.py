@@ -13,8 +13,8 @@ import re
 
 from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe, load_json, main_url, split_tags, try_json, venue_or_blank
-from .bibtex import entry_type, real_venue
+from .base import FormatError, ImportResult, dedupe, describe, load_json, split_tags, try_json, venue_or_blank
+from .bibtex import entry_type, export_url, real_venue
 from .citekeys import citation_keys
 from ..names import split_name
 
@@ -72,12 +72,14 @@ def item(p: Paper, citekey: str) -> dict:
         out["container-title"] = real_venue(p)
     elif p.journal_ref:
         out["container-title"] = p.journal_ref
+    if p.pages and kind != "misc":
+        out["page"] = p.pages
     if p.arxiv_id:
         out["publisher"] = "arXiv"
         out["number"] = f"arXiv:{p.arxiv_id}"
     if p.doi:
         out["DOI"] = p.doi
-    url = main_url(p)
+    url = export_url(p, kind)
     if url:
         out["URL"] = url
     if p.abstract:
@@ -211,6 +213,7 @@ def item_to_paper(raw: dict) -> Paper:
         abstract=_str(raw, "abstract"),
         published=_date(raw),
         venue=venue_or_blank(venue),
+        pages=_str(raw, "page"),
         kind=kinds.from_csl(_str(raw, "type")),
         urls=urls,
         tags=split_tags(keyword),

@@ -56,7 +56,7 @@ def export_iter(papers: Iterable[Paper], count: int, chunk: int = 500) -> Iterat
 
 # --- import ----------------------------------------------------------------------------------
 
-_STR = {"title", "abstract", "published", "venue", "comments", "journal_ref", "organization", "first_seen",
+_STR = {"title", "abstract", "published", "venue", "comments", "journal_ref", "pages", "organization", "first_seen",
         "last_seen", "note", "key", "added_at", "updated_at"}
 _OPT_STR = {"arxiv_id", "doi", "saved_at"}
 _STR_LIST = {"authors", "categories", "keywords", "tags"}
@@ -87,6 +87,8 @@ def _check(d: dict) -> str | None:
             return f"'{k}' must be true or false"
         if k == "urls" and not (isinstance(v, dict) and all(isinstance(x, str) and isinstance(y, str) for x, y in v.items())):
             return "'urls' must map link kinds to strings"
+        if k == "links" and not (isinstance(v, dict) and all(isinstance(x, str) and isinstance(y, str) for x, y in v.items())):
+            return "'links' must map sites to strings"
         if k == "sources":
             if not isinstance(v, list):
                 return "'sources' must be a list"

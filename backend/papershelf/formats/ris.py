@@ -13,8 +13,8 @@ import re
 
 from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
-from .base import FormatError, ImportResult, dedupe, describe, main_url, note_text, venue_or_blank
-from .bibtex import entry_type, real_venue
+from .base import FormatError, ImportResult, dedupe, describe, note_text, venue_or_blank
+from .bibtex import entry_type, export_url, page_range, real_venue
 from .citekeys import citation_keys
 from ..names import is_one_unit, split_name
 
@@ -53,12 +53,17 @@ def _record(p: Paper, citekey: str) -> str:
         out.append(_line("T2", real_venue(p)))
     elif p.journal_ref:
         out.append(_line("JO", p.journal_ref))
+    if p.pages and kind != "misc":
+        first, _, last = page_range(p.pages).partition("-")
+        out.append(_line("SP", first))
+        if last:
+            out.append(_line("EP", last))
     if p.arxiv_id:
         out.append(_line("PB", "arXiv"))
         out.append(_line("AN", f"arXiv:{p.arxiv_id}"))
     if p.doi:
         out.append(_line("DO", p.doi))
-    url = main_url(p)
+    url = export_url(p, kind)
     if url:
         out.append(_line("UR", url))
     if p.urls.get("pdf"):
@@ -139,6 +144,7 @@ def _records(text: str) -> list[tuple[int, list[tuple[str, str]]]]:
                 fields.append((tag, value))
         elif fields:
             tag, value = fields[-1]
+            raw = raw.rstrip()  # as a tagged line's value: a line's trailing spaces never count
             cont = raw[1:] if raw.startswith(" ") and _TAG_LINE.match(raw.lstrip(" ")) else raw
             fields[-1] = (tag, value + "\n" + cont)
     if fields:
@@ -205,6 +211,7 @@ def record_to_paper(fields: list[tuple[str, str]]) -> Paper:
         abstract=one("AB", "N2"),
         published=date,
         venue=venue,
+        pages="-".join(x for x in (one("SP"), one("EP")) if x),
         kind=kinds.from_ris(one("TY")),
         urls=urls,
         tags=sorted({k.strip() for k in values.get("KW", []) if k.strip()}),

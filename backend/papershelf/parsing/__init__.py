@@ -54,12 +54,23 @@ def parse(page: PageParts) -> ParseResult:
         kept = [p for p in result.papers if p.paper.title and p.paper.key]
         result.skipped += [Skipped(p.index, "no title") for p in result.papers if not (p.paper.title and p.paper.key)]
         result.papers = kept
+        for p in kept:
+            _keep_own_link(p.paper)
         if result.papers:
             return result
         first = first or result
     if first is not None:
         return first
     return ParseResult(parser="", skipped=[Skipped(-1, "no parser recognises this page and it carries no paper data")])
+
+
+def _keep_own_link(paper) -> None:
+    """The paper's own page on the site it was read from (its HF page on HF, else its "abs"
+    link as that site's reader gives it), kept per site so a merged record keeps each."""
+    site = paper.sources[0].site if paper.sources else ""
+    url = paper.urls.get("hf" if site == "huggingface" else "abs", "")
+    if site in sites.by_name() and url.startswith(("http://", "https://")) and site not in paper.links:
+        paper.links = {**paper.links, site: url}
 
 
 def _with_html_parts(page: PageParts) -> PageParts:

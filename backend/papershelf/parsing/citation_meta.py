@@ -64,11 +64,11 @@ def paper_from_meta(page: PageParts) -> Paper:
         "dc.publisher",
     )
     journal_ref = ""
+    first, last = _first(page, "citation_firstpage"), _first(page, "citation_lastpage")
+    pages = f"{first}-{last}" if first and last and first != last else first
     journal = _first(page, "citation_journal_title")
     if journal:
         volume, issue = _first(page, "citation_volume"), _first(page, "citation_issue")
-        first, last = _first(page, "citation_firstpage"), _first(page, "citation_lastpage")
-        pages = f"{first}-{last}" if first and last else first
         year = published[:4]
         journal_ref = journal + (f" {volume}" if volume else "") + (f"({issue})" if issue else "")
         journal_ref += (f", {pages}" if pages else "") + (f" ({year})" if year else "")
@@ -90,6 +90,7 @@ def paper_from_meta(page: PageParts) -> Paper:
         published=published,
         venue="" if host_of(page.url).endswith("arxiv.org") else venue,
         journal_ref=journal_ref,
+        pages=pages if len(pages) <= 40 else "",  # a page range, not a paragraph
         urls=urls,
         keywords=keywords,
         sources=[Source(site_of(page.url), page.url)],

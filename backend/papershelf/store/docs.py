@@ -4,7 +4,9 @@ A paper held as a Python dict costs about 5.6 KB (1.1 GB at 200,000 papers).  He
 is a small tuple, its *stub*: where its JSON lies in the snapshot file, and the few fields that
 lookups, status and counts need.  The document itself is read from the snapshot (one ``pread``
 and a parse, about 20 µs) when asked for.  Documents changed since the last snapshot are held
-whole in ``overlay`` until the next snapshot writes them.
+in ``overlay`` until the next snapshot writes them, as their JSON bytes: a dict of lists and
+dicts per paper would be a dozen objects the garbage collector tracks, and the captures of an
+afternoon made every full collection (in whichever capture set it off) cost 0.1 s at 200,000.
 
 ``DocStore`` is a ``MutableMapping`` of TinyDB doc ids (str) to documents: TinyDB's table reads
 and writes it like the dict a ``MemoryStorage`` holds.  Stubs hold only strings, ints, bools
@@ -44,7 +46,7 @@ class DocStore(MutableMapping):
 
     def __init__(self) -> None:
         self.stubs: dict[int, tuple] = {}
-        self.overlay: dict[int, dict] = {}
+        self.overlay: dict[int, bytes] = {}  # doc id -> the document as JSON
         self.files: dict[int, object] = {}  # generation -> open snapshot file (binary)
         self.generation = 0  # the snapshot opened first is generation 1 (see stub_row)
 
@@ -67,9 +69,9 @@ class DocStore(MutableMapping):
 
     def __getitem__(self, doc_id) -> dict:
         i = int(doc_id)
-        doc = self.overlay.get(i)
-        if doc is not None:
-            return doc
+        data = self.overlay.get(i)
+        if data is not None:
+            return orjson.loads(data)
         return self.read(self.stubs[i])
 
     def get(self, doc_id, default=None):
@@ -86,7 +88,7 @@ class DocStore(MutableMapping):
 
     def __setitem__(self, doc_id, doc: dict) -> None:
         i = int(doc_id)
-        self.overlay[i] = doc
+        self.overlay[i] = orjson.dumps(doc)
         self.stubs[i] = stub_of(doc)
 
     def __delitem__(self, doc_id) -> None:

@@ -52,6 +52,12 @@ CREATE TRIGGER paper_in AFTER INSERT ON papers BEGIN
     INSERT INTO flag_counts VALUES (new.saved, new.read, 1) ON CONFLICT (saved, read) DO UPDATE SET n = n + 1;
     INSERT INTO saved_days SELECT substr(coalesce(new.saved_at, ''), 1, 10), 1 WHERE new.saved
         ON CONFLICT (day) DO UPDATE SET n = n + 1; END;
+CREATE TRIGGER paper_change AFTER UPDATE OF saved, read, saved_at ON papers BEGIN
+    UPDATE flag_counts SET n = n - 1 WHERE saved = old.saved AND read = old.read;
+    UPDATE saved_days SET n = n - 1 WHERE old.saved AND day = substr(coalesce(old.saved_at, ''), 1, 10);
+    INSERT INTO flag_counts VALUES (new.saved, new.read, 1) ON CONFLICT (saved, read) DO UPDATE SET n = n + 1;
+    INSERT INTO saved_days SELECT substr(coalesce(new.saved_at, ''), 1, 10), 1 WHERE new.saved
+        ON CONFLICT (day) DO UPDATE SET n = n + 1; END;
 CREATE TRIGGER paper_out AFTER DELETE ON papers BEGIN
     UPDATE flag_counts SET n = n - 1 WHERE saved = old.saved AND read = old.read;
     UPDATE saved_days SET n = n - 1 WHERE old.saved AND day = substr(coalesce(old.saved_at, ''), 1, 10); END;
@@ -81,6 +87,10 @@ WALK_COST = 20  # a paper walked, in papers sorted
 _SORT_COLUMN = {"saved": "saved_at", "published": "published", "title": "title", "upvotes": "upvotes",
                 "seen": "seen", "added": "added", "seen_count": "seen_count"}
 assert set(_SORT_COLUMN) == set(SORTS)
+
+
+_COLUMNS = ("id", "key", "saved", "read", "saved_at", "published", "title", "upvotes", "seen", "added", "seen_count",
+            "sites")  # the papers table's, in order (_row)
 
 
 def _row(doc_id: int, doc: dict) -> tuple:
@@ -235,19 +245,26 @@ class SearchIndex:
         self._maybe_checkpoint()
 
     def apply(self, library_id: str, seq: int, put: Iterable[tuple[int, dict]], removed: Iterable[int],
-              same_text: frozenset[int] = frozenset()) -> None:
+              same_text: frozenset[int] = frozenset(), before: dict[int, dict | None] | None = None) -> None:
         """One change: ``put`` (doc id, document) replace or add, ``removed`` doc ids go.  Papers
         in ``same_text`` keep their words (a capture of a known paper changes its counts and
-        dates, not its text: rewriting its trigrams was most of a capture's cost)."""
+        dates, not its text: rewriting its trigrams was most of a capture's cost).  ``before``
+        (doc id -> the document the index holds now) turns a replacement into an update of the
+        columns that changed (a capture moves a date and a count: two of the eight indexes)."""
         put = list(put)
+        removed = set(removed)
+        updated = [(i, before[i], doc) for i, doc in put if before and before.get(i) is not None and i not in removed]
+        put = [(i, doc) for i, doc in put if not (before and before.get(i) is not None and i not in removed)]
         gone = list({*removed, *(i for i, _ in put)})
         db = self.db
         words = Writer(db)
         db.execute("BEGIN")
         try:
             if same_text:  # a save or a read mark changes a paper's flags, which are words too
-                held = words.flags([i for i, _ in put if i in same_text])
-                same_text = frozenset(i for i, doc in put if i in same_text and held.get(i) == flags_of(doc))
+                now = {i: doc for i, doc in put} | {i: doc for i, _, doc in updated}
+                held = words.flags([i for i in now if i in same_text])
+                same_text = frozenset(i for i, doc in now.items() if i in same_text and held.get(i) == flags_of(doc))
+            self._update(updated, same_text)
             for start in range(0, len(gone), 500):
                 ids = gone[start:start + 500]
                 marks = ",".join("?" * len(ids))
@@ -261,6 +278,28 @@ class SearchIndex:
             db.execute("ROLLBACK")
             raise
         self._maybe_checkpoint()
+
+    def _update(self, updated: list[tuple[int, dict, dict]], same_text: frozenset[int]) -> None:
+        by_columns: dict[tuple, list] = {}
+        tags_gone, tags, words = [], [], []
+        for doc_id, old, doc in updated:
+            was, now = _row(doc_id, old), _row(doc_id, doc)
+            changed = tuple(c for c in range(1, len(_COLUMNS)) if was[c] != now[c])
+            if changed:
+                by_columns.setdefault(changed, []).append((*(now[c] for c in changed), doc_id))
+            if list(old.get("tags", ())) != list(doc.get("tags", ())):
+                tags_gone.append((doc_id,))
+                tags.extend((doc_id, t) for t in doc.get("tags", ()))
+            if doc_id not in same_text:
+                words.append((doc_id, search_text_of(doc), flags_of(doc)))
+        for changed, rows in by_columns.items():
+            self.db.executemany(f"UPDATE papers SET {', '.join(f'{_COLUMNS[c]} = ?' for c in changed)} WHERE id = ?",
+                                rows)
+        self.db.executemany("DELETE FROM tags WHERE id = ?", tags_gone)
+        self.db.executemany("INSERT INTO tags VALUES (?,?)", tags)
+        writer = Writer(self.db)
+        writer.remove([i for i, _, _ in words])
+        writer.add(words)
 
     def _insert(self, docs: Iterable[tuple[int, dict]], same_text: frozenset[int] = frozenset()) -> None:
         rows, tags, words = [], [], []

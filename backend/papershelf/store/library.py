@@ -23,11 +23,12 @@ from ..papers import Paper, normalize_key, now_iso, paper_from_stored
 from ..query import PaperQuery
 from .errors import LibraryError, NotFound
 from .index import SearchIndex, StaleIndex
+from .indexer import Indexer
 from .journal import SCHEMA_VERSION, DurableLog, Loaded
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
 from .compaction import Snapshots
 from .tables import PaperTable, clean_tags
-from .views import Views, search_text_of, stats
+from .views import Views, stats
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class Library(Snapshots):
         self._library_id: str | None = None
         self._index: SearchIndex | None = None  # None: read-only, or the index could not be written
         self._index_file: SearchIndex | None = None  # kept to close it even after a failure
+        self._indexer: Indexer | None = None  # applies changes to the index behind the journal
         self._captures: dict[str, None] = {}  # capture ids recorded, oldest first (insertion order)
         if not read_only:
             try:
@@ -116,6 +118,7 @@ class Library(Snapshots):
             index.bring_up_to_date(self._library_id, self._seq, loaded.snapshot_seq, loaded.changes,
                                    self._table.store)
             self._index = index
+            self._indexer = Indexer(index, self._library_id, self._seq, self._index_failed)
         except sqlite3.Error as exc:
             log.error("cannot use the search index in %s (%s); searching without it", self.dir, exc)
 
@@ -129,9 +132,17 @@ class Library(Snapshots):
         except sqlite3.Error:
             pass
 
+    def _index_failed(self) -> None:
+        """The indexer could not write: search the papers in memory until the next start."""
+        self._index = None
+
     def _ask_index(self, ask, otherwise):
         """``ask(index)``, or ``otherwise()`` under the lock without an index or when a
-        read-only library's index has moved on (the server beside wrote meanwhile)."""
+        read-only library's index has moved on (the server beside wrote meanwhile).  A writer's
+        index is asked once it holds every change made so far (a search sees its own saves)."""
+        indexer = self._indexer
+        if indexer is not None:
+            indexer.wait_for(self._seq)
         index = self._index
         if index is not None:
             try:
@@ -231,7 +242,7 @@ class Library(Snapshots):
             if capture_id is not None and capture_id in self._captures:
                 count_view = False
             m = merge_batch(self._table, papers, *capture_rules(count_view))
-            self._commit(list(m.pending.values()), m.dropped, capture_id)
+            self._commit(list(m.pending.values()), m.dropped, capture_id, m.read)
             return [m.pending[m.final_key[p.key]] for p in papers if p.key in m.final_key]
 
     def import_papers(self, papers: list[Paper], *, save: bool = False) -> ImportOutcome:
@@ -239,7 +250,7 @@ class Library(Snapshots):
         keep, skipped = storable(papers)
         with self._lock:
             m = merge_batch(self._table, keep, *import_rules(save))
-            self._commit(list(m.pending.values()), m.dropped)
+            self._commit(list(m.pending.values()), m.dropped, known=m.read)
         return ImportOutcome(added=m.added, merged=m.merged, skipped=skipped)
 
     def set_saved(self, keys: Iterable[str], saved: bool) -> list[str]:
@@ -310,7 +321,8 @@ class Library(Snapshots):
             raise NotFound(f"no paper {key}")
         return paper_from_stored(self._table.raw(k))
 
-    def _commit(self, put: list[Paper], delete: list[str], capture_id: str | None = None) -> None:
+    def _commit(self, put: list[Paper], delete: list[str], capture_id: str | None = None,
+                known: dict[str, dict] | None = None) -> None:
         """Journal, then apply: one fsync'ed journal line per batch, whatever its size.
 
         Everything that can fail (serialising, writing) happens before memory changes, so a
@@ -350,18 +362,13 @@ class Library(Snapshots):
         if capture_id:
             self._remember_captures([capture_id])
         # Replace whole documents (never mutate one in place): snapshots and searches hold references.
-        old = self._table.replace([k for k in by_key if k in doc_ids] + deleted, new_docs)
+        removed = [k for k in by_key if k in doc_ids] + deleted
+        removed_ids = [doc_ids[k] for k in removed]
+        old = self._table.replace(removed, new_docs, known)
         if self._index is not None:
-            old_text = {doc["key"]: search_text_of(doc) for doc in old}
-            same_text = frozenset(d.doc_id for d in new_docs if old_text.get(d["key"]) == search_text_of(d))
-            try:  # after the fsync: the index may lag behind the journal, never run ahead of it
-                self._index.apply(self._library_id, self._seq, [(d.doc_id, d) for d in new_docs], gone_ids,
-                                  same_text)
-            except sqlite3.Error as exc:
-                # The change is durable; only the index fell behind.  Search the papers in memory
-                # until the next start, which catches the index up from the journal or rebuilds it.
-                log.error("cannot update the search index in %s (%s); searching without it", self.dir, exc)
-                self._index = None
+            # After the fsync, in the indexer's thread: the index may lag behind the journal,
+            # never run ahead of it (indexer.py).
+            self._indexer.push(self._seq, [(d.doc_id, d) for d in new_docs], gone_ids, dict(zip(removed_ids, old)))
         self._maybe_compact()
 
     def _remember_captures(self, capture_ids: list) -> None:
@@ -372,10 +379,17 @@ class Library(Snapshots):
         while len(self._captures) > REMEMBERED_CAPTURES:
             del self._captures[next(iter(self._captures))]
 
+    def _wait_for_index(self, seq: int | None = None) -> None:
+        """Until the index holds change ``seq`` (every change so far), or failed."""
+        if self._indexer is not None:
+            self._indexer.wait_for(self._seq if seq is None else seq)
+
     def close(self) -> None:
         """Fold the journal into a snapshot (if anything changed) and release the lock."""
         if self._compactor is not None:
             self._compactor.join()
+        if self._indexer is not None:
+            self._indexer.stop()
         with self._lock:
             try:
                 if self._log.journal_fd is not None:

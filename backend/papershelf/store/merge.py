@@ -36,6 +36,7 @@ class Merged:
     dropped: list[str]  # stored keys absorbed into others
     added: int = 0
     merged: int = 0
+    read: dict[str, dict] = field(default_factory=dict)  # stored documents read on the way, by key
 
 
 @dataclass
@@ -52,11 +53,19 @@ def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting,
     batch = _Batch()
     final_key: dict[str, str] = {}
     added = merged = 0
+    read: dict[str, dict] = {}
+
+    def stored(k: str) -> Paper:
+        doc = read.get(k)
+        if doc is None:
+            doc = read[k] = table.raw(k)
+        return paper_from_stored(doc)
+
     for key, incoming in _group_by_key(papers).items():
         found = _find_existing(table, incoming, batch)
         if found:
             seen_in_batch = any(k in batch.pending for k in found)
-            records = [batch.pending.get(k) or paper_from_stored(table.raw(k)) for k in found]
+            records = [batch.pending.get(k) or stored(k) for k in found]
             base = records[0]
             for other in records[1:]:
                 base = merge_metadata(base, other)
@@ -75,7 +84,7 @@ def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting,
         batch.put(record)
         final_key[key] = record.key
     return Merged({k: batch.final(v) for k, v in final_key.items()}, batch.pending,
-                  sorted(batch.dropped - set(batch.pending)), added, merged)
+                  sorted(batch.dropped - set(batch.pending)), added, merged, read)
 
 
 def capture_rules(count_view: bool) -> tuple[OnExisting, OnNew]:
@@ -144,6 +153,13 @@ def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str
     title-only capture joins the one record with an id that has that title.  A match on the
     title alone counts only when what both records know agrees (papers.same_work); a title-only
     paper whose title key belongs to another work gets a key of its own.
+
+    A paper keyed by one identifier also joins the record of the same work keyed by the other
+    (a conference paper's DOI record and its arXiv preprint's): same normalised title, both
+    name a first author and the surnames agree, same_work, identifiers that do not contradict
+    (never two arXiv ids or two DOIs), and only when exactly one record fits -- two DOI records
+    of one title (a conference and a journal version) are left apart.  The merged record keeps
+    both identifiers (merge_metadata) and is keyed by the arXiv id.
     """
     keys: list[str] = []
 
@@ -177,7 +193,27 @@ def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str
     for k in title_only:
         if agrees(k):
             add(k)
+    other_ids = [k for k in same_title if not k.startswith("title:") and k not in keys and exists(k)
+                 and _other_identifier(batch.pending.get(k) or paper_from_stored(table.raw(k)), paper)]
+    if len(other_ids) == 1:
+        add(other_ids[0])
     return keys
+
+
+def _other_identifier(record: Paper, paper: Paper) -> bool:
+    """Whether ``record`` (same title) is ``paper`` under its other identifier: one knows an
+    arXiv id the other lacks or a DOI the other lacks, none contradicts the other, and the
+    first authors are named on both sides and agree (stricter than same_work, which lets a
+    side without authors pass)."""
+    if record.arxiv_id and paper.arxiv_id and record.arxiv_id != paper.arxiv_id:
+        return False
+    if record.doi and paper.doi and record.doi != paper.doi:
+        return False
+    if not ((record.arxiv_id or paper.arxiv_id) and (record.doi or paper.doi)):
+        return False  # two DOI-less arXiv records, two DOI records without arXiv ids...
+    if not (record.authors and paper.authors):
+        return False
+    return same_work(record, paper)
 
 
 def _group_by_key(papers: list[Paper]) -> dict[str, Paper]:

@@ -8,7 +8,8 @@ The snapshot is a plain TinyDB JSON file, one paper per line::
 
 Writing: a paper unchanged since the last snapshot is not serialised again -- its bytes (and
 those of the unchanged papers after it, separators included) are copied from the old file by
-the kernel (``os.copy_file_range``, no GIL held); only changed papers go through ``orjson``.
+the kernel (``os.copy_file_range``, no GIL held); changed papers are written from the JSON
+bytes the library holds them as (docs.py).
 Between slices the writer lets go of the interpreter and flushes what it wrote, so a capture
 waits at most for one slice, and a journal fsync never waits behind hundreds of megabytes.
 
@@ -44,9 +45,15 @@ READ_BLOCK = 16 << 20
 class Frozen:
     """What a snapshot writes, taken under the library's lock: the stubs in order, the
     documents held in memory, the files the stubs point into (documents are never mutated)."""
-    order: list  # (doc id, stub)
-    overlay: dict
+    ids: list  # doc ids in order
+    stubs: list  # their stubs, in the same order (two flat lists, not 200,000 pairs the
+    overlay: dict  # garbage collector would walk in every full collection meanwhile)
     files: dict
+
+    @property
+    def order(self):
+        """(doc id, stub), in order."""
+        return zip(self.ids, self.stubs)
 
 
 @dataclass
@@ -121,10 +128,9 @@ def _write_papers(f, meta: dict, frozen: Frozen) -> Written:
     serialised = 0
     for n, (doc_id, stub) in enumerate(frozen.order):
         sep = b'\n"%d":' % doc_id if n == 0 else b',\n"%d":' % doc_id
-        doc = frozen.overlay.get(doc_id)
-        if doc is not None or stub[FILE] is None:
+        data = frozen.overlay.get(doc_id)  # the document as JSON (docs.py)
+        if data is not None or stub[FILE] is None:
             flush_run()
-            data = orjson.dumps(doc)
             buf += sep
             places.append((doc_id, pos + len(buf), len(data)))
             buf += data
@@ -138,7 +144,7 @@ def _write_papers(f, meta: dict, frozen: Frozen) -> Written:
             # The next line of the old file: the separator between them is the same bytes.
             places.append((doc_id, run[3] + stub[OFF] - run[1], stub[LEN]))
             run[2] = stub[OFF] + stub[LEN] - run[1]
-            if n % 5000 == 0:
+            if n % 500 == 0:
                 time.sleep(0)  # a long run of unchanged papers: let a capture have the interpreter
             continue
         flush_run()
@@ -197,7 +203,7 @@ def write_keys(directory: Path, snapshot_id: str, size: int, ids: list, rows) ->
 def keys_rows(frozen: Frozen, places: list):
     """The keys file's rows: the stubs as they were frozen (those of documents in memory were
     made from them), at their places in the new file."""
-    for (_, stub), (_, off, length) in zip(frozen.order, places):
+    for stub, (_, off, length) in zip(frozen.stubs, places):
         yield stub_row(stub, off, length)
 
 

@@ -150,9 +150,11 @@ class PaperTable:
             out.append(Document(doc, doc_id=doc_id))
         return out
 
-    def replace(self, remove: list[str], insert: list[Document]) -> list[dict]:
-        """Drop the documents of ``remove`` (keys) and insert ``insert``; returns the dropped ones."""
-        old = [self.raw(k) for k in remove]
+    def replace(self, remove: list[str], insert: list[Document], known: dict[str, dict] | None = None) -> list[dict]:
+        """Drop the documents of ``remove`` (keys) and insert ``insert``; returns the dropped ones
+        (``known``: some of them as already read, key -> document, not read from disk again)."""
+        known = known or {}
+        old = [known.get(k) or self.raw(k) for k in remove]
         old_ids = [self.doc_ids[k] for k in remove]
         for doc_id in old_ids:
             self._index_remove(doc_id, self.store.stubs[doc_id])

@@ -32,6 +32,7 @@ BASE = "https://openaccess.thecvf.com"
 # 2019 /content_cvpr_2018/html/…
 _PATH_RE = re.compile(r"/content(?:_([A-Za-z]{2,10}_\d{4}))?/(?:([A-Za-z]{2,10}\d{4}[A-Za-z_]{0,20})/)?(?:[A-Za-z0-9_\-]{1,60}/)?html/([A-Za-z0-9_\-]{1,250}_paper)\.html")
 _YEAR_RE = re.compile(r"(\d{4})")
+_FOLDER_RE = re.compile(r"([A-Za-z]{2,10})((?:19|20)\d{2})")
 
 
 def paper_id(href) -> str | None:
@@ -86,6 +87,13 @@ def find_cards(soup, url: str = "") -> list[str]:
     return cards
 
 
+def _venue(folder: str) -> str:
+    """The conference a list's folder names: "ICCV2023" reads "ICCV 2023" (a workshop folder,
+    "ICCV2023W", is kept as it is)."""
+    m = _FOLDER_RE.fullmatch(folder)
+    return f"{m[1]} {m[2]}" if m else folder
+
+
 def read_card(el: Tag, url: str) -> Paper:
     link = _title_link(el)
     pid = paper_id(link["href"]) if link is not None else None
@@ -106,7 +114,7 @@ def read_card(el: Tag, url: str) -> Paper:
         arxiv_id=arxiv_id,
         authors=[a for a in authors if a],
         published=year.group(1) if year else "",
-        venue=pid.split("/")[0] if pid else "",
+        venue=_venue(pid.split("/")[0]) if pid else "",
         urls=urls,
         sources=[Source(SITE, url)],
     )

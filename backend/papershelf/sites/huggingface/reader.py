@@ -19,16 +19,18 @@ the day HF featured it and is ignored.  Cards show "Published on Sep 25" without
 the current year; the year is then inferred from the page's own date (URL or blob) or, on
 pages without one (search, trending), from today — the extension captures live pages, which
 HF rendered relative to today.
+
+Here: detection, finding and reading cards, the page's date, scrape(). The blob is read in
+blob.py, cards the blob fully covers by regex (no tree) in covered.py, HF's URLs in urls.py.
 """
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from collections import Counter
 from datetime import date, timedelta
 
-from ...papers import HF_HOSTS, HF_PAPER_PATH_RE, Paper, Source, arxiv_id_from_url, clean_text, normalize_arxiv_id
+from ...papers import Paper, Source, normalize_arxiv_id
 from ...parsing.base import PageParts, ParsedPaper, ParseResult, Skipped
 from bs4.element import Tag
 
@@ -46,37 +48,22 @@ from ...parsing.common import (
     to_date,
 )
 
+from .blob import enrich, page_props, paper_from_props, props_papers  # page_props: the site's page data
+from .covered import covered_paper
+from .urls import GITHUB_RE, HF, SITE, is_hf, is_paper_page_url, paper_id_of_link  # noqa: F401 (HF, SITE: the site's names)
+
 NAME = "huggingface"
-SITE = "huggingface"
 FINDS_OFF_SITE = True  # cards are found from /papers/<id> links, whatever the page's URL
-HF = "https://huggingface.co"
 
 # (?<![\d,]): a count starts where a run of digits starts; from every digit of a 25,000-digit
 # card the run was read again to its end (5.5 s, the server stalled).
 _AUTHORS_RE = re.compile(r"(?<![\d,])(\d[\d,]*+)\s+authors?\b", re.I)
 _PUBLISHED_RE = re.compile(r"Published\s+on\s+([A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)", re.I)
-_GITHUB_RE = re.compile(r"^https?://(?:www\.)?github\.com/[^/\s]+/[^/\s#?]+", re.I)
-
-
-def _is_hf(url: str) -> bool:
-    host = host_of(url)
-    return host in ("huggingface.co", "hf.co") or host.endswith(".huggingface.co")
-
-
-def is_paper_page_url(url: str) -> bool:
-    return _is_hf(url) and bool(HF_PAPER_PATH_RE.fullmatch(path_of(url)))
 
 
 def is_single_page(url: str) -> bool:
     """A paper page: one paper, read from its page data (no cards)."""
     return is_paper_page_url(url)
-
-
-def paper_id_of_link(href) -> str | None:
-    """The arXiv id of a link to an HF paper page (/papers/<id>, relative or absolute), or None."""
-    if not isinstance(href, str) or "/papers/" not in href:
-        return None
-    return arxiv_id_from_url(href.strip(), base=HF + "/", hosts=HF_HOSTS)
 
 
 # --- detection ---------------------------------------------------------------------------
@@ -85,9 +72,9 @@ def paper_id_of_link(href) -> str | None:
 def detect(page: PageParts) -> bool:
     if host_of(page.url) in ("arxiv.org", "export.arxiv.org"):
         return False
-    if _is_hf(page.url):
+    if is_hf(page.url):
         return bool(page.cards or page.props or page.meta or page.html)
-    if _props_papers(page.props_json()):
+    if props_papers(page.props_json()):
         return True
     return any("/papers/" in c and any(paper_id_of_link(h) for h in re.findall(r'href\s*=\s*"([^"]*)"', c)) for c in page.cards[:5])
 
@@ -118,93 +105,6 @@ def find_cards(soup, url: str = "") -> list[str]:
             seen.add(id(card))
             cards.append(str(card))
     return cards
-
-
-# --- the data-props blob -------------------------------------------------------------------
-
-# The SVELTE_HYDRATER blobs that carry paper data, best first (find.js sends the same one).
-_PROPS_TARGETS = ("DailyPapers", "PaperContent", "PapersSearch", "SearchPapers", "TrendingPapers", "PaperPage")
-_PROPS_HINT = re.compile(r'"(?:dailyPapers|searchResults|paper|papers)"\s*:')
-
-
-def page_props(soup) -> str | None:
-    """The data-props blob of a whole page, as the finder would send it (None without one)."""
-    blobs = [
-        div
-        for div in soup.find_all(attrs={"data-props": True})
-        if "SVELTE_HYDRATER" in (div.get("class") or []) or div.get("data-target")
-    ]
-    for target in _PROPS_TARGETS:
-        for div in blobs:
-            if div.get("data-target") == target:
-                return div.get("data-props")
-    # An unknown target name: take the first blob that looks like it holds papers.
-    for div in blobs:
-        props = div.get("data-props") or ""
-        if _PROPS_HINT.search(props):
-            return props
-    return None
-
-
-
-def _props_papers(props) -> list[dict]:
-    """The paper dicts in a blob, in page order, whatever key holds them; [] when malformed."""
-    if not isinstance(props, dict):
-        return []
-    items = None
-    for key in ("dailyPapers", "searchResults", "papers", "trendingPapers"):
-        if isinstance(props.get(key), list):
-            items = props[key]
-            break
-    if items is None and isinstance(props.get("paper"), dict):
-        items = [props]
-    out = []
-    for item in items or []:
-        if not isinstance(item, dict):
-            continue
-        paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
-        pid = normalize_arxiv_id(paper.get("id")) if isinstance(paper.get("id"), str) else None
-        if pid:
-            out.append({"item": item, "paper": paper, "id": pid})
-    return out
-
-
-def _str(value) -> str:
-    return clean_text(value) if isinstance(value, str) else ""
-
-
-def _paper_from_props(entry: dict, url: str) -> Paper:
-    item, p, pid = entry["item"], entry["paper"], entry["id"]
-    authors = []
-    for a in p.get("authors") or []:
-        name = a.get("name") if isinstance(a, dict) else a
-        if isinstance(name, str) and clean_text(name):
-            authors.append(name)
-    urls = {**arxiv_urls(pid), "hf": f"{HF}/papers/{pid}"}
-    repo = _str(p.get("githubRepo"))
-    if _GITHUB_RE.match(repo):
-        urls["code"] = repo
-    project = _str(p.get("projectPage"))
-    if project.startswith(("http://", "https://")):
-        urls["project"] = project
-    org = p.get("organization") if isinstance(p.get("organization"), dict) else {}
-    keywords = [k for k in p.get("ai_keywords") or [] if isinstance(k, str) and clean_text(k)]
-    upvotes = parse_count(p.get("upvotes")) if not isinstance(p.get("upvotes"), str) else None
-    stars = parse_count(p.get("githubStars")) if not isinstance(p.get("githubStars"), str) else None
-    return Paper(
-        title=_str(p.get("title")) or _str(item.get("title")),
-        arxiv_id=pid,
-        authors=authors,
-        abstract=_str(p.get("summary")) or _str(item.get("summary")),
-        # paper.publishedAt is the arXiv date; item.publishedAt is when HF featured it.
-        published=parse_iso_date(p.get("publishedAt")),
-        urls=urls,
-        upvotes=upvotes,
-        github_stars=stars,
-        organization=_str(org.get("fullname")) or _str(org.get("name")),
-        keywords=keywords,
-        sources=[Source(SITE, url)],
-    )
 
 
 # --- cards -----------------------------------------------------------------------------------
@@ -271,97 +171,11 @@ def read_card(html, url: str, reference: date | None) -> dict:
     out["code"], out["stars"] = "", None
     for a, _ in links:
         href = absolute(url or HF, a.get("href"))
-        if _GITHUB_RE.match(href):
-            out["code"] = _GITHUB_RE.match(href).group(0)
+        if GITHUB_RE.match(href):
+            out["code"] = GITHUB_RE.match(href).group(0)
             out["stars"] = parse_count(text_of(a))
             break
     return out
-
-
-# --- cards the blob covers: no tree needed ------------------------------------------------------
-#
-# When the blob holds a card's paper with everything _enrich() would take from the card (title,
-# abstract, date, authors), the card only has to say which paper it is and its live counts.
-# Those are read with a few regexes on the card's HTML instead of building its tree (building
-# the trees was most of the time a capture took).  Anything unusual in the card (comments,
-# scripts, links or vote labels the regexes cannot pair up, several paper ids) sends it to
-# read_card() instead, so the result is the same as the full reading.
-
-# A start or end tag, reading quoted attribute values as lxml does (they may hold '>').
-# An unquoted '<' ends the scan (the card is then unsure and read as a tree): from each of
-# thousands of '<' the scan would otherwise run to the end of the card.
-_TAG = r"""<[A-Za-z/!?](?:[^<>"']|"[^"]*"|'[^']*')*+>"""
-_ATTRS = r"""((?:[^<>"']|"[^"]*"|'[^']*')*+)"""
-_A_OPEN_RE = re.compile(r"<a\b", re.I)
-# A link's text runs to its </a> and holds no other link (an unclosed <a> is read up to the
-# next one only, and the count check below sends the card to read_card()).
-_ANCHOR_RE = re.compile(r"<a\s" + _ATTRS + r">((?:[^<]|<(?!/?a\b))*+)</a\s*>", re.I)
-_HREF_ATTR_RE = re.compile(r"""(?<![\w-])href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_LABEL_RE = re.compile(r"<label\b" + _ATTRS + r">((?:[^<]|<(?!/?label\b))*+)</label\s*>", re.I)
-_CHECKBOX_RE = re.compile(r"""<input\b[^<>]*(?<![\w-])type\s*=\s*["']?checkbox["'\s/>]""", re.I)
-_TAG_RE = re.compile(_TAG, re.S)
-_UNUSUAL_RE = re.compile(r"<!--|<script|<style|<template|<label\b[^<>]*>(?:(?!</?label\b).)*+<label\b", re.I | re.S)
-
-
-def _markup_text(fragment: str) -> str | None:
-    """text_of() for a small fragment (tags become spaces, entities are decoded); None when a
-    '<' is left over, i.e. the fragment was cut inside a tag and the regexes are unsure."""
-    text = _TAG_RE.sub(" ", fragment)
-    return None if "<" in text else clean_text(html_lib.unescape(text))
-
-
-def _quick_card(html: str, url: str) -> dict | None:
-    """Paper id, upvotes, GitHub link and stars of a card by regex, or None when unsure."""
-    if _UNUSUAL_RE.search(html):
-        return None
-    anchors = _ANCHOR_RE.findall(html)
-    if len(anchors) != len(_A_OPEN_RE.findall(html)):
-        return None  # an unclosed or nested link: the regexes cannot pair them up
-    ids, code, stars = set(), "", None
-    for attrs, inner in anchors:
-        m = _HREF_ATTR_RE.search(attrs)
-        if m is None:
-            continue
-        href = html_lib.unescape(next(g for g in m.groups() if g is not None))
-        pid = paper_id_of_link(href)
-        if pid:
-            ids.add(pid)
-        elif not code:
-            g = _GITHUB_RE.match(absolute(url or HF, href))
-            if g:
-                text = _markup_text(inner)
-                if text is None:
-                    return None
-                code, stars = g.group(0), parse_count(text)
-    if len(ids) != 1:
-        return None
-    boxes = len(_CHECKBOX_RE.findall(html))
-    upvotes, boxed = None, 0
-    for _, inner in _LABEL_RE.findall(html):
-        n_in = len(_CHECKBOX_RE.findall(inner))
-        if not n_in:
-            continue
-        boxed += n_in
-        if upvotes is None:
-            text = _markup_text(inner)
-            if text is None:
-                return None
-            upvotes = parse_count(text)
-    if boxed != boxes:
-        return None  # a checkbox outside a label: read_card() looks at its parent
-    return {"id": ids.pop(), "upvotes": upvotes, "code": code, "stars": stars}
-
-
-def _covered_paper(html: str, by_id: dict, url: str) -> Paper | None:
-    """The paper of a card the blob fully describes, enriched with the card's counts."""
-    quick = _quick_card(html, url)
-    if quick is None or quick["id"] not in by_id:
-        return None
-    paper = _paper_from_props(by_id[quick["id"]], url)
-    if not (paper.title and paper.abstract and paper.published and paper.authors):
-        return None  # the card may fill a gap: read it whole
-    card = {"title": "", "abstract": "", "abstract_truncated": False, "published": "", "author_count": None, **quick}
-    return _enrich(paper, card)
 
 
 def _paper_from_card(card: dict, url: str) -> Paper:
@@ -378,25 +192,6 @@ def _paper_from_card(card: dict, url: str) -> Paper:
         github_stars=card["stars"],
         sources=[Source(SITE, url)],
     )
-
-
-def _enrich(from_props: Paper, card: dict) -> Paper:
-    """Blob paper + what the card shows now: the card's live counts win, blob text fills gaps."""
-    if card["upvotes"] is not None:
-        from_props.upvotes = card["upvotes"]
-    if card["stars"] is not None:
-        from_props.github_stars = card["stars"]
-    if not from_props.title:
-        from_props.title = card["title"]
-    if not from_props.abstract and card["abstract"]:
-        from_props.abstract, from_props.abstract_truncated = card["abstract"], card["abstract_truncated"]
-    if not from_props.published:
-        from_props.published = card["published"]
-    if not from_props.authors and card["author_count"]:
-        from_props.author_count = card["author_count"]
-    if card["code"] and "code" not in from_props.urls:
-        from_props.urls["code"] = card["code"]
-    return from_props
 
 
 # --- page date (for "Mon D" without a year) --------------------------------------------------
@@ -433,12 +228,12 @@ def scrape(page: PageParts) -> ParseResult:
     props = page.props_json()
     if page.props is not None and props is None:
         result.skipped.append(Skipped(-1, "data-props is not valid JSON; read the cards only"))
-    entries = _props_papers(props)
+    entries = props_papers(props)
     by_id = {e["id"]: e for e in entries}
     reference = page_reference_date(page.url, props)
 
     if page.cards:
-        covered = [_covered_paper(html, by_id, page.url) if by_id else None for html in page.cards]
+        covered = [covered_paper(html, by_id, page.url) if by_id else None for html in page.cards]
         rest = [i for i, paper in enumerate(covered) if paper is None]
         elements = dict(zip(rest, card_soups([page.cards[i] for i in rest])))
         for index, paper in enumerate(covered):
@@ -450,7 +245,7 @@ def scrape(page: PageParts) -> ParseResult:
                 result.skipped.append(Skipped(index, "card has no /papers/<id> link"))
                 continue
             if card["id"] in by_id:
-                paper = _enrich(_paper_from_props(by_id[card["id"]], page.url), card)
+                paper = enrich(paper_from_props(by_id[card["id"]], page.url), card)
             else:
                 paper = _paper_from_card(card, page.url)
             if not paper.title:
@@ -464,7 +259,7 @@ def scrape(page: PageParts) -> ParseResult:
     if is_paper_page_url(page.url):
         url_id = normalize_arxiv_id(path_of(page.url).rstrip("/").rsplit("/", 1)[-1])
         if url_id in by_id:
-            result.papers.append(ParsedPaper(0, _paper_from_props(by_id[url_id], page.url)))
+            result.papers.append(ParsedPaper(0, paper_from_props(by_id[url_id], page.url)))
             return result
         paper = _paper_from_meta(page, url_id)
         if paper.title:
@@ -474,7 +269,7 @@ def scrape(page: PageParts) -> ParseResult:
         return result
 
     for index, entry in enumerate(entries):
-        paper = _paper_from_props(entry, page.url)
+        paper = paper_from_props(entry, page.url)
         if paper.title:
             result.papers.append(ParsedPaper(index, paper))
         else:

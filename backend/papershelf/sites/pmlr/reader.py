@@ -2,11 +2,12 @@
 (``/v<N>/<key>.html``).
 
 A volume lists each paper as ``div.paper``: ``p.title`` (plain text, no link), ``p.details``
-holding ``span.authors`` (names separated by commas, a name's parts by no-break spaces) and
-``span.info`` ("Proceedings of the 40th International Conference on Machine Learning, PMLR
-202:1234-1250"), and ``p.links`` with the ``abs`` link (the paper page), ``Download PDF`` and
-sometimes ``Code`` [likely: scrapers of PMLR agree; the Jekyll theme was not found].  A paper page
-carries ``citation_*`` meta [likely].
+holding ``span.authors`` (names separated by ",&nbsp;") and ``span.info`` ("<i>Proceedings of the
+40th International Conference on Machine Learning</i>, PMLR 202:1234-1250"), and ``p.links`` with
+the ``abs`` link (the paper page), ``Download PDF``, often ``OpenReview``, sometimes ``arXiv
+version`` or ``Software`` [sure: PMLR's Jekyll theme, github.com/mlresearch/jekyll-theme,
+_includes/listpaper.html].  A paper page carries ``citation_*`` meta ("Given Family" authors,
+first and last page, the conference's name) [sure: _includes/paper_google_scholar.html].
 
 Identity: keyed by title; joins the arXiv record by the store's title rule.  ``card_id`` is the
 paper page's path without ``.html`` (``v202/oswald23a``).
@@ -95,6 +96,7 @@ def read_card(el: Tag, url: str) -> Paper:
         authors=[a.strip() for a in authors_text.split(",") if a.strip()],
         venue=venue,
         journal_ref=f"PMLR {key.split('/')[0][1:]}:{m.group(1)}" if key and m else "",
+        pages=m.group(1) if m else "",
         urls={k: v for k, v in urls.items() if v},
         sources=[Source(SITE, url)],
     )

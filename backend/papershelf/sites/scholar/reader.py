@@ -1,4 +1,5 @@
-"""Google Scholar (scholar.google.com): result pages (``/scholar?q=…``, ``cites=``, ``cluster=``).
+"""Google Scholar (scholar.google.com and its country hosts, scholar.google.co.uk, .de, … : the
+same pages on each): result pages (``/scholar?q=…``, ``cites=``, ``cluster=``).
 
 Each result is ``div.gs_r[data-cid]`` (``data-cid`` is Scholar's id for the result, the card's
 id) holding ``div.gs_ri``: ``h3.gs_rt`` (the title, a link to the publisher, arXiv or a PDF; a
@@ -61,6 +62,18 @@ def _cid(el: Tag) -> str | None:
     return cid if isinstance(cid, str) and _CID_RE.fullmatch(cid) else None
 
 
+def _title_text(rt: Tag | None) -> str:
+    """A title without a link ([CITATION] results): its text without the type tags. Scholar
+    writes the tag twice, long and short (``<span class="gs_ctu"><span class="gs_ct1">[CITATION]
+    </span><span class="gs_ct2">[C]</span></span>``: its stylesheet shows one of them), so the
+    tag spans are left out rather than their text cut off [sure: a real page]."""
+    if rt is None:
+        return ""
+    parts = [text_of(node) if isinstance(node, Tag) else str(node) for node in rt.children
+             if not (isinstance(node, Tag) and any(c.startswith("gs_ct") for c in node.get("class") or []))]
+    return " ".join(" ".join(parts).split())
+
+
 def find_cards(soup, url: str = "") -> list[str]:
     return [str(div) for div in soup.select("div.gs_r[data-cid]") if _cid(div) and div.select_one("h3.gs_rt")]
 
@@ -70,7 +83,7 @@ def read_card(el: Tag, url: str) -> Paper:
     cid = _cid(div)
     rt = div.select_one("h3.gs_rt")
     link = rt.find("a", href=True) if rt is not None else None
-    title = _TAG_RE.sub("", text_of(link) if link is not None else text_of(rt))
+    title = _TAG_RE.sub("", text_of(link) if link is not None else _title_text(rt))
     byline = text_of(div.select_one("div.gs_a"))
     people, _, rest = byline.partition(" - ")
     authors = [a.strip() for a in people.replace("…", ",").split(",") if a.strip()]

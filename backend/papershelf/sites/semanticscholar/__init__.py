@@ -1,0 +1,1 @@
+"""Semantic Scholar: see reader.py (the backend half) and find.js (the extension half)."""
