@@ -54,6 +54,7 @@ class Library(Snapshots):
         self.old_journal_path = self._log.old_journal_path
         self.read_only = read_only
         self.compact_bytes = compact_bytes
+        self._snapshot_bytes = 0  # size of the last snapshot (compaction.py: when to write the next)
         self._lock = threading.RLock()
         self._closed = False
         self._compactor: threading.Thread | None = None
@@ -79,6 +80,7 @@ class Library(Snapshots):
                 self._log.acquire_write_lock()
             gc.collect()  # what is garbage now must not be frozen with the papers below
             loaded = self._log.load()
+            self._snapshot_bytes = self._log.snapshot_size()
             self._seq = loaded.seq
             self._remember_captures(loaded.captures)
             self._table.load(loaded.docs, SCHEMA_VERSION)
@@ -244,11 +246,13 @@ class Library(Snapshots):
             self._commit(list(m.pending.values()), m.dropped, capture_id, m.read)
             return [m.pending[m.final_key[p.key]] for p in papers if p.key in m.final_key]
 
-    def import_papers(self, papers: list[Paper], *, save: bool = False) -> ImportOutcome:
-        """Merge imported records by key, keeping the user data they carry (tags, note, read, saved)."""
+    def import_papers(self, papers: list[Paper], *, save: bool = False, clean: bool = False) -> ImportOutcome:
+        """Merge imported records by key, keeping the user data they carry (tags, note, read, saved).
+        ``clean``: each paper was made by ``Paper.from_dict`` and not changed since but for its
+        saved state (a streamed backup): it is not cleaned a second time."""
         keep, skipped = storable(papers)
         with self._lock:
-            m = merge_batch(self._table, keep, *import_rules(save))
+            m = merge_batch(self._table, keep, *import_rules(save), clean=clean)
             self._commit(list(m.pending.values()), m.dropped, known=m.read)
         return ImportOutcome(added=m.added, merged=m.merged, skipped=skipped)
 

@@ -13,6 +13,7 @@ from typing import Callable
 
 from ..papers import (
     Paper,
+    copy_clean,
     merge_metadata,
     merge_seen,
     merge_sources,
@@ -46,10 +47,12 @@ class ImportOutcome:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (item, reason)
 
 
-def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting, on_new: OnNew) -> Merged:
+def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting, on_new: OnNew,
+                clean: bool = False) -> Merged:
     """``on_existing(record, incoming, seen_in_batch)`` finishes a record that merged with
     existing ones (``seen_in_batch``: one of them came from this same batch); ``on_new(record)``
-    one that did not."""
+    one that did not.  ``clean``: the papers were just made by ``Paper.from_dict`` (an import),
+    so copying them needs no second cleaning."""
     batch = _Batch()
     final_key: dict[str, str] = {}
     added = merged = 0
@@ -61,7 +64,7 @@ def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting,
             doc = read[k] = table.raw(k)
         return paper_from_stored(doc)
 
-    for key, incoming in _group_by_key(papers).items():
+    for key, incoming in _group_by_key(papers, copy_clean if clean else None).items():
         found = _find_existing(table, incoming, batch)
         if found:
             seen_in_batch = any(k in batch.pending for k in found)
@@ -189,11 +192,12 @@ def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str
     return keys
 
 
-def _group_by_key(papers: list[Paper]) -> dict[str, Paper]:
-    """One record per key within a batch (a page may list a paper twice)."""
+def _group_by_key(papers: list[Paper], copier=None) -> dict[str, Paper]:
+    """One record per key within a batch (a page may list a paper twice), each a copy: cleaned
+    again (a parser may have set fields after making it), or by ``copier``."""
     groups: dict[str, Paper] = {}
     for paper in papers:
-        copy = Paper.from_dict(paper.to_dict())
+        copy = Paper.from_dict(paper.to_dict()) if copier is None else copier(paper)
         prev = groups.get(copy.key)
         if prev is not None and copy.key.startswith("title:") and not same_work(prev, copy):
             copy.key = twin_key(copy, groups.__contains__)  # two works that share a title
