@@ -9,6 +9,7 @@ the result as one journal line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Callable
 
 from ..papers import (
@@ -90,9 +91,21 @@ def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting,
                   sorted(batch.dropped - set(batch.pending)), added, merged, read)
 
 
+def local_day(iso: str) -> date | None:
+    """The server's local calendar day of a stored UTC time (``2026-01-02T03:04:05Z``), or None."""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().date()
+    except (AttributeError, ValueError, OverflowError):
+        return None
+
+
 def capture_rules(count_view: bool) -> tuple[OnExisting, OnNew]:
-    """A page view: every paper on it seen now, counted once; user data never changed."""
+    """A page view: every paper on it seen now, counted once a day; user data never changed.
+
+    ``seen_count`` counts the local days a paper was seen on: a reload, a re-render or another
+    listing the same day records where and when (its sources, ``last_seen``) but adds no view."""
     now = now_iso()
+    today = local_day(now)
 
     def seen_now(paper: Paper) -> None:
         for s in paper.sources:  # only the page just seen: other sources keep their dates
@@ -102,7 +115,7 @@ def capture_rules(count_view: bool) -> tuple[OnExisting, OnNew]:
     def on_existing(record: Paper, seen: Paper, seen_in_batch: bool) -> None:
         seen_now(seen)
         merge_sources(record, seen.sources)
-        if count_view and not seen_in_batch:
+        if count_view and not seen_in_batch and local_day(record.last_seen) != today:
             record.seen_count += 1
         record.first_seen, record.last_seen = record.first_seen or now, now
 
