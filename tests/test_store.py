@@ -356,3 +356,24 @@ def test_the_day_is_the_servers_local_day(library, clock, monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_delete_many_is_one_change_and_leaves_the_index_agreeing(tmp_path):
+    from papershelf.query import PaperQuery
+
+    with Library(tmp_path) as lib:
+        lib.capture([hf(f"2501.{n:05d}", f"Walrus paper {n}") for n in range(30)])
+        lines = journal_lines(lib)
+        gone = lib.delete_many(["arxiv:2501.00003", "https://arxiv.org/abs/2501.00004v2", "arxiv:2501.00003",
+                                "arxiv:2599.99999"])
+        assert [p.key for p in gone] == ["arxiv:2501.00003", "arxiv:2501.00004"]  # each once, unknown left out
+        assert gone[0].title == "Walrus paper 3"
+        assert journal_lines(lib) == lines + 1  # one journal line for the whole selection
+        assert len(lib) == 28 and lib.get("arxiv:2501.00004") is None
+        query = PaperQuery(q="walrus", saved=None, limit=1000)
+        keys = lib.keys(query)
+        assert len(keys) == 28 and "arxiv:2501.00003" not in keys
+        assert keys == [d["key"] for d in lib.find(query)[1]] == [d["key"] for d in lib._views.ordered(lib._seq, query)]
+        assert lib.delete_many([]) == [] and journal_lines(lib) == lines + 1
+    with Library(tmp_path) as again:
+        assert len(again) == 28 and again.get("arxiv:2501.00003") is None

@@ -27,6 +27,7 @@ from .indexer import Indexer
 from .journal import SCHEMA_VERSION, DurableLog, Loaded
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
 from .compaction import Snapshots
+from .docs import KEY
 from .tables import PaperTable, clean_tags
 from .views import Views, stats
 
@@ -217,6 +218,16 @@ class Library(Snapshots):
 
         return len(ids), chunks()
 
+    def keys(self, query: PaperQuery) -> list[str]:
+        """The keys of every paper the query selects, in its order, without reading a document
+        (the stubs hold the keys): the library page's "select all N matching"."""
+        ids = self._ask_index(lambda index: index.ordered_ids(query), lambda: None)
+        with self._lock:
+            if ids is None:
+                return [d["key"] for d in self._views.ordered(self._seq, query)]
+            stubs = self._table.store.stubs
+            return [stub[KEY] for stub in map(stubs.get, ids) if stub is not None]
+
     def all_tags(self) -> list[dict]:
         """Every tag with the number of papers carrying it, most used first."""
         return self._ask_index(lambda index: index.tag_counts(), self._views.tag_counts)
@@ -317,6 +328,15 @@ class Library(Snapshots):
             paper = self._stored_paper(key)
             self._commit([], [paper.key])
             return paper
+
+    def delete_many(self, keys: Iterable[str]) -> list[Paper]:
+        """Delete every paper of ``keys`` (any spelling; unknown ones left out) as one change:
+        one journal line, one index transaction (a paper at a time cost 10-20 ms each)."""
+        with self._lock:
+            found = self._table.resolve_all(keys)
+            papers = [paper_from_stored(self._table.raw(k)) for k in found]
+            self._commit([], found)
+            return papers
 
     def _stored_paper(self, key: str) -> Paper:
         k = self._table.resolve(key)
