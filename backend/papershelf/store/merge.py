@@ -12,13 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
+from ..merging import copy_clean, merge_metadata, merge_seen, merge_sources, merge_user
 from ..papers import (
     Paper,
-    copy_clean,
-    merge_metadata,
-    merge_seen,
-    merge_sources,
-    merge_user,
     normalize_title,
     now_iso,
     paper_from_stored,
