@@ -15,7 +15,8 @@ from .snapshots import Frozen, Written
 log = logging.getLogger(__name__)
 
 SNAPSHOT_SHARE = 4  # a snapshot once the journal holds 1/4 of the last snapshot's bytes (or compact_bytes):
-# changed documents wait in memory until then (at most ~110 MB at 200,000 papers, during an import)
+# changed documents wait in memory until then (SNAPSHOT_MAX_JOURNAL at most)
+SNAPSHOT_MAX_JOURNAL = 64 << 20
 INSTALL_SLICE = 2000  # stubs pointed at a new snapshot per hold of the lock (about a millisecond)
 
 
@@ -26,7 +27,10 @@ class Snapshots:
         # A snapshot rewrites (or copies) the whole library: once the journal has grown by a
         # fixed share of the snapshot, not by a fixed size, so that importing a library (every
         # paper new) writes bytes in proportion to its size, not to its square.
-        threshold = max(self.compact_bytes, self._snapshot_bytes // SNAPSHOT_SHARE)
+        # Capped: the changed documents wait in memory until the snapshot (docs.py), so an import
+        # of 200,000 papers holds at most SNAPSHOT_MAX_JOURNAL of them (bytes then grow as the
+        # square of the library again, past 4 x 64 MB, with a constant four times smaller).
+        threshold = max(self.compact_bytes, min(self._snapshot_bytes // SNAPSHOT_SHARE, SNAPSHOT_MAX_JOURNAL))
         if self._compaction_failed or self._log.journal_size() < threshold:
             return
         if self._compactor is not None and self._compactor.is_alive():
