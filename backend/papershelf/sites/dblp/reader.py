@@ -61,18 +61,35 @@ def find_cards(soup, url: str = "") -> list[str]:
             if _entry_key(li) and li.select_one("span.title")]
 
 
+def _has_ancestor(el: Tag, test) -> bool:
+    return any(test(anc) for anc in el.parents)
+
+
+def _in_part_of(el: Tag) -> bool:
+    return _has_ancestor(el, lambda anc: anc.get("itemprop") == "isPartOf")
+
+
+def _in_publ_nav(el: Tag) -> bool:
+    return _has_ancestor(el, lambda anc: anc.name == "nav" and "publ" in (anc.get("class") or []))
+
+
 def read_card(el: Tag, url: str) -> Paper:
+    # find/find_all with the same meaning as the CSS selectors they replace (soupsieve's matching
+    # was half of a 100-card request, bench/badges_where.py): a descendant combinator looks at
+    # every ancestor, as CSS does, not only those inside the card.
     li = el if el.name == "li" else el.find("li", class_="entry") or el
     key = _entry_key(li) if li.name == "li" else None
     data = li.find("cite") or li
-    title = text_of(data.select_one("span.title"))
+    title = text_of(data.find("span", class_="title"))
     if title.endswith(".") and not title.endswith(".."):
         title = title[:-1]
-    authors = [text_of(a.select_one("[itemprop=name]") or a) for a in data.select("span[itemprop=author]")]
-    year = text_of(data.select_one("[itemprop=datePublished]"))
-    venue = text_of(data.select_one("[itemprop=isPartOf] [itemprop=name]"))
+    authors = [text_of(a.find(attrs={"itemprop": "name"}) or a) for a in data.find_all("span", attrs={"itemprop": "author"})]
+    year = text_of(data.find(attrs={"itemprop": "datePublished"}))
+    venue = text_of(next((n for n in data.find_all(attrs={"itemprop": "name"}) if _in_part_of(n)), None))
     doi = arxiv_id = None
-    for a in li.select("nav.publ a[href]"):
+    for a in li.find_all("a", href=True):
+        if (doi and arxiv_id) or not _in_publ_nav(a):
+            continue
         href = a["href"]
         if not doi and re.match(r"https?://(?:dx\.)?doi\.org/10\.", href):
             doi = normalize_doi(href)

@@ -111,16 +111,32 @@ def find_cards(soup, url: str = "") -> list[str]:
 # --- reading one card --------------------------------------------------------------------------
 
 
+# find/find_all with the meaning of the CSS selectors they replace (soupsieve's matching was a
+# third of a 100-card request, bench/badges_where.py): a descendant or child combinator may match
+# an ancestor outside the card, as CSS does.
+
+
+def _classes(el) -> list:
+    return (el.get("class") or []) if isinstance(el, Tag) else []
+
+
+def _in_note_content(el: Tag) -> bool:
+    return any("note-content" in _classes(anc) for anc in el.parents)
+
+
 def _content_fields(note: Tag) -> dict[str, Tag]:
     """The note's content fields by lower-cased label ("abstract", "keywords", "pdf", "html")."""
     fields: dict[str, Tag] = {}
-    for label in note.select(".note-content strong, .note-content .note-content-field"):
+    # ".note-content strong, .note-content .note-content-field", in document order
+    labels = (el for el in note.find_all(True)
+              if (el.name == "strong" or "note-content-field" in _classes(el)) and _in_note_content(el))
+    for label in labels:
         m = _FIELD_LABEL_RE.match(text_of(label))
         if not m:
             continue
         name = m.group(1).strip().lower()
         holder = label.parent
-        value = holder.select_one(".note-content-value") if holder is not None else None
+        value = holder.find(class_="note-content-value") if holder is not None else None
         if name not in fields and value is not None:
             fields[name] = value
     return fields
@@ -129,11 +145,12 @@ def _content_fields(note: Tag) -> dict[str, Tag]:
 def read_card(note: Tag, url: str) -> Paper:
     link = _title_link(note)
     fid = forum_id(link.get("href")) if link is not None else None
-    authors_el = note.select_one(".note-authors")
+    authors_el = note.find(class_="note-authors")
     authors = [text_of(a) for a in authors_el.find_all("a")] if authors_el is not None else []
     if not authors and authors_el is not None:
         authors = [a.strip() for a in text_of(authors_el).split(",") if a.strip()]
-    meta_items = [text_of(li) for li in note.select("ul.note-meta-info > li")]
+    meta_items = [text_of(li) for li in note.find_all("li")  # "ul.note-meta-info > li"
+                  if li.parent.name == "ul" and "note-meta-info" in _classes(li.parent)]
     published = ""
     for item in meta_items[:2]:
         m = _DATE_RE.search(item)
@@ -150,7 +167,7 @@ def read_card(note: Tag, url: str) -> Paper:
         elif "doi.org/" in href and not doi:
             doi = normalize_doi(href)
     urls = {"abs": forum_url(fid)} if fid else {}
-    pdf = note.select_one("a.pdf-link[href]")
+    pdf = note.find("a", class_="pdf-link", href=True)
     if pdf is not None and pdf["href"].startswith(("/attachment?", "/pdf?")):
         urls["pdf"] = BASE + pdf["href"]
     keywords = [k.strip() for k in text_of(fields.get("keywords")).split(",") if k.strip()]
