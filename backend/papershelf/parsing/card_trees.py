@@ -46,7 +46,7 @@ def card_trees(cards: list[str]) -> list[etree._Element] | None:
     try:
         parser.feed("<html><body>" + _INTER_TAG_SPACE_RE.sub(">", doc) + "</body></html>")
         root = parser.close()
-    except (etree.ParserError, ValueError):
+    except (etree.LxmlError, ValueError):  # whatever lxml refuses, BeautifulSoup's path answers for
         return None
     body = next(root.iter("body"), None) if root is not None else None
     if body is None or body.text:
