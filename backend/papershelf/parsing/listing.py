@@ -11,6 +11,7 @@ from bs4.element import Tag
 from ..papers import Paper, Source
 from .base import PageParts, ParsedPaper, ParseResult, Skipped
 from .citation_meta import paper_from_meta
+from .card_trees import card_trees
 from .common import card_soups
 
 
@@ -24,11 +25,16 @@ def paper_page(page: PageParts, site: str, abs_url: str = "") -> Paper:
 
 
 def scrape_cards(page: PageParts, name: str, read_card: Callable[[Tag, str], Paper],
-                 card_id: Callable[[Paper], str | None], abs_url: str = "", what: str = "paper link") -> ParseResult:
+                 card_id: Callable[[Paper], str | None], abs_url: str = "", what: str = "paper link",
+                 read_tree: Callable[[object, str], Paper] | None = None) -> ParseResult:
+    """``read_tree``: the site's reader of the plain lxml cards of card_trees.py, which must
+    answer as ``read_card`` does (one parse of all cards, without BeautifulSoup's tree)."""
     result = ParseResult(parser=name)
     if page.cards:
-        for index, el in enumerate(card_soups(page.cards)):
-            paper = read_card(el, page.url)
+        trees = card_trees(page.cards) if read_tree is not None else None
+        read = read_tree if trees is not None else read_card
+        for index, el in enumerate(trees if trees is not None else card_soups(page.cards)):
+            paper = read(el, page.url)
             if not card_id(paper):
                 result.skipped.append(Skipped(index, f"card has no {what}"))
             elif not paper.title:

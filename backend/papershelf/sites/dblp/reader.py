@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import re
 
-from bs4.element import Tag
-
 from ...papers import Paper, Source, normalize_arxiv_id, normalize_doi
 from ...parsing.base import PageParts, ParseResult
+from ...parsing.card_trees import SoupDom, TreeDom, find_first
 from ...parsing.common import host_of, path_of, text_of
 from ...parsing.listing import scrape_cards
 
@@ -48,11 +47,11 @@ def detect(page: PageParts) -> bool:
     return any('class="entry' in c and "publ" in c for c in page.cards[:5])
 
 
-def _entry_key(li: Tag) -> str | None:
-    classes = li.get("class") or []
+def _entry_key(li, dom=SoupDom) -> str | None:
+    classes = dom.classes(li)
     if "entry" not in classes or NOT_PAPERS & set(classes):
         return None
-    key = li.get("id")
+    key = dom.get(li, "id")
     return key if isinstance(key, str) and _KEY_RE.fullmatch(key) else None
 
 
@@ -61,19 +60,29 @@ def find_cards(soup, url: str = "") -> list[str]:
             if _entry_key(li) and li.select_one("span.title")]
 
 
-def read_card(el: Tag, url: str) -> Paper:
-    li = el if el.name == "li" else el.find("li", class_="entry") or el
-    key = _entry_key(li) if li.name == "li" else None
-    data = li.find("cite") or li
-    title = text_of(data.select_one("span.title"))
+def read_card(el, url: str, dom=SoupDom) -> Paper:
+    """One card, from BeautifulSoup's tree (``dom=SoupDom``) or lxml's (``TreeDom``): the same
+    walks as the CSS selectors in the comments, a descendant combinator looking at every ancestor
+    (as CSS does, not only those inside the card)."""
+    # (``is None``, never ``or``: an lxml element without children is falsy)
+    li = el if dom.name(el) == "li" else find_first(dom, el, lambda e: dom.name(e) == "li" and "entry" in dom.classes(e), el)
+    key = _entry_key(li, dom) if dom.name(li) == "li" else None
+    data = find_first(dom, li, lambda e: dom.name(e) == "cite", li)
+    title = dom.text(find_first(dom, data, lambda e: dom.name(e) == "span" and "title" in dom.classes(e)))  # span.title
     if title.endswith(".") and not title.endswith(".."):
         title = title[:-1]
-    authors = [text_of(a.select_one("[itemprop=name]") or a) for a in data.select("span[itemprop=author]")]
-    year = text_of(data.select_one("[itemprop=datePublished]"))
-    venue = text_of(data.select_one("[itemprop=isPartOf] [itemprop=name]"))
+    # span[itemprop=author], each one's [itemprop=name] or itself
+    authors = [dom.text(find_first(dom, a, lambda e: dom.get(e, "itemprop") == "name", a))
+               for a in dom.tags(data) if dom.name(a) == "span" and dom.get(a, "itemprop") == "author"]
+    year = dom.text(find_first(dom, data, lambda e: dom.get(e, "itemprop") == "datePublished"))
+    venue = dom.text(find_first(dom, data, lambda e: dom.get(e, "itemprop") == "name" and any(  # [itemprop=isPartOf] [itemprop=name]
+        dom.get(anc, "itemprop") == "isPartOf" for anc in dom.ancestors(e))))
     doi = arxiv_id = None
-    for a in li.select("nav.publ a[href]"):
-        href = a["href"]
+    for a in dom.tags(li):  # nav.publ a[href]
+        if (doi and arxiv_id) or dom.name(a) != "a" or dom.get(a, "href") is None or not any(
+                dom.name(anc) == "nav" and "publ" in dom.classes(anc) for anc in dom.ancestors(a)):
+            continue
+        href = dom.get(a, "href")
         if not doi and re.match(r"https?://(?:dx\.)?doi\.org/10\.", href):
             doi = normalize_doi(href)
         if not arxiv_id and "arxiv.org/abs/" in href:
@@ -91,4 +100,5 @@ def read_card(el: Tag, url: str) -> Paper:
 
 
 def scrape(page: PageParts) -> ParseResult:
-    return scrape_cards(page, NAME, read_card, card_id, what="dblp key")
+    return scrape_cards(page, NAME, read_card, card_id, what="dblp key",
+                        read_tree=lambda el, url: read_card(el, url, TreeDom))

@@ -26,6 +26,7 @@ from bs4.element import Tag
 
 from ...papers import Paper, Source, normalize_arxiv_id, normalize_doi
 from ...parsing.base import PageParts, ParsedPaper, ParseResult, Skipped
+from ...parsing.card_trees import SoupDom, TreeDom, card_trees, find_first
 from ...parsing.citation_meta import paper_from_meta
 from ...parsing.common import card_soups, host_of, parse_display_date, path_of, text_of
 
@@ -111,29 +112,46 @@ def find_cards(soup, url: str = "") -> list[str]:
 # --- reading one card --------------------------------------------------------------------------
 
 
-def _content_fields(note: Tag) -> dict[str, Tag]:
+# The readers below walk either tree (BeautifulSoup's, ``dom=SoupDom``, or card_trees.py's lxml
+# one, ``TreeDom``) with the meaning of the CSS selectors in their comments; a descendant or
+# child combinator may match an ancestor outside the card, as CSS does.  (Plain walks: soupsieve
+# and BeautifulSoup's find() cost more than the walk on a card of a few dozen elements.)
+
+
+def _card_title_link(note, dom):
+    h4 = find_first(dom, note, lambda e: dom.name(e) == "h4")
+    if h4 is None:
+        return None
+    return find_first(dom, h4, lambda a: dom.name(a) == "a" and forum_id(dom.get(a, "href")) is not None)
+
+
+def _content_fields(note, dom=SoupDom) -> dict:
     """The note's content fields by lower-cased label ("abstract", "keywords", "pdf", "html")."""
-    fields: dict[str, Tag] = {}
-    for label in note.select(".note-content strong, .note-content .note-content-field"):
-        m = _FIELD_LABEL_RE.match(text_of(label))
+    fields: dict = {}
+    # ".note-content strong, .note-content .note-content-field", in document order
+    labels = (el for el in dom.tags(note) if (dom.name(el) == "strong" or "note-content-field" in dom.classes(el))
+              and any("note-content" in dom.classes(anc) for anc in dom.ancestors(el)))
+    for label in labels:
+        m = _FIELD_LABEL_RE.match(dom.text(label))
         if not m:
             continue
         name = m.group(1).strip().lower()
-        holder = label.parent
-        value = holder.select_one(".note-content-value") if holder is not None else None
+        holder = dom.parent(label)
+        value = find_first(dom, holder, lambda e: "note-content-value" in dom.classes(e)) if holder is not None else None
         if name not in fields and value is not None:
             fields[name] = value
     return fields
 
 
-def read_card(note: Tag, url: str) -> Paper:
-    link = _title_link(note)
-    fid = forum_id(link.get("href")) if link is not None else None
-    authors_el = note.select_one(".note-authors")
-    authors = [text_of(a) for a in authors_el.find_all("a")] if authors_el is not None else []
+def read_card(note, url: str, dom=SoupDom) -> Paper:
+    link = _card_title_link(note, dom)
+    fid = forum_id(dom.get(link, "href")) if link is not None else None
+    authors_el = find_first(dom, note, lambda e: "note-authors" in dom.classes(e))  # .note-authors
+    authors = [dom.text(a) for a in dom.tags(authors_el) if dom.name(a) == "a"] if authors_el is not None else []
     if not authors and authors_el is not None:
-        authors = [a.strip() for a in text_of(authors_el).split(",") if a.strip()]
-    meta_items = [text_of(li) for li in note.select("ul.note-meta-info > li")]
+        authors = [a.strip() for a in dom.text(authors_el).split(",") if a.strip()]
+    meta_items = [dom.text(li) for li in dom.tags(note) if dom.name(li) == "li"  # ul.note-meta-info > li
+                  and dom.name(dom.parent(li)) == "ul" and "note-meta-info" in dom.classes(dom.parent(li))]
     published = ""
     for item in meta_items[:2]:
         m = _DATE_RE.search(item)
@@ -141,25 +159,29 @@ def read_card(note: Tag, url: str) -> Paper:
             published = parse_display_date(m.group(1))
             break
     venue = next((item for item in meta_items[1:3] if item and not item.lower().startswith(("readers", "published"))), "")
-    fields = _content_fields(note)
+    fields = _content_fields(note, dom)
     arxiv_id = doi = None
-    for a in note.find_all("a", href=True):
-        href = a["href"]
+    pdf_href = None
+    for a in dom.tags(note):
+        href = dom.get(a, "href") if dom.name(a) == "a" else None
+        if href is None:
+            continue
         if "arxiv.org/" in href and not arxiv_id:
             arxiv_id = normalize_arxiv_id(href)
         elif "doi.org/" in href and not doi:
             doi = normalize_doi(href)
+        if pdf_href is None and "pdf-link" in dom.classes(a):  # a.pdf-link[href]
+            pdf_href = href
     urls = {"abs": forum_url(fid)} if fid else {}
-    pdf = note.select_one("a.pdf-link[href]")
-    if pdf is not None and pdf["href"].startswith(("/attachment?", "/pdf?")):
-        urls["pdf"] = BASE + pdf["href"]
-    keywords = [k.strip() for k in text_of(fields.get("keywords")).split(",") if k.strip()]
+    if pdf_href is not None and pdf_href.startswith(("/attachment?", "/pdf?")):
+        urls["pdf"] = BASE + pdf_href
+    keywords = [k.strip() for k in dom.text(fields.get("keywords")).split(",") if k.strip()]
     return Paper(
-        title=text_of(link),
+        title=dom.text(link),
         arxiv_id=arxiv_id,
         doi=doi,
         authors=authors,
-        abstract=text_of(fields.get("abstract")),
+        abstract=dom.text(fields.get("abstract")),
         published=published,
         venue=venue,
         urls=urls,
@@ -181,9 +203,11 @@ def read_forum(page: PageParts) -> Paper:
 def scrape(page: PageParts) -> ParseResult:
     result = ParseResult(parser=NAME)
     if page.cards:
-        for index, el in enumerate(card_soups(page.cards)):
-            note = el if "note" in (el.get("class") or []) else el.find(class_="note") or el
-            paper = read_card(note, page.url)
+        trees = card_trees(page.cards)  # one lxml parse of every card, else BeautifulSoup's trees
+        dom = TreeDom if trees is not None else SoupDom
+        for index, el in enumerate(trees if trees is not None else card_soups(page.cards)):
+            note = el if "note" in dom.classes(el) else find_first(dom, el, lambda e: "note" in dom.classes(e), el)
+            paper = read_card(note, page.url, dom)
             if not card_id(paper):
                 result.skipped.append(Skipped(index, "card has no /forum?id= link"))
             elif not paper.title:
