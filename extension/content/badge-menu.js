@@ -192,6 +192,8 @@
       if (open && open.record === record && answer && answer.paper) {
         if (!ui.note.value) ui.note.value = ui.noteBefore = String(answer.paper.note || "").slice(0, MAX_NOTE);
         showRead(ui, Boolean(answer.paper.read));
+      } else if (open && open.record === record) {
+        showRead(ui, false); // backend down: a saved paper is offered Mark read (the mark waits in the queue)
       }
     }
   }

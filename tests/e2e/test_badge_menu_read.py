@@ -140,3 +140,46 @@ def test_firefox_mark_read_from_the_menu_and_u_undoes(ff):
     assert queue(ff.server) == [KEY]
     ff.screenshot(ff.artifacts / "firefox-badge-menu-read.png")
 
+
+
+def test_offline_mark_read_waits_in_the_queue_and_lands_with_its_undo(chrome):
+    """Backend down after the menu opened: Mark read and its Undo wait in the worker's queue; Mark
+    read again (from a menu opened offline) replaces the Undo; all land once the backend is back."""
+    server = chrome.server
+    page, n = open_hf(chrome)
+    save_to_read(server)
+    page.reload()
+    chrome.wait_badges(page, lambda bs: settled(n)(bs) and any(b["id"] == PAPER and b["state"] == "saved" for b in bs),
+                       what="the paper saved on its badge")
+    page.keyboard.press("j")
+    page.keyboard.press("t")
+    buttons = wait_until(lambda: (lambda b: b if "Mark read" in b else None)(ax_buttons(chrome, page)), message="Mark read")
+    server.stop()
+    shadow.click(chrome, page, buttons["Mark read"])
+    t = wait_toast(chrome, page, lambda t: t["text"].startswith("Marked"), "the queued confirmation")
+    assert t["text"] == "Marked read once PaperShelf is reachable (queued)", t
+    shadow.click(chrome, page, t["buttons"]["Undo"])
+    wait_toast(chrome, page, lambda t: t["text"] == "Change undone once PaperShelf is reachable (queued)", "the queued undo")
+    reads = [op for op in chrome.queue() if op["kind"] == "read"]
+    assert [op["body"] for op in reads] == [{"keys": [KEY], "read": True}, {"keys": [KEY], "read": False}], reads
+    # Opened with the backend down, the menu still offers Mark read on a saved paper; pressed while
+    # the other two wait, it replaces the Undo (the first, which a flush may be sending, stays).
+    page.keyboard.press("t")
+    buttons = wait_until(lambda: (lambda b: b if "Mark read" in b else None)(ax_buttons(chrome, page)), message="Mark read offline")
+    shadow.click(chrome, page, buttons["Mark read"])
+    wait_toast(chrome, page, lambda t: t["text"] == "Marked read once PaperShelf is reachable (queued)", "queued again")
+    reads = [op for op in chrome.queue() if op["kind"] == "read"]
+    assert [op["body"]["read"] for op in reads] == [True, True], reads
+    assert chrome.control.evaluate("""async () => {
+      const R = await import(chrome.runtime.getURL('background/queue-rules.js'));
+      const rd = (id, read, key = 'arxiv:1') => ({ id, kind: 'read', path: '/api/papers/batch', body: { keys: [key], read }, ids: [] });
+      let q = [];
+      for (const op of [rd('a', true), rd('b', false), rd('c', true, 'arxiv:2'), rd('d', true)]) q = R.admit(q, op).queue;
+      return [q.map((o) => o.id), R.dropCaptures(q).queue.length];
+    }""") == [["a", "c", "d"], 3]
+
+    server.start()
+    page.reload()  # a page's status look-up finds the backend back and sends the queue
+    wait_until(lambda: chrome.queue() == [], timeout=120, message="the queue to flush")
+    record = paper(server, KEY)
+    assert record["read"] and record["saved"] and record["tags"] == ["to read"] and queue(server) == []
