@@ -213,12 +213,13 @@ export function dropCaptures(queue) {
 
 /** What the popup shows of the queue. */
 export function summary(queue) {
-  const out = { items: queue.length, bytes: jsonBytes(queue), captures: 0, saves: 0, unsaves: 0 };
+  const out = { items: queue.length, bytes: jsonBytes(queue), captures: 0, saves: 0, unsaves: 0, reads: 0 };
   for (const q of queue) {
     if (q.kind === "capture") out.captures += 1;
     else if (q.kind === "save") out.saves += keysOf(q).length;
     else if (q.kind === "unsave") out.unsaves += keysOf(q).length;
     else if (q.kind === "save-cards") out.saves += Math.max(1, (q.ids || []).length);
+    else if (q.kind === "read") out.reads += 1;
   }
   return out;
 }

@@ -108,6 +108,7 @@ function showOffline(state) {
     if (q.saves) parts.push(`${q.saves} save${q.saves === 1 ? "" : "s"}`);
     if (q.unsaves) parts.push(`${q.unsaves} unsave${q.unsaves === 1 ? "" : "s"}`);
     if (q.captures) parts.push(`${q.captures} page view${q.captures === 1 ? "" : "s"}`);
+    if (q.reads) parts.push(`${q.reads} read mark${q.reads === 1 ? "" : "s"}`);
     lines.push(`Waiting for the backend: ${parts.join(", ")}.`);
   }
   if (state.queueNote) lines.push(`Note: ${state.queueNote}.`);

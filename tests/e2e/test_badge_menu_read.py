@@ -175,8 +175,13 @@ def test_offline_mark_read_waits_in_the_queue_and_lands_with_its_undo(chrome):
       const rd = (id, read, key = 'arxiv:1') => ({ id, kind: 'read', path: '/api/papers/batch', body: { keys: [key], read }, ids: [] });
       let q = [];
       for (const op of [rd('a', true), rd('b', false), rd('c', true, 'arxiv:2'), rd('d', true)]) q = R.admit(q, op).queue;
-      return [q.map((o) => o.id), R.dropCaptures(q).queue.length];
-    }""") == [["a", "c", "d"], 3]
+      return [q.map((o) => o.id), R.dropCaptures(q).queue.length, R.summary(q).reads];
+    }""") == [["a", "c", "d"], 3, 3]
+    popup = chrome.ctx.new_page()
+    popup.goto(f"chrome-extension://{chrome.ext_id}/popup/popup.html")
+    wait_until(lambda: popup.locator("#offline-note").is_visible(), message="the popup's offline note")
+    assert "Waiting for the backend: 2 read marks." in popup.locator("#offline-note").text_content()
+    popup.close()
 
     server.start()
     page.reload()  # a page's status look-up finds the backend back and sends the queue
