@@ -131,3 +131,24 @@ def progress(request):
             reporter.write_line(f"  [{request.node.name}] {text}")
 
     return say
+
+
+class CaptureClock:
+    """The store's clock for captures (``store.merge.now_iso``), moved by hand: a paper's views
+    are counted once a local day, so a test that counts them moves to the next day."""
+
+    def __init__(self, monkeypatch) -> None:
+        from datetime import datetime, timedelta, timezone
+
+        self._step = timedelta(days=1)
+        self.now = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+        monkeypatch.setattr("papershelf.store.merge.now_iso",
+                            lambda: self.now.isoformat(timespec="seconds").replace("+00:00", "Z"))
+
+    def next_day(self) -> None:
+        self.now += self._step
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return CaptureClock(monkeypatch)

@@ -26,13 +26,16 @@ def test_health_counts_papers(api):
     assert r.json["ok"] is True and r.json["papers"] == 0 and r.json["version"]
 
 
-def test_capture_answers_per_card_and_records_seen(api):
+def test_capture_answers_per_card_and_records_seen(api, clock):
     body = capture_body(*ARXIV_NEW)
     r = api.post("/api/capture", body)
     assert r.status_code == 200
     papers = r.json["papers"]
     assert papers and [p["index"] for p in papers] == sorted(p["index"] for p in papers)
     assert all(p["key"].startswith("arxiv:") and p["title"] and p["seen_count"] == 1 and not p["saved"] for p in papers)
+    again = api.post("/api/capture", body).json["papers"]
+    assert [p["seen_count"] for p in again] == [1] * len(papers)  # the same day: views count once a day
+    clock.next_day()
     again = api.post("/api/capture", body).json["papers"]
     assert [p["seen_count"] for p in again] == [2] * len(papers)
     assert api.get("/api/health").json["papers"] == len({p["key"] for p in papers})
@@ -245,11 +248,13 @@ def test_a_library_that_cannot_write_answers_with_the_reason(api, library, monke
     assert len(library) == 0 and os.path.getsize(library.journal_path) == 0
 
 
-def test_a_repeated_capture_id_is_answered_without_counting_again(api):
+def test_a_repeated_capture_id_is_answered_without_counting_again(api, clock):
     body = {**capture_body(*HF_SEARCH), "capture_id": "tab7-1700000000000-3"}
     first = api.post("/api/capture", body).json
+    clock.next_day()  # a day later: only the capture id keeps it from counting
     again = api.post("/api/capture", body).json
     assert again == first and all(p["seen_count"] == 1 for p in first["papers"])
+    clock.next_day()
     other = api.post("/api/capture", {**body, "capture_id": "tab7-1700000000000-4"}).json
     assert all(p["seen_count"] == 2 for p in other["papers"])
     assert api.post("/api/capture", {**body, "capture_id": 5}).status_code == 400

@@ -123,5 +123,6 @@ def test_a_capture_sent_again_after_a_crash_is_counted_once(tmp_path):
     status, third = server.api("POST", "/api/capture", json=body)
     assert [p["seen_count"] for p in third["papers"]] == [1] * len(first["papers"])
     status, other = server.api("POST", "/api/capture", json={**body, "capture_id": "tab3-1795000000000-2"})
-    assert [p["seen_count"] for p in other["papers"]] == [2] * len(first["papers"])
+    # Another view, the same day: seen_count counts the days a paper was seen on (merge.py).
+    assert status == 200 and [p["seen_count"] for p in other["papers"]] == [1] * len(first["papers"])
     server.stop()

@@ -30,10 +30,11 @@ def die(lib: Library) -> None:
     lib._log.close()
 
 
-def test_capture_records_papers_as_seen_and_counts_views(library):
+def test_capture_records_papers_as_seen_and_counts_views(library, clock):
     first = library.capture([hf("2504.06261", "Hogwild! Inference"), hf("2502.21321", "RoboBrain")])
     assert [p.key for p in first] == ["arxiv:2504.06261", "arxiv:2502.21321"]
     assert all(p.seen_count == 1 and not p.saved and p.first_seen for p in first)
+    clock.next_day()
     again = library.capture([hf("2504.06261v2", "Hogwild! Inference: Parallel LLM Generation")])
     assert again[0].seen_count == 2
     assert again[0].title == "Hogwild! Inference: Parallel LLM Generation"
@@ -47,8 +48,9 @@ def test_a_page_listing_a_paper_twice_is_one_view(library):
     assert len(library) == 1
 
 
-def test_an_arxiv_capture_absorbs_its_title_only_twin(library):
+def test_an_arxiv_capture_absorbs_its_title_only_twin(library, clock):
     library.capture([text("Fast & Slow: Thinking in LLMs", author_count=4)])
+    clock.next_day()
     library.set_saved(["title:fast slow thinking in llms"], True)
     library.update("title:fast slow thinking in llms", tags=["reasoning"], note="read later")
     (merged,) = library.capture([hf("2501.00001", "Fast & Slow — Thinking in LLMs", authors=["A", "B", "C", "D"])])
@@ -58,8 +60,9 @@ def test_an_arxiv_capture_absorbs_its_title_only_twin(library):
     assert merged.seen_count == 2 and {s.site for s in merged.sources} == {"text", "huggingface"}
 
 
-def test_a_title_only_capture_joins_the_record_with_an_id(library):
+def test_a_title_only_capture_joins_the_record_with_an_id(library, clock):
     library.capture([hf("2501.00001", "Fast & Slow")])
+    clock.next_day()
     (joined,) = library.capture([text("fast & slow")])
     assert joined.key == "arxiv:2501.00001" and joined.seen_count == 2 and len(library) == 1
 
@@ -205,7 +208,9 @@ def test_snapshots_fold_the_journal_and_keep_everything(tmp_path):
         if lib._compactor:
             lib._compactor.join()
         assert lib.snapshot_path.exists()
-        assert lib.journal_path.stat().st_size < 4000  # folded, not growing forever
+        # Folded, not growing forever: a snapshot starts once the journal holds compact_bytes or
+        # a quarter of the last snapshot, whichever is more (compaction.py).
+        assert lib.journal_path.stat().st_size < max(4000, lib.snapshot_path.stat().st_size // 4 + 2000)
     with Library(tmp_path) as again:
         assert len(again) == 40 and again.get("arxiv:2501.00003").saved
 
@@ -226,7 +231,7 @@ def test_the_same_paper_twice_in_one_request_is_one_change(library):
 
 
 @pytest.mark.parametrize("order", ["title first", "arxiv first"])
-def test_one_batch_with_a_paper_and_its_title_only_twin_keeps_user_data(library, order):
+def test_one_batch_with_a_paper_and_its_title_only_twin_keeps_user_data(library, order, clock):
     library.capture([hf("1706.03762", "Attention Is All You Need")])
     library.set_saved(["arxiv:1706.03762"], True)
     library.update("arxiv:1706.03762", tags=["classic"], note="read twice", read=True)
@@ -239,6 +244,7 @@ def test_one_batch_with_a_paper_and_its_title_only_twin_keeps_user_data(library,
     assert (p.saved, p.tags, p.note, p.read) == (True, ["classic"], "read twice", True)
     assert p.venue == "NeurIPS 2017"
     seen_before = p.seen_count
+    clock.next_day()
     library.capture(twin)  # one page view, even though the page lists it twice
     assert library.get("arxiv:1706.03762").seen_count == seen_before + 1 and len(library) == 1
 
@@ -290,10 +296,11 @@ def test_absurd_counts_from_a_page_or_file_are_dropped_not_fatal(library):
     assert library.get("title:b").seen_count == 0
 
 
-def test_a_capture_id_counts_once_across_restarts_crashes_and_snapshots(tmp_path, monkeypatch):
+def test_a_capture_id_counts_once_across_restarts_crashes_and_snapshots(tmp_path, monkeypatch, clock):
     page = [hf("2501.00001", "A"), hf("2501.00002", "B")]
 
     def counts(lib, capture_id):
+        clock.next_day()  # a view a day: only the capture id can keep one from counting
         return [p.seen_count for p in lib.capture(page, capture_id=capture_id)]
 
     crashed = tmp_path / "crashed"
@@ -317,3 +324,56 @@ def test_a_capture_id_counts_once_across_restarts_crashes_and_snapshots(tmp_path
         for n in range(1, 5):
             counts(lib, f"id-{n}")
         assert counts(lib, "id-4") == [4, 4] and counts(lib, "id-1") == [5, 5]
+
+
+def test_a_paper_is_counted_once_a_local_day_and_its_dates_stay_honest(library, clock):
+    (first,) = library.capture([hf("2504.06261", "Hogwild")])
+    clock.now = clock.now.replace(hour=9)
+    for hour in (10, 11, 12):  # reloads, re-renders, another listing: the same day
+        clock.now = clock.now.replace(hour=hour)
+        (again,) = library.capture([hf("2504.06261", "Hogwild")], capture_id=f"view-{hour}")
+        assert again.seen_count == 1
+        assert again.last_seen == clock.now.isoformat(timespec="seconds").replace("+00:00", "Z")
+        assert again.first_seen == first.first_seen
+    clock.next_day()
+    (later,) = library.capture([hf("2504.06261", "Hogwild")])
+    assert later.seen_count == 2 and later.first_seen == first.first_seen and later.last_seen > again.last_seen
+    assert library.status(["arxiv:2504.06261"])["arxiv:2504.06261"]["seen_count"] == 2
+
+
+def test_the_day_is_the_servers_local_day(library, clock, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        clock.now = clock.now.replace(hour=23)  # 18:00 in New York
+        library.capture([hf("2504.06261", "Hogwild")])
+        clock.now = clock.now.replace(day=clock.now.day + 1, hour=3)  # 22:00 the same day there
+        assert library.capture([hf("2504.06261", "Hogwild")])[0].seen_count == 1
+        clock.now = clock.now.replace(hour=6)  # 01:00 the next day there
+        assert library.capture([hf("2504.06261", "Hogwild")])[0].seen_count == 2
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_delete_many_is_one_change_and_leaves_the_index_agreeing(tmp_path):
+    from papershelf.query import PaperQuery
+
+    with Library(tmp_path) as lib:
+        lib.capture([hf(f"2501.{n:05d}", f"Walrus paper {n}") for n in range(30)])
+        lines = journal_lines(lib)
+        gone = lib.delete_many(["arxiv:2501.00003", "https://arxiv.org/abs/2501.00004v2", "arxiv:2501.00003",
+                                "arxiv:2599.99999"])
+        assert [p.key for p in gone] == ["arxiv:2501.00003", "arxiv:2501.00004"]  # each once, unknown left out
+        assert gone[0].title == "Walrus paper 3"
+        assert journal_lines(lib) == lines + 1  # one journal line for the whole selection
+        assert len(lib) == 28 and lib.get("arxiv:2501.00004") is None
+        query = PaperQuery(q="walrus", saved=None, limit=1000)
+        keys = lib.keys(query)
+        assert len(keys) == 28 and "arxiv:2501.00003" not in keys
+        assert keys == [d["key"] for d in lib.find(query)[1]] == [d["key"] for d in lib._views.ordered(lib._seq, query)]
+        assert lib.delete_many([]) == [] and journal_lines(lib) == lines + 1
+    with Library(tmp_path) as again:
+        assert len(again) == 28 and again.get("arxiv:2501.00003") is None

@@ -38,12 +38,13 @@ def check_contents(lib: Library) -> None:
     assert {t["tag"]: t["count"] for t in lib.stats()["tags"]} == {"graphs": 2, "to read": 1, "journal": 1}
 
 
-def test_a_library_from_the_previous_release_opens_with_everything_in_it(old_library):
+def test_a_library_from_the_previous_release_opens_with_everything_in_it(old_library, clock):
     with Library(old_library) as lib:
         check_contents(lib)
         # Capture ids it remembered still spare a double count.
         page = [lib.get("arxiv:2501.00030")]
         assert lib.capture(page, capture_id="cap-2")[0].seen_count == 1
+        clock.next_day()
         assert lib.capture(page, capture_id="cap-new")[0].seen_count == 2
 
 

@@ -174,8 +174,8 @@ def papers():
 @bp.get("/papers/keys")
 def paper_keys():
     """Every key the filters select, in list order: the library page's "select all N matching"."""
-    total, docs = library().ordered(PaperQuery.from_args(request.args))
-    return jsonify(total=total, keys=[d["key"] for d in docs])
+    keys = library().keys(PaperQuery.from_args(request.args))
+    return jsonify(total=len(keys), keys=keys)
 
 
 @bp.post("/papers/batch")
@@ -191,13 +191,8 @@ def papers_batch():
 def papers_delete():
     """Delete every paper of a selection; answers the deleted papers, which the page imports
     back for Undo. Unknown keys are left out (already deleted, say, in another tab)."""
-    deleted = []
-    for key in dict.fromkeys(keys_from(json_body())):
-        try:
-            deleted.append(shown(library().delete(key).to_dict()))
-        except NoSuchPaper:
-            continue
-    return jsonify(deleted=deleted)
+    deleted = library().delete_many(keys_from(json_body()))
+    return jsonify(deleted=[shown(p.to_dict()) for p in deleted])
 
 
 @bp.get("/papers/<path:key>")

@@ -147,7 +147,7 @@ def import_backup_stream(args, f) -> int:
             return 0
         try:
             for batch in batches:
-                outcome = library.import_papers(saved_dates(batch.papers, args.save), save=args.save)
+                outcome = library.import_papers(saved_dates(batch.papers, args.save), save=args.save, clean=True)
                 added, merged = added + outcome.added, merged + outcome.merged
                 skipped += batch.skipped + outcome.skipped
         finally:

@@ -24,14 +24,15 @@ def comparable(papers: list[Paper]) -> dict[str, dict]:
 
 
 @pytest.fixture
-def used_library(tmp_path):
+def used_library(tmp_path, clock):
     """A library with a history: captures from two pages, saves, tags, notes, read marks."""
     lib = Library(tmp_path / "a")
     papers = sample_papers()
     for p in papers:
         p.sources = [Source("huggingface", "https://huggingface.co/papers?q=x")]
     lib.capture(copy.deepcopy(papers))
-    lib.capture([copy.deepcopy(papers[0]), copy.deepcopy(papers[3])])  # seen again
+    clock.next_day()
+    lib.capture([copy.deepcopy(papers[0]), copy.deepcopy(papers[3])])  # seen again, a day later
     lib.set_saved([papers[0].key, papers[1].key, papers[5].key], True)
     lib.update(papers[0].key, tags=["transformers", "classic"], note="Read twice.\n\nSection 3 matters.", read=True)
     lib.update(papers[5].key, tags=["t&g <x>"], note="=1+1 \"quoted\" 🚀")

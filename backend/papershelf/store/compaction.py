@@ -14,6 +14,9 @@ from .snapshots import Frozen, Written
 
 log = logging.getLogger(__name__)
 
+SNAPSHOT_SHARE = 4  # a snapshot once the journal holds 1/4 of the last snapshot's bytes (or compact_bytes):
+# changed documents wait in memory until then (SNAPSHOT_MAX_JOURNAL at most)
+SNAPSHOT_MAX_JOURNAL = 64 << 20
 INSTALL_SLICE = 2000  # stubs pointed at a new snapshot per hold of the lock (about a millisecond)
 
 
@@ -21,7 +24,14 @@ class Snapshots:
     """Mixed into Library: uses its lock, table, log, sequence number and capture ids."""
 
     def _maybe_compact(self) -> None:
-        if self._compaction_failed or self._log.journal_size() < self.compact_bytes:
+        # A snapshot rewrites (or copies) the whole library: once the journal has grown by a
+        # fixed share of the snapshot, not by a fixed size, so that importing a library (every
+        # paper new) writes bytes in proportion to its size, not to its square.
+        # Capped: the changed documents wait in memory until the snapshot (docs.py), so an import
+        # of 200,000 papers holds at most SNAPSHOT_MAX_JOURNAL of them (bytes then grow as the
+        # square of the library again, past 4 x 64 MB, with a constant four times smaller).
+        threshold = max(self.compact_bytes, min(self._snapshot_bytes // SNAPSHOT_SHARE, SNAPSHOT_MAX_JOURNAL))
+        if self._compaction_failed or self._log.journal_size() < threshold:
             return
         if self._compactor is not None and self._compactor.is_alive():
             return
@@ -53,6 +63,7 @@ class Snapshots:
         self._wait_for_index(seq)
         self._install(frozen, self._log.write_snapshot(frozen, seq, captures, self._library_id))
         self._log.drop_old_journal()
+        self._snapshot_bytes = self._log.snapshot_size()
 
     def _freeze(self) -> Frozen:
         """What a snapshot writes (caller holds the lock): shallow, documents are never mutated."""
@@ -63,6 +74,7 @@ class Snapshots:
         """A snapshot of everything, written while holding the lock (opening, closing)."""
         frozen = self._freeze()
         self._install(frozen, self._log.write_snapshot(frozen, self._seq, list(self._captures), self._library_id))
+        self._snapshot_bytes = self._log.snapshot_size()
 
     def _install(self, frozen: Frozen, written: Written) -> None:
         """Point the stubs at the snapshot just written and let go of the documents it holds

@@ -25,10 +25,10 @@ from .views import search_text_of
 
 log = logging.getLogger(__name__)
 
-# Changes queued before a writer waits for the index: a capture of 50 papers rewrites the words
-# of those whose text changed (about 1 ms of FTS5 work each at 200,000); 64 captures behind is
-# a few seconds of lag and ~20 MB of documents at most.
-MAX_BEHIND = 64
+# Documents queued before a writer waits for the index: a paper whose text changed costs about
+# 1 ms of FTS5 work at 200,000; 4,000 documents behind (80 captures of 50 cards, two import
+# batches) is a few seconds of lag and ~25 MB of documents at most.
+MAX_BEHIND = 4000
 
 
 class Indexer:
@@ -39,6 +39,7 @@ class Indexer:
         self.failed = False
         self._on_failure = on_failure
         self._queue: list[tuple] = []
+        self._queued = 0  # documents in the queue
         self._stopping = False
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="papershelf-index", daemon=True)
@@ -47,12 +48,12 @@ class Indexer:
     def push(self, seq: int, put: list[tuple[int, dict]], gone: list[int], old: dict[int, dict]) -> None:
         """Change ``seq``: ``put`` (doc id, document) replaced or added, ``gone`` doc ids
         removed, ``old`` the documents they replaced (doc id -> document), as the index held them.
-        Past MAX_BEHIND changes waiting, the caller waits: memory and the lag stay bounded."""
+        Past MAX_BEHIND documents waiting, the caller waits: memory and the lag stay bounded."""
         with self._cond:
             self._queue.append((seq, put, gone, old))
+            self._queued += len(put) + len(gone)
             self._cond.notify_all()
-            self._cond.wait_for(lambda: len(self._queue) <= MAX_BEHIND or self.failed
-                                or not self._thread.is_alive())
+            self._cond.wait_for(lambda: self._queued <= MAX_BEHIND or self.failed or not self._thread.is_alive())
 
     def wait_for(self, seq: int) -> bool:
         """Wait until the index holds change ``seq``; False when it never will (it failed)."""
@@ -73,7 +74,7 @@ class Indexer:
                 self._cond.wait_for(lambda: self._queue or self._stopping)
                 if not self._queue:
                     return
-                batch, self._queue = self._queue, []
+                batch, self._queue, self._queued = self._queue, [], 0
                 self._cond.notify_all()  # writers waiting for room
             try:
                 seq, put, gone, same_text, before = fold(batch)

@@ -245,6 +245,12 @@ class DurableLog:
                                f"({exc.strerror}); restart PaperShelf")
             raise LibraryError(f"cannot write the journal {self.journal_path}: {exc.strerror}") from exc
 
+    def snapshot_size(self) -> int:
+        try:
+            return self.snapshot_path.stat().st_size
+        except OSError:
+            return 0
+
     def journal_size(self) -> int:
         return os.fstat(self.journal_fd).st_size
 

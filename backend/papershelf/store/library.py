@@ -19,15 +19,17 @@ from typing import Iterable, Iterator
 
 import orjson
 
-from ..papers import Paper, normalize_key, now_iso, paper_from_stored
+from ..papers import Paper, now_iso, paper_from_stored
 from ..query import PaperQuery
-from .errors import LibraryError, NotFound
+from .errors import LibraryError
 from .index import SearchIndex, StaleIndex
 from .indexer import Indexer
 from .journal import SCHEMA_VERSION, DurableLog, Loaded
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
 from .compaction import Snapshots
-from .tables import PaperTable, clean_tags
+from .edits import Edits
+from .docs import KEY
+from .tables import PaperTable
 from .views import Views, stats
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ COMPACT_JOURNAL_BYTES = 16 * 1024 * 1024
 REMEMBERED_CAPTURES = 5000
 
 
-class Library(Snapshots):
+class Library(Snapshots, Edits):
     """A paper library in ``data_dir``.
 
     ``read_only=True`` opens without the write lock (for ``papershelf export``/``stats`` while a
@@ -54,6 +56,7 @@ class Library(Snapshots):
         self.old_journal_path = self._log.old_journal_path
         self.read_only = read_only
         self.compact_bytes = compact_bytes
+        self._snapshot_bytes = 0  # size of the last snapshot (compaction.py: when to write the next)
         self._lock = threading.RLock()
         self._closed = False
         self._compactor: threading.Thread | None = None
@@ -79,6 +82,7 @@ class Library(Snapshots):
                 self._log.acquire_write_lock()
             gc.collect()  # what is garbage now must not be frozen with the papers below
             loaded = self._log.load()
+            self._snapshot_bytes = self._log.snapshot_size()
             self._seq = loaded.seq
             self._remember_captures(loaded.captures)
             self._table.load(loaded.docs, SCHEMA_VERSION)
@@ -198,9 +202,10 @@ class Library(Snapshots):
         with self._lock:
             return total, [d for d in map(self._table.by_id, ids) if d is not None]
 
-    def ordered(self, query: PaperQuery, chunk: int = 500) -> tuple[int, Iterator[dict]]:
+    def ordered(self, query: PaperQuery, chunk: int = 64) -> tuple[int, Iterator[dict]]:
         """How many documents the query selects, and all of them in its order, a chunk at a
-        time (exports stream; the lock is let go between chunks)."""
+        time (exports stream; the lock is let go between chunks: 64 papers are read from disk
+        in a few ms, so a status request beside an export of everything waits no longer)."""
         ids = self._ask_index(lambda index: index.ordered_ids(query), lambda: None)
         if ids is None:
             with self._lock:
@@ -214,6 +219,16 @@ class Library(Snapshots):
                 yield from docs
 
         return len(ids), chunks()
+
+    def keys(self, query: PaperQuery) -> list[str]:
+        """The keys of every paper the query selects, in its order, without reading a document
+        (the stubs hold the keys): the library page's "select all N matching"."""
+        ids = self._ask_index(lambda index: index.ordered_ids(query), lambda: None)
+        with self._lock:
+            if ids is None:
+                return [d["key"] for d in self._views.ordered(self._seq, query)]
+            stubs = self._table.store.stubs
+            return [stub[KEY] for stub in map(stubs.get, ids) if stub is not None]
 
     def all_tags(self) -> list[dict]:
         """Every tag with the number of papers carrying it, most used first."""
@@ -244,81 +259,15 @@ class Library(Snapshots):
             self._commit(list(m.pending.values()), m.dropped, capture_id, m.read)
             return [m.pending[m.final_key[p.key]] for p in papers if p.key in m.final_key]
 
-    def import_papers(self, papers: list[Paper], *, save: bool = False) -> ImportOutcome:
-        """Merge imported records by key, keeping the user data they carry (tags, note, read, saved)."""
+    def import_papers(self, papers: list[Paper], *, save: bool = False, clean: bool = False) -> ImportOutcome:
+        """Merge imported records by key, keeping the user data they carry (tags, note, read, saved).
+        ``clean``: each paper was made by ``Paper.from_dict`` and not changed since but for its
+        saved state (a streamed backup): it is not cleaned a second time."""
         keep, skipped = storable(papers)
         with self._lock:
-            m = merge_batch(self._table, keep, *import_rules(save))
+            m = merge_batch(self._table, keep, *import_rules(save), clean=clean)
             self._commit(list(m.pending.values()), m.dropped, known=m.read)
         return ImportOutcome(added=m.added, merged=m.merged, skipped=skipped)
-
-    def set_saved(self, keys: Iterable[str], saved: bool) -> list[str]:
-        """Save or unsave; an unknown arXiv/DOI key is saved as a stub the next capture fills in."""
-        now = now_iso()
-        changed: dict[str, Paper] = {}
-        done: list[str] = []
-        with self._lock:
-            for raw_key in keys:
-                key = self._table.resolve(raw_key) or normalize_key(raw_key)
-                if not key or key in done:
-                    continue
-                doc = self._table.raw(key)
-                if doc is None:
-                    if not saved or key.startswith("title:"):
-                        continue
-                    paper = Paper(arxiv_id=key[6:] if key.startswith("arxiv:") else None,
-                                  doi=key[4:] if key.startswith("doi:") else None)
-                    paper.first_seen = now
-                else:
-                    paper = paper_from_stored(doc)
-                if paper.saved != saved:
-                    paper.saved = saved
-                    paper.saved_at = now if saved else None
-                    changed[key] = paper
-                done.append(key)
-            self._commit(list(changed.values()), [])
-        return done
-
-    def update(self, key: str, *, tags: list[str] | None = None, note: str | None = None,
-               read: bool | None = None) -> Paper:
-        with self._lock:
-            paper = self._stored_paper(key)
-            if tags is not None:
-                paper.tags = clean_tags(tags)
-            if note is not None:
-                paper.note = note
-            if read is not None:
-                paper.read = read
-            self._commit([paper], [])
-            return paper
-
-    def update_many(self, keys: Iterable[str], *, add_tags: list[str] = (), remove_tags: list[str] = (),
-                    read: bool | None = None, saved: bool | None = None) -> list[str]:
-        now = now_iso()
-        changed = []
-        with self._lock:
-            for key in self._table.resolve_all(keys):
-                paper = paper_from_stored(self._table.raw(key))
-                paper.tags = clean_tags([t for t in paper.tags if t not in set(remove_tags)] + list(add_tags))
-                if read is not None:
-                    paper.read = read
-                if saved is not None and paper.saved != saved:
-                    paper.saved, paper.saved_at = saved, (now if saved else None)
-                changed.append(paper)
-            self._commit(changed, [])
-        return [p.key for p in changed]
-
-    def delete(self, key: str) -> Paper:
-        with self._lock:
-            paper = self._stored_paper(key)
-            self._commit([], [paper.key])
-            return paper
-
-    def _stored_paper(self, key: str) -> Paper:
-        k = self._table.resolve(key)
-        if k is None:
-            raise NotFound(f"no paper {key}")
-        return paper_from_stored(self._table.raw(k))
 
     def _commit(self, put: list[Paper], delete: list[str], capture_id: str | None = None,
                 known: dict[str, dict] | None = None) -> None:

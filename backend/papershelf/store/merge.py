@@ -9,14 +9,12 @@ the result as one journal line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Callable
 
+from ..merging import copy_clean, merge_metadata, merge_seen, merge_sources, merge_user
 from ..papers import (
     Paper,
-    merge_metadata,
-    merge_seen,
-    merge_sources,
-    merge_user,
     normalize_title,
     now_iso,
     paper_from_stored,
@@ -46,10 +44,12 @@ class ImportOutcome:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (item, reason)
 
 
-def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting, on_new: OnNew) -> Merged:
+def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting, on_new: OnNew,
+                clean: bool = False) -> Merged:
     """``on_existing(record, incoming, seen_in_batch)`` finishes a record that merged with
     existing ones (``seen_in_batch``: one of them came from this same batch); ``on_new(record)``
-    one that did not."""
+    one that did not.  ``clean``: the papers were just made by ``Paper.from_dict`` (an import),
+    so copying them needs no second cleaning."""
     batch = _Batch()
     final_key: dict[str, str] = {}
     added = merged = 0
@@ -61,7 +61,7 @@ def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting,
             doc = read[k] = table.raw(k)
         return paper_from_stored(doc)
 
-    for key, incoming in _group_by_key(papers).items():
+    for key, incoming in _group_by_key(papers, copy_clean if clean else None).items():
         found = _find_existing(table, incoming, batch)
         if found:
             seen_in_batch = any(k in batch.pending for k in found)
@@ -87,9 +87,21 @@ def merge_batch(table: PaperTable, papers: list[Paper], on_existing: OnExisting,
                   sorted(batch.dropped - set(batch.pending)), added, merged, read)
 
 
+def local_day(iso: str) -> date | None:
+    """The server's local calendar day of a stored UTC time (``2026-01-02T03:04:05Z``), or None."""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().date()
+    except (AttributeError, ValueError, OverflowError):
+        return None
+
+
 def capture_rules(count_view: bool) -> tuple[OnExisting, OnNew]:
-    """A page view: every paper on it seen now, counted once; user data never changed."""
+    """A page view: every paper on it seen now, counted once a day; user data never changed.
+
+    ``seen_count`` counts the local days a paper was seen on: a reload, a re-render or another
+    listing the same day records where and when (its sources, ``last_seen``) but adds no view."""
     now = now_iso()
+    today = local_day(now)
 
     def seen_now(paper: Paper) -> None:
         for s in paper.sources:  # only the page just seen: other sources keep their dates
@@ -99,7 +111,7 @@ def capture_rules(count_view: bool) -> tuple[OnExisting, OnNew]:
     def on_existing(record: Paper, seen: Paper, seen_in_batch: bool) -> None:
         seen_now(seen)
         merge_sources(record, seen.sources)
-        if count_view and not seen_in_batch:
+        if count_view and not seen_in_batch and local_day(record.last_seen) != today:
             record.seen_count += 1
         record.first_seen, record.last_seen = record.first_seen or now, now
 
@@ -216,11 +228,12 @@ def _other_identifier(record: Paper, paper: Paper) -> bool:
     return same_work(record, paper)
 
 
-def _group_by_key(papers: list[Paper]) -> dict[str, Paper]:
-    """One record per key within a batch (a page may list a paper twice)."""
+def _group_by_key(papers: list[Paper], copier=None) -> dict[str, Paper]:
+    """One record per key within a batch (a page may list a paper twice), each a copy: cleaned
+    again (a parser may have set fields after making it), or by ``copier``."""
     groups: dict[str, Paper] = {}
     for paper in papers:
-        copy = Paper.from_dict(paper.to_dict())
+        copy = Paper.from_dict(paper.to_dict()) if copier is None else copier(paper)
         prev = groups.get(copy.key)
         if prev is not None and copy.key.startswith("title:") and not same_work(prev, copy):
             copy.key = twin_key(copy, groups.__contains__)  # two works that share a title

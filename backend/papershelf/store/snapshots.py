@@ -249,7 +249,7 @@ def _read_keys(path: Path, snapshot_id, size: int, docs: DocStore) -> bool:
         if (keys.get("layout"), keys.get("snapshot_id"), keys.get("size")) != (KEYS_LAYOUT, snapshot_id, size):
             return False
         ids, rows = keys["ids"], keys["rows"]
-        if len(ids) != len(rows) or not all(type(i) is int for i in ids):
+        if len(ids) != len(rows) or set(map(type, ids)) - {int}:
             return False
         stubs = dict(zip(ids, map(tuple, rows)))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):

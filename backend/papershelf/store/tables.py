@@ -7,7 +7,9 @@ readers (a search, a snapshot being written) hold plain references without copie
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import MutableMapping
+from operator import itemgetter
 from typing import Iterable, Iterator
 
 from tinydb import TinyDB
@@ -80,18 +82,25 @@ class PaperTable:
         """Take over ``store`` (as loaded) and index its papers."""
         self.store = store
         stubs = store.stubs
-        # In bulk (comprehensions, not a call per paper): this is most of a start-up at 200,000.
-        self.doc_ids = {stub[KEY]: doc_id for doc_id, stub in stubs.items()}
-        self.by_doi = {stub[DOI]: stub[KEY] for stub in stubs.values() if stub[DOI]}
-        by_title = self.by_title = {}
-        for stub in stubs.values():
-            t = stub[TITLE]
-            if t:
-                found = by_title.setdefault(t, stub[KEY])
-                if found != stub[KEY]:
-                    by_title[t] = (found if isinstance(found, set) else {found}) | {stub[KEY]}
-        self.saved = sum(stub[SAVED] for stub in stubs.values())
-        self.read = sum(stub[READ] for stub in stubs.values())
+        # In bulk, in C (map/zip/itemgetter, no Python code per paper): this was most of a
+        # start-up at 200,000.
+        values = stubs.values()
+        keys = list(map(itemgetter(KEY), values))
+        self.doc_ids = dict(zip(keys, stubs))
+        self.by_doi = {doi: key for doi, key in zip(map(itemgetter(DOI), values), keys) if doi}
+        titles = list(map(itemgetter(TITLE), values))
+        by_title = self.by_title = dict(zip(titles, keys))
+        by_title.pop(None, None)
+        by_title.pop("", None)
+        named = list(filter(None, titles))
+        if len(by_title) != len(named):  # titles several papers share (rare): a set of keys each
+            shared = {t for t, n in Counter(named).items() if n > 1}
+            for t, k in zip(titles, keys):
+                if t in shared:
+                    found = by_title[t]
+                    by_title[t] = (found if isinstance(found, set) else set()) | {k}
+        self.saved = sum(map(itemgetter(SAVED), values))
+        self.read = sum(map(itemgetter(READ), values))
         self.next_id = max(stubs, default=0) + 1
         self.db.storage.write({"papers": store, "_meta": {"1": {"schema": schema}}})
 

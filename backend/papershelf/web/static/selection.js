@@ -42,7 +42,7 @@ async function deleteSelected() {
   const keys = [...selected];
   if (!keys.length) return;
   let deleted;
-  // The store deletes a paper at a time (about 10-20 ms each): a big selection takes seconds.
+  // Each slice is one change in the store (Library.delete_many); a big selection still takes a moment.
   const working = keys.length > 50 ? toast(`Deleting ${plural(keys.length, "paper")}…`, { timeout: 600000 }) : null;
   $("#sel-delete").disabled = true;
   try {
