@@ -141,6 +141,11 @@ export async function handle(message, sender) {
         return { error: err.message };
       }
     }
+    case "mark-read": { // the badge menu's and the popup's Mark read (or unread): a write, so queued offline
+      const key = String(message.key || "").slice(0, 300);
+      if (!key) return { error: "no paper to mark" };
+      return submit(operation("read", "/api/papers/batch", { keys: [key], read: message.read !== false }, sender));
+    }
     case "cite": // the badge menu's Copy BibTeX: one paper exported by the backend
       try {
         const response = await callBackend("POST", "/api/export", { format: String(message.format || "bibtex"), keys: keysOf(message) }, { raw: true });

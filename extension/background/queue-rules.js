@@ -12,7 +12,8 @@
  *     paper keep the newer copy;
  *   - saves and unsaves of one key collapse to the last one made (the queue holds at most one
  *     save and one unsave operation with room left, each a set of keys);
- *   - when something must go, the oldest captures go first; a save, unsave or save-cards already
+ *   - a read mark (Mark read / unread) replaces an earlier one of the same paper still waiting;
+ *   - when something must go, the oldest captures go first; a save, unsave, save-cards or read mark already
  *     queued is never evicted: a new one that cannot fit is refused with a reason instead.
  * An operation the backend may already have taken (`tried`: it was sent and no answer came
  * back; or the first in line, which a flush may be sending) is never merged into: it is resent
@@ -28,7 +29,7 @@ export const LIMITS = Object.freeze({
   cardsPerCapture: 200, // the backend's MAX_CARDS per capture
 });
 
-const SAVES = new Set(["save", "unsave", "save-cards"]);
+const SAVES = new Set(["save", "unsave", "save-cards", "read"]); // the user's own writes: never evicted or dropped
 
 /** The local calendar day of a time (ms), as the content scripts count views. */
 export function dayOf(ms) {
@@ -140,6 +141,16 @@ export function admit(queue, op, limits = LIMITS) {
     }
     if (!joined) next.push({ ...op, body: { ...op.body, keys } });
     if (!joined) placed = next[next.length - 1];
+  } else if (op.kind === "read") {
+    // A later read mark of the same paper (Mark read, then Undo) is the last word: it replaces
+    // an earlier one still waiting (not the first in line, which a flush may be sending).
+    const key = keysOf(op)[0];
+    next = next.filter((q, i) => {
+      const older = q.kind === "read" && !q.tried && i > 0 && keysOf(q).length === 1 && keysOf(q)[0] === key;
+      if (older) superseded.push(q);
+      return !older;
+    });
+    next.push(op);
   } else {
     next.push(op);
   }
@@ -202,12 +213,13 @@ export function dropCaptures(queue) {
 
 /** What the popup shows of the queue. */
 export function summary(queue) {
-  const out = { items: queue.length, bytes: jsonBytes(queue), captures: 0, saves: 0, unsaves: 0 };
+  const out = { items: queue.length, bytes: jsonBytes(queue), captures: 0, saves: 0, unsaves: 0, reads: 0 };
   for (const q of queue) {
     if (q.kind === "capture") out.captures += 1;
     else if (q.kind === "save") out.saves += keysOf(q).length;
     else if (q.kind === "unsave") out.unsaves += keysOf(q).length;
     else if (q.kind === "save-cards") out.saves += Math.max(1, (q.ids || []).length);
+    else if (q.kind === "read") out.reads += 1;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-/* The offline queue: every write to the backend (capture, save, unsave, save-cards) goes through
+/* The offline queue: every write to the backend (capture, save, unsave, save-cards, read) goes through
  * here, in the order it was made.
  *
  * An operation the backend cannot take now (Offline: no answer; Unavailable: a 5xx that can
@@ -12,7 +12,7 @@
  *
  * Delivery is at least once: an operation leaves the queue only after the backend answered it,
  * so a request whose answer was lost (a dropped connection, a timeout, a worker stopped between
- * sending and dequeuing) is sent again. Saves, unsaves and save-cards are idempotent. A capture
+ * sending and dequeuing) is sent again. Saves, unsaves, save-cards and read marks are idempotent. A capture
  * counts a view, so it carries `capture_id` (the operation's id, the same on every send, direct or
  * from the queue): the library records the ids it has taken, across restarts of the backend, and
  * records a repeated one without counting a second view.
@@ -299,6 +299,7 @@ async function finish(op, data, direct) {
     return { result: data };
   }
   remember(data.status).catch(() => {});
+  if (op.kind === "read") return { updated: (data && data.updated) || [] }; // no badge shows read
   const keys = (op.kind === "unsave" ? data.unsaved : data.saved) || [];
   const status = await broadcastStatus(keys, data.status);
   return { saved: data.saved, unsaved: data.unsaved, status };

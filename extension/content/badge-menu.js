@@ -5,7 +5,10 @@
  * opens with the focus in the tags field, and closes on Escape (focus back on the badge), Cancel,
  * a click elsewhere, or once it has done its job. Tags are completed from the library's tags
  * (GET /api/tags through the worker): the field's <datalist> offers "what you typed, + tag" for
- * the word being typed. "To read" is the tag `to read`, the library page's reading queue. Everything acts only on a person's input
+ * the word being typed. "To read" is the tag `to read`, the library page's reading queue. On a
+ * saved paper, "Mark read" (or "Mark unread") sets the paper's read flag at once, which takes it
+ * out of the reading queue (the tag stays, as on the library page); it goes through the worker's
+ * offline queue like a save, and its toast has Undo. Everything acts only on a person's input
  * (isTrusted). Known limit: a page's own capture-phase key listeners see the keys typed here
  * (they run before any content script); what the panel shows is not in its text (attributes,
  * field values). */
@@ -39,7 +42,8 @@
     }
     .panel button.primary { background: #1b7048; color: #fff; }
     .panel button::before { content: none; }
-    .panel button.save::before { content: attr(data-label); }
+    .panel button[hidden] { display: none; }
+    .panel button.save::before, .panel button.mark-read::before { content: attr(data-label); }
     .panel :focus-visible { outline: 2px solid #1a56db; outline-offset: 1px; }
     .dark .panel, .panel.dark { background: #111827; color: #f3f4f6; border-color: #374151; }
     .panel.dark input[type="text"], .panel.dark textarea { background: #0b0f19; color: #f3f4f6; border-color: #9ca3af; }
@@ -70,13 +74,16 @@
     const toRead = el("input", { type: "checkbox", className: "to-read" });
     const save = el("button", { type: "button", className: "primary save" });
     const cancel = el("button", { type: "button", className: "cancel", textContent: "Cancel" });
+    // Shown on a saved paper once its read flag is known (after Cancel, so the keys to the copy
+    // buttons stay the same on an unsaved paper).
+    const read = el("button", { type: "button", className: "mark-read", hidden: true });
     const bib = el("button", { type: "button", className: "copy-bibtex", textContent: "Copy BibTeX" });
     const md = el("button", { type: "button", className: "copy-markdown", textContent: "Copy Markdown link" });
     const panel = el("div", { className: "panel", hidden: true },
       el("label", {}, "Tags", tags), datalist,
       el("label", {}, "Note", note),
       el("label", { className: "check" }, toRead, "To read"),
-      el("div", { className: "row" }, save, cancel),
+      el("div", { className: "row" }, save, cancel, read),
       el("div", { className: "row" }, bib, md));
     panel.setAttribute("role", "dialog");
     panel.setAttribute("aria-label", "PaperShelf: save with details");
@@ -85,10 +92,11 @@
     for (const type of ["click", "mousedown", "mouseup", "pointerdown", "pointerup", "auxclick", "keydown", "keyup", "input"]) {
       panel.addEventListener(type, (event) => event.stopPropagation());
     }
-    const ui = { panel, tags, datalist, note, toRead, save, cancel, bib, md };
+    const ui = { panel, tags, datalist, note, toRead, save, cancel, read, bib, md };
     const trusted = (fn) => (event) => { if (event.isTrusted) fn(event); };
     save.addEventListener("click", trusted(() => submit(record, ui)));
     cancel.addEventListener("click", trusted(() => close(true)));
+    read.addEventListener("click", trusted(() => markRead(record, ui.read.dataset.read !== "true")));
     bib.addEventListener("click", trusted(() => copyBibtex(record)));
     md.addEventListener("click", trusted(() => copyMarkdown(record)));
     tags.addEventListener("input", () => complete(ui));
@@ -165,6 +173,8 @@
     ui.tags.value = tags.filter((t) => t !== TO_READ).join(", ");
     ui.toRead.checked = tags.includes(TO_READ);
     ui.note.value = "";
+    ui.noteBefore = "";
+    ui.read.hidden = true;
     // Generated content, as on the badge: "Update" in the page's text would say it is saved.
     ui.save.dataset.label = saved ? "Update" : "Save";
     ui.save.setAttribute("aria-label", saved ? "Update tags and note" : "Save with these tags and note");
@@ -179,8 +189,11 @@
     complete(ui);
     if (saved && p.key) {
       const answer = await PS.send({ type: "paper", key: p.key });
-      if (open && open.record === record && answer && answer.paper && !ui.note.value) {
-        ui.note.value = ui.noteBefore = String(answer.paper.note || "").slice(0, MAX_NOTE);
+      if (open && open.record === record && answer && answer.paper) {
+        if (!ui.note.value) ui.note.value = ui.noteBefore = String(answer.paper.note || "").slice(0, MAX_NOTE);
+        showRead(ui, Boolean(answer.paper.read));
+      } else if (open && open.record === record) {
+        showRead(ui, false); // backend down: a saved paper is offered Mark read (the mark waits in the queue)
       }
     }
   }
@@ -238,6 +251,32 @@
     });
   }
 
+  /** The read button says what it does (generated content, as Save/Update: not in the page's text). */
+  function showRead(ui, isRead) {
+    ui.read.dataset.read = String(isRead);
+    ui.read.dataset.label = isRead ? "Mark unread" : "Mark read";
+    ui.read.setAttribute("aria-label", ui.read.dataset.label);
+    ui.read.hidden = false;
+  }
+
+  /** Set the saved paper's read flag (out of the reading queue, or back in); Undo sets it back. */
+  async function markRead(record, read, undoing = false) {
+    close(true);
+    const p = PS.papers.get(record.id);
+    if (!p || !p.key) return;
+    const answer = await PS.send({ type: "mark-read", key: p.key, read });
+    if (!answer || answer.error) {
+      PS.toast.show(`Could not mark it ${read ? "read" : "unread"}: ${(answer && answer.error) || "no answer"}`);
+      return;
+    }
+    const queued = answer.queued ? " once PaperShelf is reachable (queued)" : "";
+    if (undoing) {
+      PS.toast.show(`Change undone${queued}`);
+      return;
+    }
+    PS.toast.show(`Marked ${read ? "read" : "unread"}${queued}`, () => markRead(record, !read, true));
+  }
+
   async function writeClipboard(text) {
     try {
       await navigator.clipboard.writeText(text);
@@ -285,5 +324,5 @@
     PS.toast.show(await writeClipboard(markdownLink(record)) ? "Markdown link copied" : "The browser refused the clipboard");
   }
 
-  PS.menu = { show, close, toggle, copyBibtex, copyMarkdown, markdownLink, isOpen: () => Boolean(open) };
+  PS.menu = { show, close, toggle, copyBibtex, copyMarkdown, markdownLink, markRead, isOpen: () => Boolean(open) };
 })();

@@ -108,6 +108,7 @@ function showOffline(state) {
     if (q.saves) parts.push(`${q.saves} save${q.saves === 1 ? "" : "s"}`);
     if (q.unsaves) parts.push(`${q.unsaves} unsave${q.unsaves === 1 ? "" : "s"}`);
     if (q.captures) parts.push(`${q.captures} page view${q.captures === 1 ? "" : "s"}`);
+    if (q.reads) parts.push(`${q.reads} read mark${q.reads === 1 ? "" : "s"}`);
     lines.push(`Waiting for the backend: ${parts.join(", ")}.`);
   }
   if (state.queueNote) lines.push(`Note: ${state.queueNote}.`);
@@ -116,7 +117,9 @@ function showOffline(state) {
 }
 
 /** The reading queue's head (saved papers tagged "to read", oldest saved first): its title links
- * to the paper; the library page's To read tab has the rest and marks papers read. */
+ * to the paper, Mark read takes it out of the queue and shows the next; the library page's To
+ * read tab has the rest (and Mark unread). */
+let nextKey = "";
 async function showNextToRead(online) {
   const box = $("to-read");
   const answer = online ? await ask({ type: "next-to-read" }) : null;
@@ -124,12 +127,26 @@ async function showNextToRead(online) {
     box.hidden = true;
     return;
   }
+  nextKey = answer.paper.key;
   const link = $("next-to-read");
   link.textContent = answer.paper.title;
   if (answer.paper.url) link.href = answer.paper.url; // the worker passes only http(s) links
   else link.removeAttribute("href");
   $("to-read-count").textContent = `(${answer.total} in the queue)`;
   box.hidden = false;
+}
+
+async function markNextRead() {
+  if (!nextKey) return;
+  const title = $("next-to-read").textContent;
+  const answer = await ask({ type: "mark-read", key: nextKey, read: true });
+  if (answer.error) {
+    say(`Could not mark it read: ${answer.error}`);
+    return;
+  }
+  say(answer.queued ? `"${title}" will be marked read once PaperShelf is reachable.` : `Marked read: "${title}".`, "ok");
+  await showNextToRead(!answer.queued);
+  if (!$("to-read").hidden) $("mark-read").focus(); // on the next one's button (an empty queue hides the section)
 }
 
 /** The export menu, from the backend's format registry (once; the first format is chosen). */
@@ -159,6 +176,10 @@ $("save-all").addEventListener("click", async () => {
   else if (answer.cancelled) say("Nothing saved (cancelled on the page).", "ok");
   else say(answer.requested ? `Sent ${answer.requested} papers to PaperShelf.` : "Everything on this page is already saved.", "ok");
   await refresh();
+});
+
+$("mark-read").addEventListener("click", (event) => {
+  if (event.isTrusted) markNextRead();
 });
 
 $("open-library").addEventListener("click", async () => {
