@@ -267,6 +267,10 @@ class Library(Snapshots, Edits):
         with self._lock:
             m = merge_batch(self._table, keep, *import_rules(save), clean=clean)
             self._commit(list(m.pending.values()), m.dropped, known=m.read)
+        if clean:
+            # A streamed backup: each slice waits for the index (an import of 200,000 papers
+            # would otherwise keep thousands of documents queued for it, and their memory).
+            self._wait_for_index()
         return ImportOutcome(added=m.added, merged=m.merged, skipped=skipped)
 
     def _commit(self, put: list[Paper], delete: list[str], capture_id: str | None = None,
