@@ -11,10 +11,16 @@ function status(id, text, kind) {
   $(id).dataset.kind = kind;
 }
 
+/** The switch starts disabled (options.html) and is enabled once it shows the stored setting: a
+ * click before that would be undone by this function (and, before the script ran, be lost). */
 async function load() {
-  const { port, markLinks } = await ext.storage.local.get({ port: 27182, markLinks: false });
-  $("port").value = port;
-  $("mark-links").checked = Boolean(markLinks) && (await ext.permissions.contains({ origins: ANY_SITE }));
+  try {
+    const { port, markLinks } = await ext.storage.local.get({ port: 27182, markLinks: false });
+    $("port").value = port;
+    $("mark-links").checked = Boolean(markLinks) && (await ext.permissions.contains({ origins: ANY_SITE }));
+  } finally {
+    $("mark-links").disabled = false;
+  }
 }
 
 /** Connected or not; while a connect page is open, ask again every second (the worker collects
