@@ -5,6 +5,7 @@ snapshots (``library.py`` holds the rest; ``journal.py`` and ``snapshots.py`` th
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -59,8 +60,11 @@ class Snapshots:
             seq, captures = self._seq, list(self._captures)
             self._log.rotate()
         # The journal this snapshot covers goes once it is written: the index must hold it by
-        # then, or a crash would leave an index no journal can catch up (a rebuild).
-        self._wait_for_index(seq)
+        # then, or a crash would leave an index no journal can catch up (a rebuild) -- unless
+        # the index is being built again anyway (minutes: the journal would grow meanwhile,
+        # and closing would wait for the rebuild).
+        if self._indexer is None or self._indexer.ready:
+            self._wait_for_index(seq)
         self._install(frozen, self._log.write_snapshot(frozen, seq, captures, self._library_id))
         self._log.drop_old_journal()
         self._snapshot_bytes = self._log.snapshot_size()
@@ -103,6 +107,12 @@ class Snapshots:
             time.sleep(0)
         with self._lock:
             store.drop_files_but(gen)
+        # What lives on now lives as long as the library (the new stubs, the indexes' entries
+        # made since the last freeze): out of the collector's sight, so that full collections,
+        # in whichever capture sets one off, walk only the young objects.  Garbage first: what
+        # is frozen is never collected.
+        gc.collect()
+        gc.freeze()
 
     def _snapshot_at_close(self) -> None:
         """The last snapshot; after a failed background one (its .journal.old still there), a
