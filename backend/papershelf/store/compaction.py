@@ -16,8 +16,7 @@ from .snapshots import Frozen, Written
 log = logging.getLogger(__name__)
 
 SNAPSHOT_SHARE = 4  # a snapshot once the journal holds 1/4 of the last snapshot's bytes (or compact_bytes):
-# changed documents wait in memory until then (SNAPSHOT_MAX_JOURNAL at most)
-SNAPSHOT_MAX_JOURNAL = 64 << 20
+# the documents changed meanwhile wait in memory until then, as their JSON (docs.py)
 INSTALL_SLICE = 2000  # stubs pointed at a new snapshot per hold of the lock (about a millisecond)
 
 
@@ -27,11 +26,12 @@ class Snapshots:
     def _maybe_compact(self) -> None:
         # A snapshot rewrites (or copies) the whole library: once the journal has grown by a
         # fixed share of the snapshot, not by a fixed size, so that importing a library (every
-        # paper new) writes bytes in proportion to its size, not to its square.
-        # Capped: the changed documents wait in memory until the snapshot (docs.py), so an import
-        # of 200,000 papers holds at most SNAPSHOT_MAX_JOURNAL of them (bytes then grow as the
-        # square of the library again, past 4 x 64 MB, with a constant four times smaller).
-        threshold = max(self.compact_bytes, min(self._snapshot_bytes // SNAPSHOT_SHARE, SNAPSHOT_MAX_JOURNAL))
+        # paper new) writes bytes in proportion to its size, not to its square (about five times
+        # the final snapshot in all).  Not capped (a cap of 64 MB made an import of 200,000
+        # papers rewrite its 256-450 MB snapshot every 64 MB): the documents changed since the
+        # last snapshot wait in memory as their JSON, at most about a quarter of the snapshot's
+        # bytes (plus what is changed while the next one is written).
+        threshold = max(self.compact_bytes, self._snapshot_bytes // SNAPSHOT_SHARE)
         if self._compaction_failed or self._log.journal_size() < threshold:
             return
         if self._compactor is not None and self._compactor.is_alive():

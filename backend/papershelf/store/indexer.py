@@ -34,6 +34,7 @@ from typing import Callable
 
 import orjson
 
+from .docs import as_json
 from .index import SearchIndex
 from .views import search_text_of
 
@@ -155,7 +156,7 @@ class Indexer:
 
 
 def _json(doc: dict | None) -> bytes | None:
-    return None if doc is None else orjson.dumps(doc)
+    return None if doc is None else as_json(doc)  # kept until applied: bytes of their own size
 
 
 def fold(put: dict[int, bytes], gone: set[int], before: dict[int, bytes | None]):
