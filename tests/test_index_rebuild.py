@@ -100,3 +100,19 @@ def test_a_server_killed_while_building_its_index_opens_and_builds_it_again(tmp_
     with Library(tmp_path) as lib:  # current: opens without building anything
         assert lib._indexer.ready and index_state(tmp_path) == (library_id, lib._seq)
         assert lib.find(PaperQuery(q="zebra", saved=None, limit=0))[0] == zebras
+
+
+def test_waiting_for_the_index_waits_for_its_rebuild(tmp_path, monkeypatch):
+    monkeypatch.setattr(library_module, "REBUILD_AT_OPEN", 0)
+    with Library(tmp_path) as lib:
+        lib.import_papers(make_papers(50))
+    lock = held_by_another_library(tmp_path)
+    lib = Library(tmp_path)
+    try:
+        assert lib._indexer.applied < lib._seq  # it does not hold the library's changes yet
+        lock.execute("ROLLBACK")
+        lib._wait_for_index()
+        assert lib._indexer.ready and index_state(tmp_path) == (lib._library_id, lib._seq)
+    finally:
+        lock.close()
+        lib.close()

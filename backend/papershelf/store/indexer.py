@@ -58,7 +58,7 @@ class Indexer:
         turns True when the library closes) and returns the change it holds."""
         self.index = index
         self.library_id = library_id
-        self.applied = seq  # the last change the index holds
+        self.applied = seq if rebuild is None else -1  # the last change the index holds
         self.failed = False
         self.ready = rebuild is None  # False while the index is being rebuilt
         self._rebuild = rebuild
