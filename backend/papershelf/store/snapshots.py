@@ -17,7 +17,7 @@ Reading: beside each snapshot a derived ``library.keys`` file lists every paper'
 its line lies, its key, DOI, title and status fields; see docs.py) under the snapshot's random
 id and size.  Start-up reads that (tens of MB) instead of the snapshot (hundreds).  Without a
 matching keys file (a crash between the two renames, an older release's snapshot) the lines
-are read one at a time; a snapshot not in this layout (PaperShelf 0.1.0) is read by upgrade.py.
+are read one at a time; a snapshot not in this layout (PaperShelf 0.1.0) is parsed whole.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from pathlib import Path
 
 import orjson
 
-from . import upgrade
 from .docs import FILE, LEN, OFF, DocStore, stub_of, stub_row
 
 KEYS_NAME = "library.keys"
@@ -40,7 +39,6 @@ HEAD_END = b'},"papers":{\n'
 SLICE_DOCS = 500  # papers serialised between two breaks for the interpreter
 SYNC_BYTES = 8 << 20  # written bytes between two fdatasyncs (and the largest single copy)
 READ_BLOCK = 16 << 20
-HEAD_LIMIT = 1 << 20  # the head line: meta with up to 5,000 capture ids (~0.5 MB)
 
 
 @dataclass
@@ -214,9 +212,7 @@ def read(path: Path) -> ReadBack:
     file that is not a readable snapshot (the caller refuses it)."""
     f = open(path, "rb")
     try:
-        # Bounded: a 0.1.0 snapshot is one line (hundreds of MB); a head line longer than this
-        # (never written) would be read by upgrade.py, which reads any JSON layout.
-        head = f.readline(HEAD_LIMIT)
+        head = f.readline()
         if head.startswith(HEAD) and head.endswith(HEAD_END):
             meta = orjson.loads(head[len(HEAD):-len(HEAD_END)])
             if not isinstance(meta, dict):
@@ -228,14 +224,15 @@ def read(path: Path) -> ReadBack:
                 return ReadBack(meta, docs, "keys")
             _scan_lines(f, len(head), docs, gen)
             return ReadBack(meta, docs, "lines")
-        # PaperShelf 0.1.0's layout, one JSON object: read a paper at a time (upgrade.py), the
-        # papers left in this file until the upgrade's snapshot copies them.
+        f.seek(0)
+        tables = orjson.loads(f.read())
+        f.close()
+        meta = tables["_meta"]["1"]
+        if not isinstance(tables.get("papers"), dict) or not isinstance(meta, dict):
+            raise ValueError("no papers table")
         docs = DocStore()
-        try:
-            meta = upgrade.read_v1(f, docs, docs.add_file(f))
-        except BaseException:
-            docs.files.clear()  # f is closed below
-            raise
+        for doc_id, doc in tables["papers"].items():
+            docs[int(doc_id)] = _checked(doc)
         return ReadBack(meta, docs, "whole")
     except BaseException:
         f.close()
