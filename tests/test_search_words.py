@@ -78,8 +78,8 @@ def test_a_term_held_by_many_chunks_is_looked_for_in_the_texts(tmp_path, monkeyp
         terms_scanned = []
         real = words.Terms.__init__
 
-        def spy(self, db, q):
-            real(self, db, q)
+        def spy(self, db, q, **kw):
+            real(self, db, q, **kw)
             terms_scanned.extend(self.scans)
         monkeypatch.setattr(words.Terms, "__init__", spy)
         assert same_as_a_pass(lib, "e")[0] > 3 and "e" in terms_scanned
