@@ -183,6 +183,9 @@ def test_an_overlong_search_or_filter_is_refused_in_one_line(live_server):
         assert status == 400, (path, status)
         message = body["error"]["message"]
         assert "200,000 characters long; at most 1,000" in message and len(message) < 100, message
+    status, body = live_server.api("GET", "/api/papers?q=" + "+".join(f"w{i}" for i in range(41)))
+    assert status == 400 and "at most 40 different words" in body["error"]["message"]
+    assert live_server.api("GET", "/api/papers?q=" + "+".join(f"w{i % 40}" for i in range(80)))[0] == 200
     status, body = live_server.api("GET", "/api/papers?" + "&".join(f"tag=t{i}" for i in range(101)))
     assert status == 400 and "at most 100 tag filters" in body["error"]["message"]
     status, body = live_server.api("POST", "/api/export", {"format": "json", "q": "q" * 1001})

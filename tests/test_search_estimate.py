@@ -93,6 +93,12 @@ def test_a_term_the_sample_finds_rare_is_looked_up_and_counted_exactly(walked, m
         assert type(total) is int
     assert looked_up == ["ζe", "ζ", "qq", "zz"]
     assert check(walked, q="ζe")[1] == 4 and check(walked, q="zz")[1] == 0
+    # Of several short terms only the first is looked up (each look-up may read the whole
+    # vocabulary): the others are tested in the texts of the few papers it leaves.
+    looked_up.clear()
+    assert check(walked, q="ζe ζ a")[1] == 4 and looked_up == ["ζe"]
+    assert [d["key"] for d in walked.ordered(PaperQuery(q="ζe ζ a", saved=None))[1]] == \
+        [d["key"] for d in walked._views.ordered(walked._seq, PaperQuery(q="ζe ζ a", saved=None))]
 
 
 def test_an_estimate_from_part_of_the_library_is_close_and_the_same_on_every_page(walked, monkeypatch):

@@ -24,6 +24,7 @@ MAX_LIMIT = 1000
 # each looked up in the index, or echoed back in an error.
 MAX_ARG = 1000
 MAX_TAG_ARGS = 100  # tag filters in one query
+MAX_WORDS = 40  # in a search (a long title pasted whole fits): each is looked up in the index
 MAX_KEY_ARGS = 100_000  # keys=... of an export (as many as POST /api/export takes)
 # The reading queue: saved papers carrying this tag and not yet read, oldest saved first
 # (``to_read=1``). A tag, so the queue travels in every export and import, and the library page,
@@ -146,6 +147,8 @@ def _check_sizes(args: Mapping[str, str]) -> None:
         tags += name == "tag"
     if tags > MAX_TAG_ARGS:
         raise BadRequest(f"at most {MAX_TAG_ARGS} tag filters at once")
+    if len(set((args.get("q") or "").casefold().split())) > MAX_WORDS:
+        raise BadRequest(f"at most {MAX_WORDS} different words in a search")
 
 
 def _tri_state(value: str, name: str) -> bool | None:

@@ -121,9 +121,11 @@ def _round(x: float) -> int:
 
 def ordered_ids(db: sqlite3.Connection, query: PaperQuery) -> list[int]:
     """Doc ids of every match in the query's order (an export)."""
-    terms = Terms(db, query.q) if query.q.strip() else None
-    if terms is not None and terms.none:
-        return []
+    terms = Terms(db, query.q, short_later=True) if query.q.strip() else None
+    if terms is not None:
+        terms.look_up_short()
+        if terms.none:
+            return []
     clause, params = where(query, terms)
     return [i for (i,) in db.execute(f"SELECT id FROM papers p WHERE {clause} {order(query)}", params)]
 

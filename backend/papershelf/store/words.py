@@ -159,11 +159,13 @@ class Terms:
                 return
 
     def look_up_short(self) -> None:
-        short, self.short = self.short, []
-        for term in short:
+        """Look up the first short term left (the others stay scans: each look-up may be a pass
+        over the vocabulary, and one term found in few chunks already narrows the papers whose
+        texts are read to a few)."""
+        if self.short:
+            term = self.short.pop(0)
             self.scans.remove(term)
-            if not self._look_up(term):
-                return
+            self._look_up(term)
 
     def _look_up(self, term: str) -> bool:
         """False when no paper holds ``term``."""
