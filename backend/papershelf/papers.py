@@ -214,16 +214,22 @@ def same_work(a: "Paper", b: "Paper") -> bool:
     return True
 
 
-def twin_key(p: "Paper", taken) -> str:
-    """A key for a title-only record whose title key belongs to a different work; ``taken``
-    answers whether a key is in use."""
+def twin_keys(p: "Paper") -> list[str]:
+    """The keys twin_key tries first for ``p``: its title key marked with its year, then with
+    its first author's surname (where an earlier capture of the same work most likely went)."""
     base = p.compute_key() or p.key
     marks = [str(_year(p))] if _year(p) is not None else []
     marks += [_surname(p.authors[0])] if p.authors and _surname(p.authors[0]) else []
-    for mark in marks:
-        key = f"{base}{TWIN_MARK}{mark}"
+    return [f"{base}{TWIN_MARK}{mark}" for mark in marks]
+
+
+def twin_key(p: "Paper", taken) -> str:
+    """A key for a title-only record whose title key belongs to a different work; ``taken``
+    answers whether a key is in use."""
+    for key in twin_keys(p):
         if not taken(key):
             return key
+    base = p.compute_key() or p.key
     n = 2
     while taken(f"{base}{TWIN_MARK}{n}"):
         n += 1
