@@ -118,7 +118,7 @@ def words(n: int) -> tuple[str, str]:
     return "w1234", "planning"
 
 
-def measure_papershelf(n: int, data: Path, searches_only: bool = False) -> dict[str, float]:
+def measure_papershelf(n: int, data: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     rare, common = words(n)
     keys = [f"arxiv:{scale_data.paper(i, random.Random(0)).arxiv_id}" for i in random.Random(1).sample(range(n), 100)]
@@ -130,10 +130,9 @@ def measure_papershelf(n: int, data: Path, searches_only: bool = False) -> dict[
     t = time.perf_counter()
     server.get(f"/api/papers?saved=all&q={rare}x")  # a word no paper has: the whole index is asked
     out["first search after start"] = (time.perf_counter() - t) * 1000
-    if not searches_only:  # (a save changes the library)
-        out["status of 100 keys"] = median_ms(lambda: server.post("/api/status", {"keys": keys}), 30)
-        save_keys = iter(keys * 2)
-        out["save of 1 key"] = median_ms(lambda: server.post("/api/save", {"keys": [next(save_keys)]}), 15)
+    out["status of 100 keys"] = median_ms(lambda: server.post("/api/status", {"keys": keys}), 30)
+    save_keys = iter(keys * 2)
+    out["save of 1 key"] = median_ms(lambda: server.post("/api/save", {"keys": [next(save_keys)]}), 15)
     out["search, rare word"] = median_ms(lambda: server.get(f"/api/papers?saved=all&q={rare}"), 5)
     out["search, common word, first page"] = median_ms(lambda: server.get(f"/api/papers?saved=all&q={common}"), 5)
     # Terms the words index cannot list (store/index_query.py): walked, counted from a sample.
@@ -145,9 +144,6 @@ def measure_papershelf(n: int, data: Path, searches_only: bool = False) -> dict[
     sorts = ["sort=title&order=asc", "sort=seen", "sort=upvotes", "sort=published&order=asc", "sort=seen_count"]
     out["sorted page at offset 10,000 (worst sort)"] = max(
         median_ms(lambda s=s: server.get(f"/api/papers?saved=all&{s}&offset=10000&limit=50"), 3) for s in sorts)
-    if searches_only:
-        server.stop()
-        return out
     out["stats"] = median_ms(lambda: server.get("/api/stats"), 5)
     out["export saved, BibTeX"] = median_ms(lambda: server.get("/api/export?format=bibtex"), 1)
     out["export saved, JSON"] = median_ms(lambda: server.get("/api/export?format=json"), 1)
@@ -273,9 +269,6 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
     ap.add_argument("--million", action="store_true", help="also 1,000,000 papers (builds ~2 GB + index)")
     ap.add_argument("--no-restore", action="store_true", help="skip the backup/restore round trip")
-    ap.add_argument("--search-only", action="store_true",
-                    help="only start-up and the searches and sorted pages, over a copy of the libraries: "
-                         "PAPERSHELF_SCALE_CACHE=/tmp/mine (no captures, exports or reference store)")
     args = ap.parse_args()
     sizes = args.sizes + ([1_000_000] if args.million else [])
     ours: dict[int, dict] = {}
@@ -284,18 +277,14 @@ def main() -> None:
     for n in sizes:
         data = scale_data.library(n)
         print(f"measuring {n} ...", file=sys.stderr)
-        ours[n] = measure_papershelf(n, data, args.search_only)
-        if args.search_only:
-            ref[n] = {}
-            continue
+        ours[n] = measure_papershelf(n, data)
         (ours[n]["capture 50 cards, median"], ours[n]["capture 50 cards, p99 of 200 (across snapshots)"],
          ours[n]["  p99 of the capture thread's CPU time"]) = measure_capture(n, data)
         if not args.no_restore and n == sizes[-1]:
             ours[n].update(measure_restore(data, n))
         ref[n] = measure_reference(n, data)
     small, big = sizes[0], sizes[-1]
-    rows = [k for k in TARGETS if not args.search_only or k in ours[big]]
-    rows += [k for k in ours[big] if k not in TARGETS and not k.startswith("_")]
+    rows = [k for k in TARGETS] + [k for k in ours[big] if k not in TARGETS and not k.startswith("_")]
     print(f"\nPaperShelf vs reference SQLite store (stdlib sqlite3, WAL, synchronous=FULL, FTS5); ms unless "
           f"marked; load average {loadavg()}")
     head = f"| operation | {' | '.join(f'PaperShelf {n:,}' for n in sizes)} | growth {small // 1000}k→{big // 1000}k " \
@@ -312,8 +301,6 @@ def main() -> None:
         cells = " | ".join("" if v is None else f"{v:,.1f}" for v in mine)
         print(f"| {row} | {cells} | {growth} | {'' if theirs is None else f'{theirs:,.1f}'} | {ratio} | "
               f"{'' if target is None else f'≤ {target:,}'}{verdict} |")
-    if args.search_only:
-        return
     last = ours[big]
     print(f"\nexport of everything: {last['_export_mb']:.0f} MB of JSON at {big:,} papers")
     if "_backup_mb" in last:
