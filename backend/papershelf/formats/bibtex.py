@@ -16,12 +16,13 @@ journals, URLs); biblatex's ``subtitle`` and ``titleaddon`` are part of the titl
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 
 from .. import kinds
 from ..papers import ARXIV_ID_PATTERN, Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
 from .base import FormatError, ImportResult, dedupe, describe, main_url, moment, split_tags, venue_or_blank
-from .citekeys import citation_keys
+from .keyed import keyed_stream
 from .tex import ET_AL, name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
 
 NAME = "bibtex"
@@ -94,8 +95,14 @@ def _field(name: str, value: str) -> str:
 
 
 def _entry(p: Paper, citekey: str) -> str:
+    before, after = _entry_parts(p)
+    return before + citekey + after
+
+
+def _entry_parts(p: Paper) -> tuple[str, str]:
+    """The entry before its citation key and after it (keyed.py: keys are known at the end)."""
     kind = entry_type(p)
-    parts = [f"@{kind}{{{citekey},\n"]
+    parts = [",\n"]
     if p.title:
         parts.append(_field("title", "{" + text_to_tex(p.title) + "}"))
     if p.authors:
@@ -132,7 +139,7 @@ def _entry(p: Paper, citekey: str) -> str:
     if p.note:
         parts.append(_field("annote", text_to_tex(p.note)))
     parts.append("}\n")
-    return "".join(parts)
+    return f"@{kind}{{", "".join(parts)
 
 
 def _url(url: str) -> str:
@@ -142,8 +149,11 @@ def _url(url: str) -> str:
 
 
 def export(papers: list[Paper]) -> str:
-    keys = citation_keys(papers)
-    return "\n".join(_entry(p, keys[p.key]) for p in papers)
+    return "".join(export_iter(papers, len(papers)))
+
+
+def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str]:
+    return keyed_stream(papers, _entry_parts, sep="\n", again=again)
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -82,7 +82,12 @@ def citation_keys(papers: list[Paper]) -> dict[str, str]:
     'a', 'b', 'c'...  A suffixed key that happens to equal another paper's bare key moves on to
     the next letter.
     """
-    bases = {p.key: base_key(p) for p in papers}
+    return unique_keys({p.key: base_key(p) for p in papers})
+
+
+def unique_keys(bases: dict[str, str]) -> dict[str, str]:
+    """Library key -> citation key, from each paper's ``base_key`` (what ``citation_keys`` does
+    once the bases are known: a streamed export gathers them as it goes)."""
     taken = set()
     out: dict[str, str] = {}
     # Bare keys first, so a suffixed key never steals another paper's natural key.

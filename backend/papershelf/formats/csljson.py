@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Iterable, Iterator
 
 from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, load_json, split_tags, try_json, venue_or_blank
 from .bibtex import entry_type, export_url, real_venue
-from .citekeys import citation_keys
+from .keyed import keyed_stream
 from ..names import split_name
 
 NAME = "csljson"
@@ -92,11 +93,20 @@ def item(p: Paper, citekey: str) -> dict:
 
 
 def export(papers: list[Paper]) -> str:
-    keys = citation_keys(papers)
+    return "".join(export_iter(papers, len(papers)))
+
+
+def _item_parts(p: Paper) -> tuple[str, str]:
+    """The item's JSON before its citation key and after it (keyed.py): encoded without its
+    "id", which is first, then written in front (a citation key is [a-z0-9]+: nothing to escape)."""
+    out = item(p, "")
+    del out["id"]
+    return '{"id":"', '",' + _ENCODER.encode(out)[1:]
+
+
+def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str]:
     # One item per line (indent= would switch json's C encoder off).
-    encode = _ENCODER.encode
-    lines = ",\n".join([encode(item(p, keys[p.key])) for p in papers])
-    return "[\n" + lines + ("\n" if papers else "") + "]\n"
+    return keyed_stream(papers, _item_parts, head="[\n", sep=",\n", end="\n]\n", empty_end="]\n", again=again)
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ http(s) URLs become links.
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 from urllib.parse import quote
 
 from ..papers import Paper, now_iso
@@ -94,5 +95,16 @@ def _item(p: Paper) -> str:
 
 
 def export(papers: list[Paper]) -> str:
-    header = f"# Reading list\n\n{len(papers)} paper{'s' if len(papers) != 1 else ''} · exported from PaperShelf on {now_iso()[:10]}\n"
-    return header + "\n" + "\n".join(_item(p) for p in papers) + ("\n" if papers else "")
+    return "".join(export_iter(papers, len(papers)))
+
+
+def export_iter(papers: Iterable[Paper], count: int, again=None, piece: int = 256) -> Iterator[str]:
+    """The list a slice at a time; ``count`` is the number the header gives."""
+    yield f"# Reading list\n\n{count} paper{'s' if count != 1 else ''} · exported from PaperShelf on {now_iso()[:10]}\n\n"
+    items: list[str] = []
+    for p in papers:
+        items.append(_item(p) + "\n")
+        if len(items) == piece:
+            yield "".join(items)
+            items = []
+    yield "".join(items)

@@ -10,12 +10,13 @@ Science and PubMed tagged files look alike and are refused with a message saying
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 
 from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, note_text, venue_or_blank
 from .bibtex import entry_type, export_url, page_range, real_venue
-from .citekeys import citation_keys
+from .keyed import keyed_stream
 from ..names import is_one_unit, split_name
 
 NAME = "ris"
@@ -40,8 +41,16 @@ def _line(tag: str, value: str) -> str:
 
 
 def _record(p: Paper, citekey: str) -> str:
+    before, after = _record_parts(p)
+    return before + citekey + after
+
+
+def _record_parts(p: Paper) -> tuple[str, str]:
+    """The record before its citation key and after it (keyed.py: keys are known at the end);
+    a citation key is [a-z0-9]+, so its ID line needs none of _line's care."""
     kind = entry_type(p)
-    out = [_line("TY", _TYPES[kind]), _line("ID", citekey)]
+    before = _line("TY", _TYPES[kind]) + "ID  - "
+    out = ["\n"]
     if p.title:
         out.append(_line("TI", p.title))
     out += [_line("AU", _ris_name(a)) for a in p.authors]
@@ -74,7 +83,7 @@ def _record(p: Paper, citekey: str) -> str:
     if p.note:
         out.append(_line("N1", p.note))
     out.append("ER  - \n")
-    return "".join(out)
+    return before, "".join(out)
 
 
 def _ris_name(name: str) -> str:
@@ -86,8 +95,11 @@ def _ris_name(name: str) -> str:
 
 
 def export(papers: list[Paper]) -> str:
-    keys = citation_keys(papers)
-    return "\n".join(_record(p, keys[p.key]) for p in papers)
+    return "".join(export_iter(papers, len(papers)))
+
+
+def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str]:
+    return keyed_stream(papers, _record_parts, sep="\n", again=again)
 
 
 # --- import ----------------------------------------------------------------------------------

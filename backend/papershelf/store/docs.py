@@ -81,10 +81,22 @@ class DocStore(MutableMapping):
             return default
 
     def read(self, stub: tuple) -> dict:
+        return orjson.loads(self._bytes(stub))
+
+    def _bytes(self, stub: tuple) -> bytes:
         data = os.pread(self.files[stub[FILE]].fileno(), stub[LEN], stub[OFF])
         if len(data) != stub[LEN]:
             raise OSError(f"the snapshot is shorter than expected (a paper at byte {stub[OFF]})")
-        return orjson.loads(data)
+        return data
+
+    def json_of(self, doc_id: int) -> bytes | None:
+        """The document as its JSON bytes, or None if there is none: the caller holds the
+        library's lock for this read only, and parses the bytes after letting it go."""
+        data = self.overlay.get(doc_id)
+        if data is not None:
+            return data
+        stub = self.stubs.get(doc_id)
+        return None if stub is None else self._bytes(stub)
 
     def __setitem__(self, doc_id, doc: dict) -> None:
         i = int(doc_id)
