@@ -23,6 +23,7 @@ from ..papers import ARXIV_ID_PATTERN, Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
 from .base import FormatError, ImportResult, dedupe, describe, main_url, moment, split_tags, venue_or_blank
 from .keyed import keyed_stream
+from .plain_names import plain
 from .tex import ET_AL, name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
 
 NAME = "bibtex"
@@ -106,7 +107,8 @@ def _entry_parts(p: Paper) -> tuple[str, str]:
     if p.title:
         parts.append(_field("title", "{" + text_to_tex(p.title) + "}"))
     if p.authors:
-        names = " and ".join(name_to_tex(a) for a in p.authors)
+        # Plain names (plain_names.py) are written as they are: name_to_tex gives each back.
+        names = " and ".join(p.authors) if plain(p.authors) else " and ".join(name_to_tex(a) for a in p.authors)
         if p.author_count and p.author_count > len(p.authors):
             names += " and others"
         parts.append(_field("author", names))

@@ -17,6 +17,7 @@ from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, note_text, venue_or_blank
 from .bibtex import entry_type, export_url, page_range, real_venue
 from .keyed import keyed_stream
+from .plain_names import family_first, plain
 from ..names import is_one_unit, split_name
 
 NAME = "ris"
@@ -29,6 +30,8 @@ _TYPES = {"misc": "UNPB", "inproceedings": "CPAPER", "article": "JOUR"}
 
 
 def _line(tag: str, value: str) -> str:
+    if type(value) is str and value.isprintable():  # no line break of any kind (each is unprintable)
+        return f"{tag}  - {value}\n"
     # Split the way readers do (ours uses str.splitlines: U+2028, U+0085, form feeds and the
     # other separators end a line too), so no separator inside a value is left to start a
     # line that reads as a new tag; each becomes a line break of the value.
@@ -53,7 +56,11 @@ def _record_parts(p: Paper) -> tuple[str, str]:
     out = ["\n"]
     if p.title:
         out.append(_line("TI", p.title))
-    out += [_line("AU", _ris_name(a)) for a in p.authors]
+    joined = plain(p.authors)
+    if joined:  # "Given Family" names (plain_names.py): "Family, Given", no line break possible
+        out.append(family_first(joined, r"AU  - \2, \1") + "\n")
+    else:
+        out += [_line("AU", _ris_name(a)) for a in p.authors]
     if p.published[:4].isdigit() and len(p.published) >= 4:
         out.append(_line("PY", p.published[:4]))
         y, m, d = (p.published.split("-") + ["", ""])[:3]
