@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 from papershelf.formats import csljson, ris
-from papershelf.formats.plain_names import family_first, plain
+from papershelf.formats.plain_names import plain
 from papershelf.formats.tex import name_to_tex
 from papershelf.names import split_name
 
@@ -33,7 +33,7 @@ def test_a_plain_name_is_what_split_name_and_name_to_tex_make_of_it():
         given, family, suffix = split_name(name)
         assert (given, family, suffix) == tuple(name.split(" ")) + ("",), name
         assert name_to_tex(name) == name, name
-        assert family_first(joined, r"\2, \1") == ris._ris_name(name), name
+        assert joined == name and "{1}, {0}".format(*name.split(" ")) == ris._ris_name(name), name
     assert plain_ones > 300  # the check lets most names through
 
 
@@ -53,3 +53,15 @@ def test_exports_of_plain_and_other_lists_agree_with_the_per_name_path(papers):
         assert csljson.item(p, "k")["author"] == [csljson._name(a) for a in authors]
         au = [line for line in ris._record(p, "k").splitlines() if line.startswith("AU")]
         assert au == [ris._line("AU", ris._ris_name(a)).rstrip("\n") for a in authors]
+
+
+def test_markdown_writes_plain_names_as_it_escapes_each():
+    from papershelf.formats import markdown_list
+    from papershelf.papers import Paper
+
+    lists = [["Ada Lovelace", "Alan Turing"], ["Ada (Lovelace)", "B*b C`d", "E[f] G<h>"], ["1. Ada", "Alan Turing"],
+             ["-Ada Lovelace", "Alan Turing"], ["Ada Lovelace", "9Alan Turing"], [f"Given{i} Family{i}" for i in range(9)]]
+    for authors in lists:
+        p = Paper(title="T", arxiv_id="2401.00001", authors=authors)
+        names = ", ".join(markdown_list.md_escape(a) for a in authors[:6])
+        assert f"— {names}" in markdown_list._item(p), authors

@@ -28,11 +28,3 @@ def plain(authors: list[str]) -> str | None:
         return None
     joined = "\n".join(authors)
     return joined if _PLAIN.fullmatch(joined) else None
-
-
-_TWO = re.compile(r"^(\S+) (\S+)$", re.MULTILINE)
-
-
-def family_first(joined: str, template: str) -> str:
-    """Each line of ``plain``'s answer written by ``template`` (\\1 given, \\2 family)."""
-    return _TWO.sub(template, joined)
