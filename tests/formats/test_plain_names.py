@@ -8,7 +8,7 @@ import itertools
 from papershelf.formats import csljson, ris
 from papershelf.formats.plain_names import plain
 from papershelf.formats.tex import name_to_tex
-from papershelf.names import split_name
+from papershelf.names import split_name, surname
 
 WORDS = ["Ada", "Lovelace", "van", "Beethoven", "Jr.", "jr", "SR", "II", "III", "IV", "V", "and", "And", "Sandra",
          "Noble", "&", "Co", "{IBM}", "O'Brien", "Müller", "Łukasz", "et", "al.", "al", "et.", "Given123", "Family9",
@@ -33,6 +33,7 @@ def test_a_plain_name_is_what_split_name_and_name_to_tex_make_of_it():
         given, family, suffix = split_name(name)
         assert (given, family, suffix) == tuple(name.split(" ")) + ("",), name
         assert name_to_tex(name) == name, name
+        assert surname(name) == name.split(" ")[1], name  # citekeys.base_key
         assert joined == name and "{1}, {0}".format(*name.split(" ")) == ris._ris_name(name), name
     assert plain_ones > 300  # the check lets most names through
 

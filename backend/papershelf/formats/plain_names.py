@@ -15,11 +15,15 @@ from __future__ import annotations
 import re
 
 # A word: no whitespace (so no line break of any kind), no comma, and none of TeX's specials.
-_WORD = r"[^\s,&{}\\%#_~^$]+"
-_NAME = (r"(?![^\n]*\b(?i:and)\b)"  # "Barnes and Noble" is one unit
-         r"(?!(?i:et\.? al\.?)(?:\n|\Z))"  # a person called "et al." is written as one unit
+_WORD = r"[^\s,&{}\\%#_~^$]++"
+_NAME = (r"(?!(?i:et\.? al\.?)(?:\n|\Z))"  # a person called "et al." is written as one unit
          rf"{_WORD} (?!(?:(?i:jr|sr)\.?|II|III|IV)(?:\n|\Z)){_WORD}")  # names.is_suffix
-_PLAIN = re.compile(rf"{_NAME}(?:\n{_NAME})*")
+# Anchored, possessive: one attempt at the start, no backtracking into a word.
+_PLAIN = re.compile(rf"\A{_NAME}(?:\n{_NAME})*+\Z")
+# "Barnes and Noble" is one unit: asked only of lists that hold "and" at all (Alexander, Sandra),
+# as it costs as much as the rest.
+_AND = r"(?![^\n]*\b(?i:and)\b)"
+_PLAIN_WITH_AND = re.compile(rf"\A{_AND}{_NAME}(?:\n{_AND}{_NAME})*+\Z")
 
 
 def plain(authors: list[str]) -> str | None:
@@ -27,4 +31,5 @@ def plain(authors: list[str]) -> str | None:
     if not authors:
         return None
     joined = "\n".join(authors)
-    return joined if _PLAIN.fullmatch(joined) else None
+    pattern = _PLAIN_WITH_AND if "and" in joined.lower() else _PLAIN
+    return joined if pattern.fullmatch(joined) else None
