@@ -295,14 +295,41 @@ def measure_reference(n: int, data: Path) -> dict[str, float]:
     return out
 
 
+def measure_only(row: str, sizes: list[int]) -> None:
+    """One row alone, for a before/after beside the load average (each printed as it is done)."""
+    for n in sizes:
+        data = scale_data.library(n)
+        print(f"{n:,} papers, load average before {loadavg()}")
+        if row == "capture":
+            median, p99, cpu = measure_capture(n, data)
+            figures = {"capture 50 cards, median": median, "capture 50 cards, p99 of 200 (across snapshots)": p99,
+                       "  p99 of the capture thread's CPU time": cpu}
+        elif row == "start-up":
+            starts = []
+            for _ in range(5):
+                server = Server(data)
+                starts.append(server.start())
+                server.stop()
+            figures = {"start-up (serve until /api/health), median of 5": statistics.median(starts),
+                       "  fastest": min(starts), "  slowest": max(starts)}
+        else:
+            figures = {k: v for k, v in measure_restore(data, n).items() if not k.startswith("_")}
+        for name, value in figures.items():
+            print(f"  {name}: {value:,.1f}")
+        print(f"  load average after {loadavg()}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
     ap.add_argument("--million", action="store_true", help="also 1,000,000 papers (builds ~2 GB + index)")
     ap.add_argument("--no-restore", action="store_true", help="skip the backup/restore round trip")
-    ap.add_argument("--only", choices=["export"], help="measure only these rows (PaperShelf's, no reference)")
+    ap.add_argument("--only", choices=("capture", "start-up", "restore", "export"),
+                    help="measure one row (or the export rows) alone, at each size, PaperShelf only, with the load")
     args = ap.parse_args()
     sizes = args.sizes + ([1_000_000] if args.million else [])
+    if args.only and args.only != "export":
+        return measure_only(args.only, sizes)
     ours: dict[int, dict] = {}
     ref: dict[int, dict] = {}
     print(f"load average before: {loadavg()}", file=sys.stderr)
