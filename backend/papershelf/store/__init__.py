@@ -15,8 +15,9 @@ loads the snapshot, replays the journal and catches the index up.
     tables.py    the TinyDB table and the key / DOI / title indexes
     merge.py     merging a batch of incoming papers with the library
     index.py     the search index: a derived SQLite FTS5 file for searches, sorted pages, tags, stats
-    indexer.py   bringing the index along in a thread of its own (a capture does not wait for SQLite)
-    views.py     the same answers by a pass over the papers in memory (read-only libraries)
+    indexer.py   bringing the index along in a thread of its own (a capture does not wait for SQLite),
+                 and building it again there (the library answers meanwhile from views.py)
+    views.py     the same answers by a pass over the papers (read-only libraries, an index being built)
     library.py   the public face: Library (opening, reading, capture and import, the commit)
     edits.py     the user's edits: save, tags, note, read, deletes (mixed into Library)
 """

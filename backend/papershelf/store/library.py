@@ -23,7 +23,7 @@ from ..papers import Paper, now_iso, paper_from_stored
 from ..query import PaperQuery
 from .errors import LibraryError
 from .index import SearchIndex, StaleIndex
-from .indexer import Cancelled, Indexer
+from .indexer import Indexer, rebuild
 from .journal import SCHEMA_VERSION, DurableLog, Loaded
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
 from .compaction import Snapshots
@@ -137,27 +137,11 @@ class Library(Snapshots, Edits):
             log.error("cannot use the search index in %s (%s); searching without it", self.dir, exc)
 
     def _rebuild_index(self, stopping) -> int:
-        """(In the indexer's thread.)  Build the index from every paper, read a slice at a time
-        under the lock; returns the change it was started at.  Papers changed meanwhile are
-        pending for the indexer and applied after it (applying a change twice is harmless: the
-        index takes the latest document of each paper)."""
+        """(In the indexer's thread.)  Build the index from every paper; returns the change it
+        was started at (indexer.rebuild)."""
         with self._lock:
             seq, ids = self._seq, list(self._table.store.stubs)
-        store, lock = self._table.store, self._lock
-
-        class Papers:  # the table as SearchIndex.rebuild reads it
-            def __len__(self) -> int:
-                return len(ids)
-
-            def items(self):
-                for start in range(0, len(ids), 256):
-                    if stopping():
-                        raise Cancelled()
-                    with lock:
-                        docs = [(i, store.get(i)) for i in ids[start:start + 256]]
-                    yield from ((i, d) for i, d in docs if d is not None)
-
-        self._index_file.rebuild(Papers(), self._library_id, seq)
+        rebuild(self._index_file, self._library_id, seq, ids, self._table.store, self._lock, stopping)
         return seq
 
     def _open_index_read_only(self) -> None:
