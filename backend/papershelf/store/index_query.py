@@ -53,6 +53,9 @@ def find(db: sqlite3.Connection, query: PaperQuery) -> tuple[int, list[int]]:
         terms.look_up_short()  # rare in the papers: perhaps in few chunks, then counted by FTS5
         if terms.none:
             return 0, []
+        if terms.scans:  # few matches, or a small library: list them all, each text read once
+            every = ordered(db, query, terms)
+            return len(every), every[query.offset:query.offset + query.limit]
     total = count(db, query, terms)
     ids: list[int] = []
     if query.limit and query.offset < total:
@@ -126,6 +129,10 @@ def ordered_ids(db: sqlite3.Connection, query: PaperQuery) -> list[int]:
         terms.look_up_short()
         if terms.none:
             return []
+    return ordered(db, query, terms)
+
+
+def ordered(db: sqlite3.Connection, query: PaperQuery, terms: Terms | None) -> list[int]:
     clause, params = where(query, terms)
     return [i for (i,) in db.execute(f"SELECT id FROM papers p WHERE {clause} {order(query)}", params)]
 
