@@ -12,7 +12,8 @@ A term the words index cannot list (a fragment of one or two letters, or one hel
 reads every stored text (0.5-2 s at 200,000 papers).  So past EXACT_UP_TO papers its page is
 found by the walk, and its count is estimated from a fixed sample of the papers (``Estimate``;
 the library page says "about"), unless the walk reached the last match (then it is exact).  A
-term the sample finds too rare for a short walk, or a page too deep, is counted exactly.
+term the sample finds rare, or one beside a rare word or a tag that leaves at most EXACT_UP_TO
+papers, is counted exactly, from one pass over those papers' texts.
 """
 
 from __future__ import annotations
