@@ -1,7 +1,7 @@
 """A library that grows for years: PaperShelf at 20,000 and 200,000 papers (1,000,000 with
 --million) beside a reference SQLite store, the same records, in the same run.  Prints one table.
 
-    python bench/scale.py [--sizes 20000 200000] [--million] [--no-restore]
+    python bench/scale.py [--sizes 20000 200000] [--million] [--no-restore] [--only export]
 
 PaperShelf is measured as the extension and the library page meet it: a real `papershelf serve`
 process over the library, requests through HTTP (start-up is until /api/health answers; memory is
@@ -47,7 +47,9 @@ TARGETS = {
     "search, 1-2 letters (e, w1), first page": 150, "search, fragment in many words (family, arxiv), first page": 150,
     "search, 2 letters in few words (qz)": None,
     "first search after start": 150, "sorted page at offset 10,000 (worst sort)": 50, "stats": 50,
-    "export saved, BibTeX": 3000, "export saved, JSON": 3000, "export everything, JSON": None,
+    "export saved, BibTeX": 3000, "export saved, JSON": 3000, "export saved, RIS": 3000,
+    "export saved, CSL-JSON": 3000, "export saved, CSV": 3000, "export saved, Markdown": 3000,
+    "export everything, JSON": None,
     "  memory growth during it (MB)": 100, "  longest status request beside it": 100,
 }
 
@@ -61,6 +63,12 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def median_ms(fn, runs: int) -> float:
@@ -118,13 +126,23 @@ def words(n: int) -> tuple[str, str]:
     return "w1234", "planning"
 
 
-def measure_papershelf(n: int, data: Path) -> dict[str, float]:
+# The saved papers in each export format: (row, format name).
+EXPORT_ROWS = (("export saved, BibTeX", "bibtex"), ("export saved, JSON", "json"), ("export saved, RIS", "ris"),
+               ("export saved, CSL-JSON", "csljson"), ("export saved, CSV", "csv"),
+               ("export saved, Markdown", "markdown"))
+
+
+def measure_papershelf(n: int, data: Path, only_export: bool = False) -> dict[str, float]:
     out: dict[str, float] = {}
     rare, common = words(n)
     keys = [f"arxiv:{scale_data.paper(i, random.Random(0)).arxiv_id}" for i in random.Random(1).sample(range(n), 100)]
     server = Server(data)
     out["start-up (serve until /api/health)"] = server.start()
     pid = server.proc.pid
+    if only_export:
+        measure_exports(server, pid, keys, out)
+        server.stop()
+        return out
     out["resident memory after start (MB)"] = rss_mb(pid)
     out["peak memory while loading (MB)"] = rss_mb(pid, "VmHWM")
     t = time.perf_counter()
@@ -145,8 +163,19 @@ def measure_papershelf(n: int, data: Path) -> dict[str, float]:
     out["sorted page at offset 10,000 (worst sort)"] = max(
         median_ms(lambda s=s: server.get(f"/api/papers?saved=all&{s}&offset=10000&limit=50"), 3) for s in sorts)
     out["stats"] = median_ms(lambda: server.get("/api/stats"), 5)
-    out["export saved, BibTeX"] = median_ms(lambda: server.get("/api/export?format=bibtex"), 1)
-    out["export saved, JSON"] = median_ms(lambda: server.get("/api/export?format=json"), 1)
+    measure_exports(server, pid, keys, out)
+    server.stop()
+    return out
+
+
+def measure_exports(server: Server, pid: int, keys: list[str], out: dict[str, float]) -> None:
+    """Each format of the saved papers, then everything as JSON with status requests beside it."""
+    for row, fmt in EXPORT_ROWS:
+        cpu = cpu_s(pid)
+        out[row] = median_ms(lambda fmt=fmt: server.get(f"/api/export?format={fmt}"), 1)
+        # The server's CPU time beside the wall time: on a loaded machine the wall time is
+        # mostly waiting for a core (about CPU x load / cores).
+        print(f"  {row}: {out[row]:,.0f} ms, server CPU {cpu_s(pid) - cpu:.2f} s (load {loadavg()})", file=sys.stderr)
 
     # Everything as JSON, streamed to nowhere, while another client asks for badges.
     before = rss_mb(pid)
@@ -163,7 +192,7 @@ def measure_papershelf(n: int, data: Path) -> dict[str, float]:
 
     watcher = threading.Thread(target=beside)
     watcher.start()
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), cpu_s(pid)
     req = urllib.request.Request(server.url + "/api/export?format=json&saved=all", headers=CLIENT)
     size = 0
     with urllib.request.urlopen(req, timeout=600) as r:
@@ -175,8 +204,10 @@ def measure_papershelf(n: int, data: Path) -> dict[str, float]:
     out["  memory growth during it (MB)"] = max(peak) - before
     out["  longest status request beside it"] = max(waits)
     out["_export_mb"] = size / 1e6
-    server.stop()
-    return out
+    print(f"  export everything, JSON: {out['export everything, JSON']:,.0f} ms (server CPU {cpu_s(pid) - cpu:.1f} s, "
+          f"status requests too), longest status beside it "
+          f"{out['  longest status request beside it']:,.0f} ms, memory growth "
+          f"{out['  memory growth during it (MB)']:,.0f} MB (load {loadavg()})", file=sys.stderr)
 
 
 def measure_capture(n: int, data: Path) -> float:
@@ -264,27 +295,58 @@ def measure_reference(n: int, data: Path) -> dict[str, float]:
     return out
 
 
+def measure_only(row: str, sizes: list[int]) -> None:
+    """One row alone, for a before/after beside the load average (each printed as it is done)."""
+    for n in sizes:
+        data = scale_data.library(n)
+        print(f"{n:,} papers, load average before {loadavg()}")
+        if row == "capture":
+            median, p99, cpu = measure_capture(n, data)
+            figures = {"capture 50 cards, median": median, "capture 50 cards, p99 of 200 (across snapshots)": p99,
+                       "  p99 of the capture thread's CPU time": cpu}
+        elif row == "start-up":
+            starts = []
+            for _ in range(5):
+                server = Server(data)
+                starts.append(server.start())
+                server.stop()
+            figures = {"start-up (serve until /api/health), median of 5": statistics.median(starts),
+                       "  fastest": min(starts), "  slowest": max(starts)}
+        else:
+            figures = {k: v for k, v in measure_restore(data, n).items() if not k.startswith("_")}
+        for name, value in figures.items():
+            print(f"  {name}: {value:,.1f}")
+        print(f"  load average after {loadavg()}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
     ap.add_argument("--million", action="store_true", help="also 1,000,000 papers (builds ~2 GB + index)")
     ap.add_argument("--no-restore", action="store_true", help="skip the backup/restore round trip")
+    ap.add_argument("--only", choices=("capture", "start-up", "restore", "export"),
+                    help="measure one row (or the export rows) alone, at each size, PaperShelf only, with the load")
     args = ap.parse_args()
     sizes = args.sizes + ([1_000_000] if args.million else [])
+    if args.only and args.only != "export":
+        return measure_only(args.only, sizes)
     ours: dict[int, dict] = {}
     ref: dict[int, dict] = {}
     print(f"load average before: {loadavg()}", file=sys.stderr)
     for n in sizes:
         data = scale_data.library(n)
         print(f"measuring {n} ...", file=sys.stderr)
-        ours[n] = measure_papershelf(n, data)
+        ours[n] = measure_papershelf(n, data, only_export=args.only == "export")
+        if args.only:
+            ref[n] = {}
+            continue
         (ours[n]["capture 50 cards, median"], ours[n]["capture 50 cards, p99 of 200 (across snapshots)"],
          ours[n]["  p99 of the capture thread's CPU time"]) = measure_capture(n, data)
         if not args.no_restore and n == sizes[-1]:
             ours[n].update(measure_restore(data, n))
         ref[n] = measure_reference(n, data)
     small, big = sizes[0], sizes[-1]
-    rows = [k for k in TARGETS] + [k for k in ours[big] if k not in TARGETS and not k.startswith("_")]
+    rows = [k for k in TARGETS if any(k in ours[n] for n in sizes)] + [k for k in ours[big] if k not in TARGETS and not k.startswith("_")]
     print(f"\nPaperShelf vs reference SQLite store (stdlib sqlite3, WAL, synchronous=FULL, FTS5); ms unless "
           f"marked; load average {loadavg()}")
     head = f"| operation | {' | '.join(f'PaperShelf {n:,}' for n in sizes)} | growth {small // 1000}k→{big // 1000}k " \

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import Any
+from typing import Any, Iterator
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
@@ -254,17 +254,26 @@ def export_post():
 
 def export_response(fmt: str, query: PaperQuery) -> Response:
     """The export as a download, streamed: a backup of everything is written a slice at a time."""
+    lib = library()  # the body is written after the request's context is gone: no current_app there
     if query.keys:
-        docs = query.order(library().documents(query.keys))
+        docs = query.order(lib.documents(query.keys))
         count, docs = len(docs), iter(docs)
     else:
-        count, docs = library().ordered(query)
+        count, docs = lib.ordered(query)
     try:
-        body, media_type, extension = export_stream(fmt, map(paper_from_stored, docs), count)
+        body, media_type, extension = export_stream(fmt, map(paper_from_stored, docs), count,
+                                                    again=lambda keys: read_again(lib, keys))
     except FormatError as exc:
         raise BadRequest(str(exc), "unknown_format") from None
     name = f"papershelf-{date.today():%Y%m%d}.{extension}"
     return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def read_again(lib: Library, keys: list[str], chunk: int = 256) -> Iterator[Paper]:
+    """The papers of ``keys`` read again, a chunk at a time (formats/keyed.py: the end of an
+    export too big to hold is written once every citation key is known)."""
+    for start in range(0, len(keys), chunk):
+        yield from map(paper_from_stored, lib.documents(keys[start:start + chunk]))
 
 
 @bp.get("/formats")

@@ -15,7 +15,7 @@ its format at all, FormatError is raised and the caller imports nothing.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..papers import Paper
 from . import bibtex, csljson, csv_table, id_list, markdown_list, papermemory, papershelf_json, ris, text_listings
@@ -64,14 +64,16 @@ def export_papers(fmt: str, papers: list[Paper]) -> tuple[str, str, str]:
     return module.export(list(papers)), module.MEDIA_TYPE, module.EXTENSION
 
 
-def export_stream(fmt: str, papers: Iterable[Paper], count: int) -> tuple[Iterator[str], str, str]:
-    """Like ``export_papers``, the body as pieces.  A format with ``export_iter`` streams (the
-    JSON backup: memory stays flat whatever the library's size); the others are written whole,
-    their citation keys being unique across the whole export.  An unknown format is refused
-    before anything is read."""
+def export_stream(fmt: str, papers: Iterable[Paper], count: int,
+                  again: Callable[[list[str]], Iterable[Paper]] | None = None) -> tuple[Iterator[str], str, str]:
+    """Like ``export_papers``, the body as pieces, written as the papers are read.  A format
+    with ``export_iter`` streams: the JSON backup and Markdown a slice at a time, the formats
+    with citation keys (unique across the whole export) once every paper has been read
+    (keyed.py; ``again`` reads papers again by library key, so an export of everything holds
+    bounded memory).  An unknown format is refused before anything is read."""
     module = _exporter(fmt)
     if hasattr(module, "export_iter"):
-        return module.export_iter(papers, count), module.MEDIA_TYPE, module.EXTENSION
+        return module.export_iter(papers, count, again=again), module.MEDIA_TYPE, module.EXTENSION
     return iter((module.export(list(papers)),)), module.MEDIA_TYPE, module.EXTENSION
 
 

@@ -16,12 +16,14 @@ journals, URLs); biblatex's ``subtitle`` and ``titleaddon`` are part of the titl
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 
 from .. import kinds
 from ..papers import ARXIV_ID_PATTERN, Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
 from .base import FormatError, ImportResult, dedupe, describe, main_url, moment, split_tags, venue_or_blank
-from .citekeys import citation_keys
+from .keyed import keyed_stream
+from .plain_names import plain
 from .tex import ET_AL, name_to_plain, name_to_tex, split_names, tex_to_text, text_to_tex
 
 NAME = "bibtex"
@@ -94,12 +96,19 @@ def _field(name: str, value: str) -> str:
 
 
 def _entry(p: Paper, citekey: str) -> str:
+    before, after = _entry_parts(p)
+    return before + citekey + after
+
+
+def _entry_parts(p: Paper) -> tuple[str, str]:
+    """The entry before its citation key and after it (keyed.py: keys are known at the end)."""
     kind = entry_type(p)
-    parts = [f"@{kind}{{{citekey},\n"]
+    parts = [",\n"]
     if p.title:
         parts.append(_field("title", "{" + text_to_tex(p.title) + "}"))
     if p.authors:
-        names = " and ".join(name_to_tex(a) for a in p.authors)
+        # Plain names (plain_names.py) are written as they are: name_to_tex gives each back.
+        names = " and ".join(p.authors) if plain(p.authors) else " and ".join(name_to_tex(a) for a in p.authors)
         if p.author_count and p.author_count > len(p.authors):
             names += " and others"
         parts.append(_field("author", names))
@@ -132,7 +141,7 @@ def _entry(p: Paper, citekey: str) -> str:
     if p.note:
         parts.append(_field("annote", text_to_tex(p.note)))
     parts.append("}\n")
-    return "".join(parts)
+    return f"@{kind}{{", "".join(parts)
 
 
 def _url(url: str) -> str:
@@ -142,8 +151,11 @@ def _url(url: str) -> str:
 
 
 def export(papers: list[Paper]) -> str:
-    keys = citation_keys(papers)
-    return "\n".join(_entry(p, keys[p.key]) for p in papers)
+    return "".join(export_iter(papers, len(papers)))
+
+
+def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str]:
+    return keyed_stream(papers, _entry_parts, sep="\n", again=again)
 
 
 # --- import ----------------------------------------------------------------------------------

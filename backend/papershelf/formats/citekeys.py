@@ -13,6 +13,7 @@ import unicodedata
 from ..papers import Paper
 from ..parsing.common import date_from_arxiv_id
 from ..names import surname
+from .plain_names import plain
 
 # Words that carry no meaning as the "first word" of a title.
 STOPWORDS = frozenset(
@@ -62,7 +63,12 @@ def first_word(title: str) -> str:
 
 
 def base_key(p: Paper) -> str:
-    author = ascii_fold(surname(p.authors[0])) if p.authors else ""
+    if p.authors:
+        first = p.authors[0]
+        # A plain "Given Family" (plain_names.py) has its family name second, as split_name says.
+        author = ascii_fold(first.split(" ")[1] if plain([first]) else surname(first))
+    else:
+        author = ""
     return f"{author or 'anon'}{year_of(p)}{first_word(p.title)}"
 
 
@@ -82,17 +88,28 @@ def citation_keys(papers: list[Paper]) -> dict[str, str]:
     'a', 'b', 'c'...  A suffixed key that happens to equal another paper's bare key moves on to
     the next letter.
     """
-    bases = {p.key: base_key(p) for p in papers}
-    taken = set()
-    out: dict[str, str] = {}
-    # Bare keys first, so a suffixed key never steals another paper's natural key.
+    return unique_keys({p.key: base_key(p) for p in papers})
+
+
+def unique_keys(bases: dict[str, str]) -> dict[str, str]:
+    """Library key -> citation key, from each paper's ``base_key`` (what ``citation_keys`` does
+    once the bases are known: a streamed export gathers them as it goes)."""
     by_base: dict[str, list[str]] = {}
-    for key in sorted(bases):
-        by_base.setdefault(bases[key], []).append(key)
-    for base, keys in by_base.items():
-        out[keys[0]] = base
-        taken.add(base)
-    for base in sorted(by_base):
+    for key, base in bases.items():
+        found = by_base.get(base)
+        if found is None:
+            by_base[base] = [key]
+        else:
+            found.append(key)
+    # Only the bases several papers share need an order (library-key order): sorting every key
+    # of a 40,000-paper export took longer than the rest of this.
+    shared = sorted(base for base, keys in by_base.items() if len(keys) > 1)
+    for base in shared:
+        by_base[base].sort()
+    # Bare keys first, so a suffixed key never steals another paper's natural key.
+    out = {keys[0]: base for base, keys in by_base.items()}
+    taken = set(by_base)
+    for base in shared:
         n = 0
         for key in by_base[base][1:]:
             while True:

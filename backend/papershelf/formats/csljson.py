@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Iterable, Iterator
 
 from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, load_json, split_tags, try_json, venue_or_blank
 from .bibtex import entry_type, export_url, real_venue
-from .citekeys import citation_keys
+from .keyed import keyed_stream
+from .plain_names import plain
 from ..names import split_name
 
 NAME = "csljson"
@@ -64,7 +66,10 @@ def item(p: Paper, citekey: str) -> dict:
     if p.title:
         out["title"] = _protect_math(p.title)
     if p.authors:
-        out["author"] = [_name(a) for a in p.authors]
+        if plain(p.authors):  # "Given Family" names (plain_names.py): split at the space
+            out["author"] = [{"family": f, "given": g} for g, f in (a.split(" ") for a in p.authors)]
+        else:
+            out["author"] = [_name(a) for a in p.authors]
     issued = _issued(p.published)
     if issued:
         out["issued"] = issued
@@ -92,11 +97,20 @@ def item(p: Paper, citekey: str) -> dict:
 
 
 def export(papers: list[Paper]) -> str:
-    keys = citation_keys(papers)
+    return "".join(export_iter(papers, len(papers)))
+
+
+def _item_parts(p: Paper) -> tuple[str, str]:
+    """The item's JSON before its citation key and after it (keyed.py): encoded without its
+    "id", which is first, then written in front (a citation key is [a-z0-9]+: nothing to escape)."""
+    out = item(p, "")
+    del out["id"]
+    return '{"id":"', '",' + _ENCODER.encode(out)[1:]
+
+
+def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str]:
     # One item per line (indent= would switch json's C encoder off).
-    encode = _ENCODER.encode
-    lines = ",\n".join([encode(item(p, keys[p.key])) for p in papers])
-    return "[\n" + lines + ("\n" if papers else "") + "]\n"
+    return keyed_stream(papers, _item_parts, head="[\n", sep=",\n", end="\n]\n", empty_end="]\n", again=again)
 
 
 # --- import ----------------------------------------------------------------------------------

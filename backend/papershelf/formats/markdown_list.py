@@ -8,11 +8,13 @@ http(s) URLs become links.
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 from urllib.parse import quote
 
 from ..papers import Paper, now_iso
 from ..readable import readable
 from .base import main_url
+from .plain_names import plain
 
 NAME = "markdown"
 LABEL = "Markdown"  # in the format menus of the library page and the popup
@@ -68,7 +70,12 @@ def _item(p: Paper) -> str:
     details = []
     if p.authors:
         shown = p.authors[:6]
-        names = ", ".join(md_escape(a) for a in shown)
+        if plain(shown) and not any(a[0] == "-" or a[0].isdigit() for a in shown):
+            # Plain names (plain_names.py: single spaces, no "&") that start no list: escaping
+            # them one by one or joined is the same, and once is a third of the time.
+            names = _MD_SPECIAL.sub(r"\\\1", ", ".join(shown))
+        else:
+            names = ", ".join(md_escape(a) for a in shown)
         if p.n_authors > len(shown):
             names += " et al."
         details.append(names)
@@ -94,5 +101,16 @@ def _item(p: Paper) -> str:
 
 
 def export(papers: list[Paper]) -> str:
-    header = f"# Reading list\n\n{len(papers)} paper{'s' if len(papers) != 1 else ''} · exported from PaperShelf on {now_iso()[:10]}\n"
-    return header + "\n" + "\n".join(_item(p) for p in papers) + ("\n" if papers else "")
+    return "".join(export_iter(papers, len(papers)))
+
+
+def export_iter(papers: Iterable[Paper], count: int, again=None, piece: int = 256) -> Iterator[str]:
+    """The list a slice at a time; ``count`` is the number the header gives."""
+    yield f"# Reading list\n\n{count} paper{'s' if count != 1 else ''} · exported from PaperShelf on {now_iso()[:10]}\n\n"
+    items: list[str] = []
+    for p in papers:
+        items.append(_item(p) + "\n")
+        if len(items) == piece:
+            yield "".join(items)
+            items = []
+    yield "".join(items)

@@ -34,7 +34,7 @@ def export(papers: list[Paper]) -> str:
     return "".join(export_iter(papers, len(papers)))
 
 
-def export_iter(papers: Iterable[Paper], count: int, chunk: int = 500) -> Iterator[str]:
+def export_iter(papers: Iterable[Paper], count: int, chunk: int = 500, again=None) -> Iterator[str]:
     """The backup a slice at a time, so that a backup of everything is never whole in memory.
 
     One paper per line: readable and diffable, json's C encoder (which indent= would switch

@@ -10,12 +10,14 @@ Science and PubMed tagged files look alike and are refused with a message saying
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 
 from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, note_text, venue_or_blank
 from .bibtex import entry_type, export_url, page_range, real_venue
-from .citekeys import citation_keys
+from .keyed import keyed_stream
+from .plain_names import plain
 from ..names import is_one_unit, split_name
 
 NAME = "ris"
@@ -28,6 +30,8 @@ _TYPES = {"misc": "UNPB", "inproceedings": "CPAPER", "article": "JOUR"}
 
 
 def _line(tag: str, value: str) -> str:
+    if type(value) is str and value.isprintable():  # no line break of any kind (each is unprintable)
+        return f"{tag}  - {value}\n"
     # Split the way readers do (ours uses str.splitlines: U+2028, U+0085, form feeds and the
     # other separators end a line too), so no separator inside a value is left to start a
     # line that reads as a new tag; each becomes a line break of the value.
@@ -40,11 +44,22 @@ def _line(tag: str, value: str) -> str:
 
 
 def _record(p: Paper, citekey: str) -> str:
+    before, after = _record_parts(p)
+    return before + citekey + after
+
+
+def _record_parts(p: Paper) -> tuple[str, str]:
+    """The record before its citation key and after it (keyed.py: keys are known at the end);
+    a citation key is [a-z0-9]+, so its ID line needs none of _line's care."""
     kind = entry_type(p)
-    out = [_line("TY", _TYPES[kind]), _line("ID", citekey)]
+    before = _line("TY", _TYPES[kind]) + "ID  - "
+    out = ["\n"]
     if p.title:
         out.append(_line("TI", p.title))
-    out += [_line("AU", _ris_name(a)) for a in p.authors]
+    if plain(p.authors):  # "Given Family" names (plain_names.py): "Family, Given", no line break possible
+        out += [f"AU  - {f}, {g}\n" for g, f in (a.split(" ") for a in p.authors)]
+    else:
+        out += [_line("AU", _ris_name(a)) for a in p.authors]
     if p.published[:4].isdigit() and len(p.published) >= 4:
         out.append(_line("PY", p.published[:4]))
         y, m, d = (p.published.split("-") + ["", ""])[:3]
@@ -74,7 +89,7 @@ def _record(p: Paper, citekey: str) -> str:
     if p.note:
         out.append(_line("N1", p.note))
     out.append("ER  - \n")
-    return "".join(out)
+    return before, "".join(out)
 
 
 def _ris_name(name: str) -> str:
@@ -86,8 +101,11 @@ def _ris_name(name: str) -> str:
 
 
 def export(papers: list[Paper]) -> str:
-    keys = citation_keys(papers)
-    return "\n".join(_record(p, keys[p.key]) for p in papers)
+    return "".join(export_iter(papers, len(papers)))
+
+
+def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str]:
+    return keyed_stream(papers, _record_parts, sep="\n", again=again)
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -193,16 +193,22 @@ class SearchIndex:
         """(library id, sequence number) of the last change the index holds."""
         return self.db.execute("SELECT library_id, seq FROM meta").fetchone()
 
+    def can_catch_up(self, library_id: str, seq: int, snapshot_seq: int) -> bool:
+        """Whether the index is this library's, behind by changes the journal still holds
+        (otherwise it is built again)."""
+        held_id, held_seq = self.state()
+        return held_id == library_id and held_seq is not None and snapshot_seq <= held_seq <= seq
+
     # --- writing (under the library's lock) ----------------------------------------------------
 
     def bring_up_to_date(self, library_id: str, seq: int, snapshot_seq: int, changes: list,
                          table: dict[str, dict]) -> None:
         """Catch up from the journal's ``changes`` (seq, doc ids put, doc ids deleted) when the
         index is only behind; build it again when it is anyone else's."""
-        held_id, held_seq = self.state()
-        if held_id != library_id or held_seq is None or not snapshot_seq <= held_seq <= seq:
+        if not self.can_catch_up(library_id, seq, snapshot_seq):
             self.rebuild(table, library_id, seq)
             return
+        held_seq = self.state()[1]
         put: dict[int, dict] = {}
         gone: set[int] = set()
         for change_seq, put_ids, gone_ids in changes:
