@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
 
 from papershelf.papers import Paper, Source
 from papershelf.query import PaperQuery
@@ -100,3 +101,33 @@ def test_a_server_killed_while_building_its_index_opens_and_builds_it_again(tmp_
     with Library(tmp_path) as lib:  # current: opens without building anything
         assert lib._indexer.ready and index_state(tmp_path) == (library_id, lib._seq)
         assert lib.find(PaperQuery(q="zebra", saved=None, limit=0))[0] == zebras
+
+
+def test_waiting_for_the_index_waits_for_the_rebuild(tmp_path):
+    """Until the rebuild is done the index holds no change: a caller that waits for it (a bench
+    closing a library once it is indexed, an import's slice) waits for the rebuild, and closing
+    afterwards leaves an index of today's layout that the next start does not build again."""
+    import sqlite3
+
+    from papershelf.store import Library
+    from papershelf.store.index import LAYOUT
+
+    data = tmp_path / "lib"
+    with Library(data) as lib:
+        lib.import_papers([Paper(title=f"Paper {i} on zebras", arxiv_id=f"2501.{i:05d}") for i in range(1500)])
+    index = data / "library.index.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{index}{suffix}").unlink(missing_ok=True)
+    lib = Library(data)
+    try:
+        assert lib._indexer is not None
+        lib._wait_for_index()
+        assert lib._indexer.ready and not lib._indexer.failed
+    finally:
+        lib.close()
+    db = sqlite3.connect(index)
+    try:
+        assert db.execute("SELECT layout FROM meta").fetchone()[0] == LAYOUT
+        assert db.execute("SELECT count(*) FROM papers").fetchone()[0] == 1500
+    finally:
+        db.close()

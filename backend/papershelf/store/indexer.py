@@ -58,7 +58,9 @@ class Indexer:
         turns True when the library closes) and returns the change it holds."""
         self.index = index
         self.library_id = library_id
-        self.applied = seq  # the last change the index holds
+        # The last change the index holds: none while it is rebuilt (a caller of wait_for, such as
+        # a bench closing the library once it is indexed, must not take the old index's word).
+        self.applied = seq if rebuild is None else -1
         self.failed = False
         self.ready = rebuild is None  # False while the index is being rebuilt
         self._rebuild = rebuild
