@@ -213,19 +213,27 @@ class Library(Snapshots, Edits):
                 docs = self._views.ordered(self._seq, query)
             return len(docs), iter(docs)
 
-        def chunks() -> Iterator[dict]:
-            store = self._table.store
-            for start in range(0, len(ids), chunk):
-                part = ids[start:start + chunk]
-                with self._lock:
-                    spots = store.spots(part)
-                raw = store.read_spots(spots)
-                with self._lock:
-                    if raw is None or not store.spots_valid(spots):  # a snapshot was replaced meanwhile
-                        raw = [d for d in map(store.json_of, part) if d is not None]
-                yield from map(orjson.loads, raw)
+        return len(ids), self._read_ids(ids, chunk)
 
-        return len(ids), chunks()
+    def documents_again(self, keys: list[str], chunk: int = 64) -> Iterator[dict]:
+        """The stored documents of these stored keys, in order, read as ``ordered`` reads them
+        (an export reading papers a second time, formats/keyed.py); keys gone since are left out."""
+        with self._lock:
+            doc_ids = self._table.doc_ids
+            ids = [doc_ids[k] for k in keys if k in doc_ids]
+        return self._read_ids(ids, chunk)
+
+    def _read_ids(self, ids: list[int], chunk: int) -> Iterator[dict]:
+        store = self._table.store
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            with self._lock:
+                spots = store.spots(part)
+            raw = store.read_spots(spots)
+            with self._lock:
+                if raw is None or not store.spots_valid(spots):  # a snapshot was replaced meanwhile
+                    raw = [d for d in map(store.json_of, part) if d is not None]
+            yield from map(orjson.loads, raw)
 
     def keys(self, query: PaperQuery) -> list[str]:
         """The keys of every paper the query selects, in its order, without reading a document
