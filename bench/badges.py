@@ -223,6 +223,18 @@ def in_world(cdp, ctx_id: int, expression: str):
     return r["result"].get("value")
 
 
+def open_in_world(ctx, url: str):
+    """A new page at ``url`` (navigation committed), its CDP session, and the id of the
+    extension's content-script world in it."""
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    contexts: list = []
+    cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
+    cdp.send("Runtime.enable")
+    page.goto(url, wait_until="commit")
+    return page, cdp, content_world(page, cdp, contexts)
+
+
 def measure(ctx, url: str, n: int, runs: int, verbose: bool, control=None) -> tuple[list[float], list[float]]:
     """Per run: ms from navigation start, and from DOMContentLoaded, to the last settled badge.
     With `control` (an extension page), each run is the day's first view of the page: the list of
@@ -232,13 +244,7 @@ def measure(ctx, url: str, n: int, runs: int, verbose: bool, control=None) -> tu
     for i in range(runs + 1):  # the first run warms caches and the worker; not counted
         if control is not None:
             control.evaluate("() => chrome.storage.local.remove('countedToday')")
-        page = ctx.new_page()
-        cdp = ctx.new_cdp_session(page)
-        contexts: list = []
-        cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
-        cdp.send("Runtime.enable")
-        page.goto(url, wait_until="commit")
-        world = content_world(page, cdp, contexts)
+        page, cdp, world = open_in_world(ctx, url)
         in_world(cdp, world, WATCH % n)
         deadline = time.monotonic() + 30
         while not in_world(cdp, world, "window.__badgesAt !== undefined"):
@@ -349,7 +355,7 @@ def main() -> int:
                       f"  (target <= {TARGETS[name]} ms: {'met' if med <= TARGETS[name] else 'NOT met'}; {load()})")
                 print(f"  navigation start -> all badges: median {statistics.median(from_nav):.0f} ms"
                       f" (includes the test harness serving the page)")
-                where_time_goes(ctx, url, work / "library", content_world, in_world)
+                where_time_goes(ctx, url, work / "library", open_in_world, in_world, load)
             ctx.close()
     finally:
         if server:

@@ -6,17 +6,12 @@ printed with the load average."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import time
 from pathlib import Path
 
 from papershelf.store import Library
-
-
-def load() -> str:
-    return "load %.1f %.1f %.1f" % os.getloadavg()
 
 
 # In the content script's world, once the page is badged: what its own work costs.
@@ -35,18 +30,12 @@ CONTENT_COST = """(() => {
 })()"""
 
 
-def where_time_goes(ctx, url: str, library_dir: Path, content_world, in_world) -> None:
+def where_time_goes(ctx, url: str, library_dir: Path, open_in_world, in_world, load) -> None:
     """The content script's cost on the page, and the backend's parse of one request of its cards
     and their capture into a copy of the bench's library (the server keeps the original)."""
     from papershelf.parsing import PageParts, parse
 
-    page = ctx.new_page()
-    cdp = ctx.new_cdp_session(page)
-    contexts: list = []
-    cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
-    cdp.send("Runtime.enable")
-    page.goto(url, wait_until="commit")
-    world = content_world(page, cdp, contexts)
+    page, cdp, world = open_in_world(ctx, url)  # bench/badges.py's helpers, passed in (it imports this file)
     deadline = time.monotonic() + 30
     while not in_world(cdp, world, "PaperShelf.records.size > 0 && [...PaperShelf.records.values()].every((r) => r.badge)"):
         if time.monotonic() > deadline:

@@ -44,6 +44,8 @@ TARGETS = {
     "peak memory while loading (MB)": 600, "capture 50 cards, median": None,
     "capture 50 cards, p99 of 200 (across snapshots)": 50,
     "status of 100 keys": 2, "save of 1 key": 5, "search, rare word": 50, "search, common word, first page": 150,
+    "search, 1-2 letters (e, w1), first page": 150, "search, fragment in many words (family, arxiv), first page": 150,
+    "search, 2 letters in few words (qz)": None,
     "first search after start": 150, "sorted page at offset 10,000 (worst sort)": 50, "stats": 50,
     "export saved, BibTeX": 3000, "export saved, JSON": 3000, "export saved, RIS": 3000,
     "export saved, CSL-JSON": 3000, "export saved, CSV": 3000, "export saved, Markdown": 3000,
@@ -151,6 +153,12 @@ def measure_papershelf(n: int, data: Path, only_export: bool = False) -> dict[st
     out["save of 1 key"] = median_ms(lambda: server.post("/api/save", {"keys": [next(save_keys)]}), 15)
     out["search, rare word"] = median_ms(lambda: server.get(f"/api/papers?saved=all&q={rare}"), 5)
     out["search, common word, first page"] = median_ms(lambda: server.get(f"/api/papers?saved=all&q={common}"), 5)
+    # Terms the words index cannot list (store/index_query.py): walked, counted from a sample.
+    out["search, 1-2 letters (e, w1), first page"] = max(
+        median_ms(lambda t=t: server.get(f"/api/papers?saved=all&q={t}"), 5) for t in ("e", "w1"))
+    out["search, fragment in many words (family, arxiv), first page"] = max(
+        median_ms(lambda t=t: server.get(f"/api/papers?saved=all&q={t}"), 5) for t in ("family", "arxiv"))
+    out["search, 2 letters in few words (qz)"] = median_ms(lambda: server.get("/api/papers?saved=all&q=qz"), 5)
     sorts = ["sort=title&order=asc", "sort=seen", "sort=upvotes", "sort=published&order=asc", "sort=seen_count"]
     out["sorted page at offset 10,000 (worst sort)"] = max(
         median_ms(lambda s=s: server.get(f"/api/papers?saved=all&{s}&offset=10000&limit=50"), 3) for s in sorts)
@@ -287,14 +295,41 @@ def measure_reference(n: int, data: Path) -> dict[str, float]:
     return out
 
 
+def measure_only(row: str, sizes: list[int]) -> None:
+    """One row alone, for a before/after beside the load average (each printed as it is done)."""
+    for n in sizes:
+        data = scale_data.library(n)
+        print(f"{n:,} papers, load average before {loadavg()}")
+        if row == "capture":
+            median, p99, cpu = measure_capture(n, data)
+            figures = {"capture 50 cards, median": median, "capture 50 cards, p99 of 200 (across snapshots)": p99,
+                       "  p99 of the capture thread's CPU time": cpu}
+        elif row == "start-up":
+            starts = []
+            for _ in range(5):
+                server = Server(data)
+                starts.append(server.start())
+                server.stop()
+            figures = {"start-up (serve until /api/health), median of 5": statistics.median(starts),
+                       "  fastest": min(starts), "  slowest": max(starts)}
+        else:
+            figures = {k: v for k, v in measure_restore(data, n).items() if not k.startswith("_")}
+        for name, value in figures.items():
+            print(f"  {name}: {value:,.1f}")
+        print(f"  load average after {loadavg()}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
     ap.add_argument("--million", action="store_true", help="also 1,000,000 papers (builds ~2 GB + index)")
     ap.add_argument("--no-restore", action="store_true", help="skip the backup/restore round trip")
-    ap.add_argument("--only", choices=["export"], help="measure only these rows (PaperShelf's, no reference)")
+    ap.add_argument("--only", choices=("capture", "start-up", "restore", "export"),
+                    help="measure one row (or the export rows) alone, at each size, PaperShelf only, with the load")
     args = ap.parse_args()
     sizes = args.sizes + ([1_000_000] if args.million else [])
+    if args.only and args.only != "export":
+        return measure_only(args.only, sizes)
     ours: dict[int, dict] = {}
     ref: dict[int, dict] = {}
     print(f"load average before: {loadavg()}", file=sys.stderr)

@@ -76,6 +76,15 @@ def build(n: int, into: Path) -> None:
     tmp.rename(into / "library.json")
 
 
+def built(lib) -> None:
+    """Close ``lib`` once its index is built (the index is built behind an open library, and a
+    library closed before it is done builds it again at its next start)."""
+    try:
+        lib._wait_for_index()
+    finally:
+        lib.close()
+
+
 def library(n: int) -> Path:
     """The cached library of n papers (built, upgraded and indexed on first use)."""
     path = CACHE / str(n)
@@ -89,7 +98,7 @@ def library(n: int) -> Path:
         build(n, path)
         print(f"built {n} papers in {time.perf_counter() - t:.0f} s", file=sys.stderr)
         t = time.perf_counter()
-        Library(path).close()
+        built(Library(path))
         print(f"upgraded and indexed them in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     elif _index_layout(path) != _current_layout():
         # An index of an older layout is rebuilt by the next start: do it here, not inside the
@@ -97,7 +106,7 @@ def library(n: int) -> Path:
         from papershelf.store import Library
 
         t = time.perf_counter()
-        Library(path).close()
+        built(Library(path))
         print(f"rebuilt the index of {n} papers (a new layout) in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     return path
 

@@ -172,3 +172,22 @@ def test_1e400_in_hf_data_props_skips_nothing():
     # The same number arriving already decoded (the extension sends data-props as JSON): inf.
     page.props = json.loads(page.props)
     assert [p.paper.key for p in parse(page).papers] == [p.paper.key for p in good.papers]
+
+
+def test_an_overlong_search_or_filter_is_refused_in_one_line(live_server):
+    ok, found = live_server.api("GET", "/api/papers?saved=all&q=" + "planning+" * 111)  # 999 characters
+    assert ok == 200 and found["total"] == 0
+    for path in ("/api/papers?saved=all&q=", "/api/papers/keys?q=", "/api/export?format=json&q=",
+                 "/api/papers?tag=", "/api/papers?source=", "/api/export?format="):
+        status, body = live_server.api("GET", path + "q" * 200_000)  # a URL waitress still takes
+        assert status == 400, (path, status)
+        message = body["error"]["message"]
+        assert "200,000 characters long; at most 1,000" in message and len(message) < 100, message
+    status, body = live_server.api("GET", "/api/papers?q=" + "+".join(f"w{i}" for i in range(41)))
+    assert status == 400 and "at most 40 different words" in body["error"]["message"]
+    assert live_server.api("GET", "/api/papers?q=" + "+".join(f"w{i % 40}" for i in range(80)))[0] == 200
+    status, body = live_server.api("GET", "/api/papers?" + "&".join(f"tag=t{i}" for i in range(101)))
+    assert status == 400 and "at most 100 tag filters" in body["error"]["message"]
+    status, body = live_server.api("POST", "/api/export", {"format": "json", "q": "q" * 1001})
+    assert status == 400 and "the search is 1,001 characters long" in body["error"]["message"]
+    assert live_server.api("GET", "/api/health")[1]["papers"] == 0  # still answering, nothing changed

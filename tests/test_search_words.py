@@ -11,7 +11,7 @@ import pytest
 from papershelf.papers import Paper, Source
 from papershelf.query import PaperQuery
 from papershelf.store import Library, words
-from papershelf.store import index as index_module
+from papershelf.store import index_query
 
 TEXTS = [
     "GPT-4o beats RoBERTa and DistilBERT (really?)",
@@ -78,8 +78,8 @@ def test_a_term_held_by_many_chunks_is_looked_for_in_the_texts(tmp_path, monkeyp
         terms_scanned = []
         real = words.Terms.__init__
 
-        def spy(self, db, q):
-            real(self, db, q)
+        def spy(self, db, q, **kw):
+            real(self, db, q, **kw)
             terms_scanned.extend(self.scans)
         monkeypatch.setattr(words.Terms, "__init__", spy)
         assert same_as_a_pass(lib, "e")[0] > 3 and "e" in terms_scanned
@@ -117,11 +117,11 @@ def test_changed_and_deleted_papers_leave_no_words_behind(tmp_path):
 
 
 def test_many_matches_walk_the_sorts_index_and_page_as_a_pass_does(tmp_path, monkeypatch):
-    monkeypatch.setattr("papershelf.store.index.WALK_FROM", 0)
-    monkeypatch.setattr("papershelf.store.index.WALK_COST", 0)  # always walk
+    monkeypatch.setattr(index_query, "WALK_FROM", 0)
+    monkeypatch.setattr(index_query, "WALK_COST", 0)  # always walk
     walked = []
-    real_where = index_module._where
-    monkeypatch.setattr(index_module, "_where", lambda *a, **k: walked.append(k.get("walk")) or real_where(*a, **k))
+    real_where = index_query.where
+    monkeypatch.setattr(index_query, "where", lambda *a, **k: walked.append(k.get("walk")) or real_where(*a, **k))
     with make_library(tmp_path) as lib:
         lib.set_saved(["arxiv:2501.00004", "arxiv:2501.00007", "arxiv:2501.00002"], True)
         lib.update("arxiv:2501.00002", tags=["t"], read=True)

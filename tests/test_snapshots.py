@@ -128,3 +128,44 @@ def test_a_damaged_snapshot_is_refused_even_with_its_keys_file(filled):
     with pytest.raises(LibraryError, match="cannot read the library file"):
         Library(data)
     assert snapshot.read_bytes() == damaged
+
+
+def test_an_import_writes_snapshot_bytes_in_proportion_to_the_library(tmp_path, monkeypatch):
+    """A snapshot starts once the journal holds a quarter of the last one (no fixed cap: with
+    one, a big import rewrote its whole snapshot every cap's worth, bytes growing as the square)."""
+    from papershelf.store import journal
+
+    sizes = []
+    real = journal.DurableLog.write_snapshot
+
+    def counted(self, *args, **kwargs):
+        written = real(self, *args, **kwargs)
+        sizes.append(self.snapshot_size())
+        return written
+
+    monkeypatch.setattr(journal.DurableLog, "write_snapshot", counted)
+    with Library(tmp_path, compact_bytes=4000) as lib:
+        for start in range(0, 3000, 100):
+            lib.import_papers([Paper(title=f"Paper {n}", arxiv_id=f"2501.{n:05d}", abstract="w " * 300)
+                               for n in range(start, start + 100)], clean=True)
+            if lib._compactor:
+                lib._compactor.join()  # each snapshot as soon as it is due (the most bytes)
+    assert len(sizes) >= 5 and sum(sizes) <= 6 * sizes[-1], sizes
+
+
+def test_documents_waiting_for_a_snapshot_hold_no_more_than_their_json(tmp_path):
+    """orjson's bytes keep the 16 KB buffer they were written into: the overlay keeps a copy of
+    their own size (16,000 imported papers held 250 MB, for 35 MB of JSON)."""
+    import tracemalloc
+
+    with Library(tmp_path, compact_bytes=10**9) as lib:
+        tracemalloc.start()
+        try:
+            lib.import_papers([Paper(title=f"Paper {n}", arxiv_id=f"2501.{n:05d}", abstract="w " * 300)
+                               for n in range(1000)], clean=True)
+            held = sum(s.size for s in tracemalloc.take_snapshot().statistics("filename")
+                       if s.traceback[0].filename.endswith("store/docs.py"))
+        finally:
+            tracemalloc.stop()
+        json_bytes = sum(map(len, lib._table.store.overlay.values()))
+        assert json_bytes > 500_000 and held < 2 * json_bytes, (held, json_bytes)

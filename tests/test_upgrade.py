@@ -96,3 +96,76 @@ def test_a_damaged_old_library_is_refused_and_left_untouched(old_library):
     with pytest.raises(LibraryError, match="cannot read the library file"):
         Library(old_library)
     assert snapshot.read_bytes() == damaged
+
+
+def _old_snapshot(path: Path, papers: dict, meta_last: bool = False) -> None:
+    """A 0.1.0 snapshot as TinyDB wrote it: one line, tables in the order given."""
+    meta = {"1": {"schema": 1, "seq": 1, "app": "papershelf", "captures": []}}
+    tables = {"papers": papers, "_meta": meta} if meta_last else {"_meta": meta, "papers": papers}
+    path.mkdir()
+    (path / "library.json").write_bytes(orjson.dumps(tables))
+
+
+def test_the_old_snapshot_is_streamed_paper_by_paper_into_the_same_documents(old_library, tmp_path):
+    from papershelf.store import snapshots
+
+    whole = orjson.loads((old_library / "library.json").read_bytes())
+    back = snapshots.read(old_library / "library.json")
+    try:
+        assert back.layout == "whole" and back.meta == whole["_meta"]["1"]
+        assert {str(i): back.docs[i] for i in back.docs.stubs} == whole["papers"]
+    finally:
+        back.docs.close()
+    # Tables in another order (the header after the papers) read the same.
+    _old_snapshot(tmp_path / "meta-last", whole["papers"], meta_last=True)
+    with Library(tmp_path / "meta-last") as lib:
+        assert len(lib) == len(whole["papers"])
+    assert not [p.name for p in (tmp_path / "meta-last").iterdir() if "tmp" in p.name]  # the temporary file had no name
+
+
+def test_the_upgrade_does_not_hold_the_old_file_in_memory(tmp_path):
+    """Parsing a 0.1.0 file whole held it several times over (and failed past 2 GB): the
+    stream holds the header's first bytes, one write block and the papers' stubs, whatever
+    the file's size."""
+    import tracemalloc
+
+    from papershelf.store import snapshots
+    from papershelf.store.snapshot_010 import WRITE_BLOCK
+    from papershelf.store.snapshots import HEAD_LIMIT
+
+    abstract = "word " * 4000  # 20 KB each: 2,000 papers make a 40 MB file and few stubs
+    papers = {str(i + 1): {"key": f"arxiv:2501.{i:05d}", "title": f"Paper {i}", "abstract": abstract, "saved": i % 5 == 0,
+                           "tags": ["t"], "seen_count": 1} for i in range(2000)}
+    _old_snapshot(tmp_path / "big", papers)
+    size = (tmp_path / "big" / "library.json").stat().st_size
+    assert size > 40_000_000
+    tracemalloc.start()
+    try:
+        back = snapshots.read(tmp_path / "big" / "library.json")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    try:
+        assert len(back.docs) == 2000 and back.docs["2000"]["abstract"] == abstract
+    finally:
+        back.docs.close()
+    assert peak < HEAD_LIMIT + WRITE_BLOCK + 2_000_000 < size / 2.5, (peak, size)
+
+
+@pytest.mark.parametrize("text, problem", [
+    (b'{"_meta":{"1":{"schema":1,"seq":1}}}', "no papers table"),
+    (b'{"papers":{"1":{"key":"a"}}}', "no library header"),
+    (b'{"_meta":{"1":{"schema":1,"seq":1}},"papers":{"1":{"title":"no key"}}}', "without a key"),
+    (b'{"_meta":{"1":{"schema":1,"seq":1}},"papers":{"x":{"key":"a"}}}', "invalid literal"),
+    (b'{"_meta":{"1":{"schema":1,"seq":1}},"papers":{"1":{"key":"a"},"1":{"key":"b"}}}', "paper 1 twice"),
+    (b'{"_meta":{"1":{"schema":1,"seq":1}},"papers":{"1":{"key":"a"', "not a JSON library file"),
+])
+def test_a_damaged_old_snapshot_is_refused_with_what_is_wrong(tmp_path, text, problem):
+    data = tmp_path / "lib"
+    data.mkdir()
+    (data / "library.json").write_bytes(text)
+    with pytest.raises(LibraryError, match=problem):
+        Library(data)
+    assert (data / "library.json").read_bytes() == text
+    assert sorted(p.name for p in data.iterdir()) == ["library.json", "library.lock"] or \
+        sorted(p.name for p in data.iterdir()) == ["library.json"]

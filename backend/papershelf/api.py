@@ -16,7 +16,7 @@ from .formats.encoding import decode as decode_file
 from .readable import readable
 from .papers import Paper, paper_from_stored, scrub, scrub_tree
 from .parsing import PageParts, parse
-from .query import PaperQuery
+from .query import Estimate, PaperQuery
 from .store import Library
 from .store import NotFound as NoSuchPaper
 
@@ -168,7 +168,8 @@ def shown(doc: dict) -> dict:
 @bp.get("/papers")
 def papers():
     total, page = library().find(PaperQuery.from_args(request.args))
-    return jsonify(total=total, papers=[shown(d) for d in page])
+    about = {"total_estimated": True} if isinstance(total, Estimate) else {}
+    return jsonify(total=total, **about, papers=[shown(d) for d in page])
 
 
 @bp.get("/papers/keys")

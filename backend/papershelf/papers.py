@@ -11,7 +11,6 @@ read) is never touched by a merge of captured metadata.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +19,20 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from . import kinds
+# The cleaning helpers live in cleaning.py; importable from here as before.
+from .cleaning import (  # noqa: F401
+    FIELD_LIMITS,
+    LINKS_LIMIT,
+    LIST_LIMITS,
+    MAX_COUNT,
+    URL_LIMIT,
+    cap_fields,
+    clean_links,
+    clean_text,
+    is_count,
+    scrub,
+    scrub_tree,
+)
 
 # --- arXiv ids ------------------------------------------------------------------------------
 #
@@ -136,38 +149,6 @@ def normalize_title(title: str | None) -> str:
     return _PUNCT_OR_SPACE.sub(" ", text).strip()
 
 
-def clean_text(value: Any) -> str:
-    """Collapse whitespace in a scraped string; None becomes ''."""
-    if value is None:
-        return ""
-    return " ".join(scrub(str(value)).split())
-
-
-def scrub(text: str) -> str:
-    """``text`` without lone surrogates (JSON can carry ``"\\ud800"``; no file or parser takes them)."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def scrub_tree(value: Any) -> Any:
-    """``value`` (decoded JSON) with every lone surrogate in its strings and keys replaced."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-        return value  # the common case: one C-speed pass, nothing to replace
-    except UnicodeEncodeError:
-        pass
-    if isinstance(value, str):
-        return scrub(value)
-    if isinstance(value, list):
-        return [scrub_tree(v) for v in value]
-    if isinstance(value, dict):
-        return {scrub(str(k)): scrub_tree(v) for k, v in value.items()}
-    return value
-
-
 def paper_key(arxiv_id: str | None = None, doi: str | None = None, title: str | None = None) -> str | None:
     """The canonical key for a paper, or None when nothing identifies it."""
     aid = normalize_arxiv_id(arxiv_id)
@@ -233,27 +214,26 @@ def same_work(a: "Paper", b: "Paper") -> bool:
     return True
 
 
-def twin_key(p: "Paper", taken) -> str:
-    """A key for a title-only record whose title key belongs to a different work; ``taken``
-    answers whether a key is in use."""
+def twin_keys(p: "Paper") -> list[str]:
+    """The keys twin_key tries first for ``p``: its title key marked with its year, then with
+    its first author's surname (where an earlier capture of the same work most likely went)."""
     base = p.compute_key() or p.key
     marks = [str(_year(p))] if _year(p) is not None else []
     marks += [_surname(p.authors[0])] if p.authors and _surname(p.authors[0]) else []
-    for mark in marks:
-        key = f"{base}{TWIN_MARK}{mark}"
+    return [f"{base}{TWIN_MARK}{mark}" for mark in marks]
+
+
+def twin_key(p: "Paper", taken) -> str:
+    """A key for a title-only record whose title key belongs to a different work; ``taken``
+    answers whether a key is in use."""
+    for key in twin_keys(p):
         if not taken(key):
             return key
+    base = p.compute_key() or p.key
     n = 2
     while taken(f"{base}{TWIN_MARK}{n}"):
         n += 1
     return f"{base}{TWIN_MARK}{n}"
-
-
-MAX_COUNT = 2**53 - 1  # the largest integer every JSON reader (JavaScript too) keeps exactly
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
 
 
 def now_iso() -> str:
@@ -319,7 +299,7 @@ class Paper:
     updated_at: str = ""
 
     def __post_init__(self) -> None:
-        _cap_fields(self)
+        cap_fields(self)
         self.title = clean_text(self.title)
         self.arxiv_id = normalize_arxiv_id(self.arxiv_id) or None
         self.doi = normalize_doi(self.doi)
@@ -340,9 +320,9 @@ class Paper:
             source.url = scrub(source.url) if isinstance(source.url, str) else ""
         # Counts come from pages and files: keep them to what JSON tools read exactly.
         for name in ("author_count", "upvotes", "github_stars"):
-            if not _is_count(getattr(self, name)):
+            if not is_count(getattr(self, name)):
                 setattr(self, name, None)
-        if not _is_count(self.seen_count):
+        if not is_count(self.seen_count):
             self.seen_count = 0
         if not self.key:
             self.key = self.compute_key() or ""
@@ -379,43 +359,6 @@ class Paper:
             for s in values.get("sources") or []
         ]
         return cls(**values)
-
-
-# Longest value kept per field (characters): far beyond any real paper, short enough that every
-# regex and exporter that later reads a field works on a bounded value.
-FIELD_LIMITS = {"title": 2_000, "abstract": 100_000, "venue": 2_000, "comments": 5_000, "journal_ref": 2_000,
-                "pages": 100, "published": 100, "organization": 500, "note": 100_000}
-LIST_LIMITS = {"authors": (5_000, 500), "categories": (100, 100), "keywords": (500, 200), "tags": (500, 200)}
-URL_LIMIT = 8_192
-LINKS_LIMIT = 20  # sites a record keeps a link of (there are about a dozen)
-
-
-def clean_links(links) -> dict[str, str]:
-    """A record's links per site, bounded: short site names, http(s) URLs of at most URL_LIMIT,
-    at most LINKS_LIMIT of them (the first ones, in site order)."""
-    if not isinstance(links, dict):
-        return {}
-    out = {}
-    for site in sorted(k for k in links if isinstance(k, str) and 0 < len(k) <= 40):
-        url = links[site]
-        if isinstance(url, str) and url.startswith(("http://", "https://")) and len(url) <= URL_LIMIT:
-            out[site] = scrub(url)
-        if len(out) == LINKS_LIMIT:
-            break
-    return out
-
-
-def _cap_fields(p: "Paper") -> None:
-    for name, limit in FIELD_LIMITS.items():
-        value = getattr(p, name)
-        if isinstance(value, str) and len(value) > limit:
-            setattr(p, name, value[:limit])
-    for name, (count, limit) in LIST_LIMITS.items():
-        values = getattr(p, name)
-        if isinstance(values, list) and (len(values) > count or any(isinstance(v, str) and len(v) > limit for v in values)):
-            setattr(p, name, [v[:limit] if isinstance(v, str) else v for v in values[:count]])
-    if isinstance(p.urls, dict):
-        p.urls = {k: v for k, v in p.urls.items() if not isinstance(v, str) or len(v) <= URL_LIMIT}
 
 
 _PAPER_FIELDS = tuple(f.name for f in dataclasses.fields(Paper))

@@ -19,11 +19,23 @@ SORTS = {
     "seen_count": ("seen_count", 0),
 }
 MAX_LIMIT = 1000
+# Longest free-text argument (q, tag, source, from, to...): far beyond any real search, short
+# enough that a URL-sized value (waitress takes 256 KB) is refused before it is split into terms,
+# each looked up in the index, or echoed back in an error.
+MAX_ARG = 1000
+MAX_TAG_ARGS = 100  # tag filters in one query
+MAX_WORDS = 40  # in a search (a long title pasted whole fits): each is looked up in the index
+MAX_KEY_ARGS = 100_000  # keys=... of an export (as many as POST /api/export takes)
 # The reading queue: saved papers carrying this tag and not yet read, oldest saved first
 # (``to_read=1``). A tag, so the queue travels in every export and import, and the library page,
 # the popup and the badge menu put a paper in it the same way (tags: ["to read"]); marking the
 # paper read takes it out of the queue and keeps the tag.
 TO_READ_TAG = "to read"
+
+
+class Estimate(int):
+    """A count estimated from a sample of the papers rather than counted (index_query.py): a
+    search for a fragment as common as "e" in a library of 200,000 papers."""
 
 
 @dataclass
@@ -43,6 +55,7 @@ class PaperQuery:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], *, default_saved: str = "1") -> "PaperQuery":
+        _check_sizes(args)
         saved = _tri_state(args.get("saved", default_saved), "saved")
         read = _tri_state(args.get("read", "all"), "read")
         tags = [t for t in args.getlist("tag") if t] if hasattr(args, "getlist") else ([args["tag"]] if args.get("tag") else [])
@@ -117,6 +130,25 @@ class PaperQuery:
         wanted = self.offset + self.limit
         pick = heapq.nlargest if self.descending else heapq.nsmallest
         return pick(wanted, docs, key=self.sort_key())[self.offset:]
+
+
+def _check_sizes(args: Mapping[str, str]) -> None:
+    items = args.items(multi=True) if hasattr(args, "getlist") else args.items()
+    tags = 0
+    for name, value in items:
+        if name == "keys":
+            if value.count(",") >= MAX_KEY_ARGS:
+                raise BadRequest(f"keys lists more than {MAX_KEY_ARGS:,} keys; POST /api/export takes a selection")
+            continue
+        if isinstance(value, str) and len(value) > MAX_ARG:
+            shown = name if len(name) <= 40 else name[:40] + "…"
+            raise BadRequest(f"{'the search' if name == 'q' else shown} is {len(value):,} characters long; "
+                             f"at most {MAX_ARG:,}")
+        tags += name == "tag"
+    if tags > MAX_TAG_ARGS:
+        raise BadRequest(f"at most {MAX_TAG_ARGS} tag filters at once")
+    if len(set((args.get("q") or "").casefold().split())) > MAX_WORDS:
+        raise BadRequest(f"at most {MAX_WORDS} different words in a search")
 
 
 def _tri_state(value: str, name: str) -> bool | None:

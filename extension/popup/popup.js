@@ -46,7 +46,7 @@ async function refresh() {
   const info = await ask({ type: "page-info-active", tabId: TAB });
   if (info && info.supported && !info.error) {
     const queued = info.queued ? ` · ${info.queued} queued` : "";
-    $("page-info").textContent = `This page: ${info.cards} papers · ${info.saved} saved · ${info.seen} seen before${queued}`;
+    $("page-info").textContent = `This page: ${plural(info.cards, "paper")} · ${info.saved} saved · ${info.seen} seen before${queued}`;
     $("save-all").disabled = info.cards === 0 || info.saved === info.cards;
     $("hide-seen").disabled = false;
     $("hide-seen").checked = Boolean(info.hiding);
@@ -92,6 +92,11 @@ $("copy-markdown").addEventListener("click", async (event) => {
   if (!event.isTrusted || !single || !single.markdown) return;
   await copy(single.markdown, "Markdown link copied");
 });
+
+/** "1 paper", "2 papers". */
+function plural(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
 
 /** Offline: say so, and what the extension still knows (its status cache, what waits in the
  * queue, and what the queue had to give up). */
@@ -174,7 +179,7 @@ $("save-all").addEventListener("click", async () => {
   const answer = await ask({ type: "save-all-active", tabId: TAB });
   if (answer.error) say(answer.error);
   else if (answer.cancelled) say("Nothing saved (cancelled on the page).", "ok");
-  else say(answer.requested ? `Sent ${answer.requested} papers to PaperShelf.` : "Everything on this page is already saved.", "ok");
+  else say(answer.requested ? `Sent ${plural(answer.requested, "paper")} to PaperShelf.` : "Everything on this page is already saved.", "ok");
   await refresh();
 });
 

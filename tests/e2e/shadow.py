@@ -1,5 +1,6 @@
 """Reading and pressing what is inside PaperShelf's closed shadow roots, as the browser does
-(Chromium over CDP): no page script can reach these nodes, the tests reach them from outside."""
+(Chromium over CDP; Firefox over WebDriver BiDi in `ff_accessible`): no page script can reach
+these nodes, the tests reach them from outside."""
 
 from __future__ import annotations
 
@@ -75,3 +76,21 @@ def focused_in(chrome, page, host: dict) -> str | None:
     node = inside(host, "wrap")[0]["node"] if inside(host, "wrap") else host["backendNodeId"]
     return call(chrome, page, node, "function () { const a = this.getRootNode().activeElement;"
                 " return a && document.activeElement === this.getRootNode().host ? (a.className || a.tagName) : null; }")
+
+
+def ff_accessible(ff, host_class: str, **locator) -> list[dict]:
+    """Nodes Firefox's accessibility engine finds by computed role / accessible name (``locator``,
+    e.g. role="button", name="Undo") inside the closed shadow roots of our ``span.host_class``
+    hosts. BiDi's accessibility locator does not search into shadow roots from the document, so
+    it starts from each host's root. Each node is BiDi's serialization (``sharedId``, ``value``)."""
+    found_hosts = ff.send("browsingContext.locateNodes", {
+        "context": ff.context, "locator": {"type": "css", "value": f"span.{host_class}"},
+        "serializationOptions": {"maxDomDepth": 1, "includeShadowTree": "all"}})["nodes"]
+    out = []
+    for h in found_hosts:
+        root = (h.get("value") or {}).get("shadowRoot")
+        if root:
+            out += ff.send("browsingContext.locateNodes", {
+                "context": ff.context, "locator": {"type": "accessibility", "value": locator},
+                "startNodes": [{"sharedId": root["sharedId"]}]})["nodes"]
+    return out

@@ -97,20 +97,8 @@ def test_chromium_mark_read_from_the_menu_leaves_the_queue_and_undo_restores(chr
 
 
 def ff_buttons(ff, name: str, host: str = "papershelf-badge-host") -> list[str]:
-    """sharedIds of the buttons Firefox's accessibility engine names `name` in the closed shadow
-    roots of our hosts (the locator does not search into shadow roots from the document)."""
-    hosts = ff.send("browsingContext.locateNodes", {
-        "context": ff.context, "locator": {"type": "css", "value": f"span.{host}"},
-        "serializationOptions": {"maxDomDepth": 1, "includeShadowTree": "all"}})["nodes"]
-    out = []
-    for h in hosts:
-        root = (h.get("value") or {}).get("shadowRoot")
-        if root:
-            found = ff.send("browsingContext.locateNodes", {
-                "context": ff.context, "locator": {"type": "accessibility", "value": {"role": "button", "name": name}},
-                "startNodes": [{"sharedId": root["sharedId"]}]})["nodes"]
-            out += [x["sharedId"] for x in found]
-    return out
+    """sharedIds of the buttons Firefox's accessibility engine names `name` in our hosts' closed roots."""
+    return [x["sharedId"] for x in shadow.ff_accessible(ff, host, role="button", name=name)]
 
 
 def ff_click(ff, node: str) -> None:

@@ -99,6 +99,28 @@ def marks(browser, page) -> list[dict]:
     return found
 
 
+def chrome_turn_on_link_marks(browser):
+    """Turns link marks on as a person does: the options page, a real click on the switch (the
+    permission request needs the gesture), until the page says "On:". Returns the options page."""
+    options = browser.ctx.new_page()
+    options.goto(f"chrome-extension://{browser.ext_id}/options/options.html")
+    assert options.locator("#mark-links").is_checked() is False
+    options.locator("#mark-links").click()
+    wait_until(lambda: "On:" in options.locator("#marks-status").text_content(), message="the option to turn on")
+    return options
+
+
+def firefox_turn_on_link_marks(browser):
+    """The same in Firefox, on the options page a new install opens. Returns its context."""
+    options = wait_until(lambda: next((c["context"] for c in browser.contexts()
+                                       if c["url"].startswith("moz-extension://") and c["url"].endswith("/options/options.html")), None),
+                         60, message="the options page a new install opens")
+    browser.click("#mark-links", options)
+    wait_until(lambda: "On:" in (browser.evaluate("document.getElementById('marks-status').textContent", options) or ""),
+               20, message="the option to turn on")
+    return options
+
+
 def marks_settled(browser, page, saved: int) -> list[dict]:
     """The marks once every paper link has one and ``saved`` of them show the ✓."""
     return wait_until(lambda: (lambda ms: ms if len(ms) == PAPER_LINKS and sum(m["text"] == "\u2713" for m in ms) == saved
@@ -134,11 +156,7 @@ def test_link_marks_mark_saved_links_that_the_page_cannot_read_and_stay_offline(
         page.wait_for_timeout(1200)  # document_idle has passed: no script runs
         assert marks(browser, page) == []
 
-        options = browser.ctx.new_page()
-        options.goto(f"chrome-extension://{browser.ext_id}/options/options.html")
-        assert options.locator("#mark-links").is_checked() is False
-        options.locator("#mark-links").click()  # a real click: permissions.request needs the gesture
-        wait_until(lambda: "On:" in options.locator("#marks-status").text_content(), message="the option to turn on")
+        options = chrome_turn_on_link_marks(browser)
         scripts = browser.storage("return await chrome.scripting.getRegisteredContentScripts();")
         assert [s["id"] for s in scripts] == ["papershelf-link-marks"]
 
@@ -230,12 +248,7 @@ def test_firefox_link_marks_the_page_cannot_read_and_offline(extension_builds, a
     try:
         server = live_server_factory(port=port)
         library_for_blog(server)
-        options = wait_until(lambda: next((c["context"] for c in browser.contexts()
-                                           if c["url"].startswith("moz-extension://") and c["url"].endswith("/options/options.html")), None),
-                             60, message="the options page a new install opens")
-        browser.click("#mark-links", options)  # a person's click: permissions.request needs the gesture
-        wait_until(lambda: "On:" in (browser.evaluate("document.getElementById('marks-status').textContent", options) or ""),
-                   20, message="the option to turn on")
+        firefox_turn_on_link_marks(browser)
         browser.connect(server)
         browser.ensure_tab()
         browser.send("network.addIntercept", {"phases": ["beforeRequestSent"], "urlPatterns": [

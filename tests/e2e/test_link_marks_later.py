@@ -18,7 +18,8 @@ import socket
 import pytest
 
 from .conftest import Chromium, Firefox, chrome_build_with_all_sites_granted, wait_until
-from .test_link_marks import MARK_CLASS, ff_marks, firefox_build_with_all_sites_granted, library_for_blog, marks
+from .test_link_marks import (MARK_CLASS, chrome_turn_on_link_marks, ff_marks, firefox_build_with_all_sites_granted,
+                              firefox_turn_on_link_marks, library_for_blog, marks)
 
 pytestmark = pytest.mark.browser
 
@@ -101,10 +102,7 @@ def test_chromium_link_marks_follow_the_page_and_resist_its_styles(playwright_dr
     browser = Chromium(playwright_driver, chrome_build_with_all_sites_granted(extension_builds["chrome"], tmp_path), artifacts)
     try:
         browser.reset(live_server)
-        options = browser.ctx.new_page()
-        options.goto(f"chrome-extension://{browser.ext_id}/options/options.html")
-        options.locator("#mark-links").click()  # a real click: permissions.request needs the gesture
-        wait_until(lambda: "On:" in options.locator("#marks-status").text_content(), message="the option to turn on")
+        chrome_turn_on_link_marks(browser)
 
         browser.serve(FEED, FEED_HTML)
         page = browser.open(FEED)
@@ -148,12 +146,7 @@ def test_firefox_link_marks_follow_the_page_and_resist_its_styles(extension_buil
     try:
         server = live_server_factory(port=port)
         library_for_blog(server)
-        options = wait_until(lambda: next((c["context"] for c in browser.contexts()
-                                           if c["url"].startswith("moz-extension://") and c["url"].endswith("/options/options.html")), None),
-                             60, message="the options page a new install opens")
-        browser.click("#mark-links", options)
-        wait_until(lambda: "On:" in (browser.evaluate("document.getElementById('marks-status').textContent", options) or ""),
-                   20, message="the option to turn on")
+        firefox_turn_on_link_marks(browser)
         browser.connect(server)
         browser.ensure_tab()
         browser.send("network.addIntercept", {"phases": ["beforeRequestSent"], "urlPatterns": [

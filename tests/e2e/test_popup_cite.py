@@ -52,6 +52,8 @@ def test_popup_copies_bibtex_and_markdown_on_a_single_paper_page(chrome, artifac
     bibtex = copy(popup, "Copy BibTeX", "#copy-bibtex", "BibTeX copied")
     assert bibtex.startswith("@") and arxiv_id in bibtex and bibtex.endswith("}\n"), bibtex
     markdown = copy(popup, "Copy Markdown link", "#copy-markdown", "Markdown link copied")
+    info = popup.locator("#page-info").text_content()
+    assert info.startswith("This page: 1 paper · "), info  # not "1 papers"
     assert markdown.startswith("[") and markdown.endswith(f"](https://arxiv.org/abs/{arxiv_id})"), markdown
     popup.screenshot(path=str(artifacts / "popup-copy-citation.png"))
     popup.close()

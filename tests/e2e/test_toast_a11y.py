@@ -87,20 +87,8 @@ def test_firefox_toast_live_region_and_u_undoes(ff):
     wait_until(lambda: paper(ff.server, f"arxiv:{PAPER}")["saved"], message="saved")
 
     def accessible(**locator):
-        """Nodes Firefox's accessibility engine finds by computed role / accessible name in the
-        toast's closed shadow root (the locator searches from that root), as attributes."""
-        hosts = ff.send("browsingContext.locateNodes", {
-            "context": ff.context, "locator": {"type": "css", "value": "span.papershelf-toast-host"},
-            "serializationOptions": {"maxDomDepth": 1, "includeShadowTree": "all"}})["nodes"]
-        out = []
-        for h in hosts:
-            root = (h.get("value") or {}).get("shadowRoot")
-            if root:
-                found = ff.send("browsingContext.locateNodes", {
-                    "context": ff.context, "locator": {"type": "accessibility", "value": locator},
-                    "startNodes": [{"sharedId": root["sharedId"]}]})["nodes"]
-                out += [(x.get("value") or {}).get("attributes") or {} for x in found]
-        return out
+        """What Firefox's accessibility engine finds in the toast's closed root, as attributes."""
+        return [(x.get("value") or {}).get("attributes") or {} for x in shadow.ff_accessible(ff, "papershelf-toast-host", **locator)]
 
     def status_text():
         return accessible(role="status")

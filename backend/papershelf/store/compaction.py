@@ -5,6 +5,7 @@ snapshots (``library.py`` holds the rest; ``journal.py`` and ``snapshots.py`` th
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -15,8 +16,7 @@ from .snapshots import Frozen, Written
 log = logging.getLogger(__name__)
 
 SNAPSHOT_SHARE = 4  # a snapshot once the journal holds 1/4 of the last snapshot's bytes (or compact_bytes):
-# changed documents wait in memory until then (SNAPSHOT_MAX_JOURNAL at most)
-SNAPSHOT_MAX_JOURNAL = 64 << 20
+# the documents changed meanwhile wait in memory until then, as their JSON (docs.py)
 INSTALL_SLICE = 2000  # stubs pointed at a new snapshot per hold of the lock (about a millisecond)
 
 
@@ -26,11 +26,12 @@ class Snapshots:
     def _maybe_compact(self) -> None:
         # A snapshot rewrites (or copies) the whole library: once the journal has grown by a
         # fixed share of the snapshot, not by a fixed size, so that importing a library (every
-        # paper new) writes bytes in proportion to its size, not to its square.
-        # Capped: the changed documents wait in memory until the snapshot (docs.py), so an import
-        # of 200,000 papers holds at most SNAPSHOT_MAX_JOURNAL of them (bytes then grow as the
-        # square of the library again, past 4 x 64 MB, with a constant four times smaller).
-        threshold = max(self.compact_bytes, min(self._snapshot_bytes // SNAPSHOT_SHARE, SNAPSHOT_MAX_JOURNAL))
+        # paper new) writes bytes in proportion to its size, not to its square (about five times
+        # the final snapshot in all).  Not capped (a cap of 64 MB made an import of 200,000
+        # papers rewrite its 256-450 MB snapshot every 64 MB): the documents changed since the
+        # last snapshot wait in memory as their JSON, at most about a quarter of the snapshot's
+        # bytes (plus what is changed while the next one is written).
+        threshold = max(self.compact_bytes, self._snapshot_bytes // SNAPSHOT_SHARE)
         if self._compaction_failed or self._log.journal_size() < threshold:
             return
         if self._compactor is not None and self._compactor.is_alive():
@@ -59,8 +60,11 @@ class Snapshots:
             seq, captures = self._seq, list(self._captures)
             self._log.rotate()
         # The journal this snapshot covers goes once it is written: the index must hold it by
-        # then, or a crash would leave an index no journal can catch up (a rebuild).
-        self._wait_for_index(seq)
+        # then, or a crash would leave an index no journal can catch up (a rebuild) -- unless
+        # the index is being built again anyway (minutes: the journal would grow meanwhile,
+        # and closing would wait for the rebuild).
+        if self._indexer is None or self._indexer.ready:
+            self._wait_for_index(seq)
         self._install(frozen, self._log.write_snapshot(frozen, seq, captures, self._library_id))
         self._log.drop_old_journal()
         self._snapshot_bytes = self._log.snapshot_size()
@@ -103,6 +107,12 @@ class Snapshots:
             time.sleep(0)
         with self._lock:
             store.drop_files_but(gen)
+        # What lives on now lives as long as the library (the new stubs, the indexes' entries
+        # made since the last freeze): out of the collector's sight, so that full collections,
+        # in whichever capture sets one off, walk only the young objects.  Garbage first: what
+        # is frozen is never collected.
+        gc.collect()
+        gc.freeze()
 
     def _snapshot_at_close(self) -> None:
         """The last snapshot; after a failed background one (its .journal.old still there), a

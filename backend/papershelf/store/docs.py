@@ -35,6 +35,13 @@ def stub_of(doc: dict, file: int | None = None, off: int = 0, length: int = 0) -
             tuple(tags) if isinstance(tags, list) else ())
 
 
+def as_json(doc: dict) -> bytes:
+    """``doc`` as JSON bytes of their own size.  orjson's bytes keep the buffer they were written
+    into (16 KB for a 2 KB paper); the overlay holds tens of thousands of documents between two
+    snapshots (an import: 250 MB for 16,000 papers, where their JSON is 35 MB)."""
+    return memoryview(orjson.dumps(doc)).tobytes()
+
+
 def stub_row(stub: tuple, off: int, length: int) -> list:
     """A stub as a row of the keys file: the file generation is 1, the one a snapshot gets when
     a library is opened with it (so a row is its stub, without a conversion per field)."""
@@ -144,7 +151,7 @@ class DocStore(MutableMapping):
 
     def __setitem__(self, doc_id, doc: dict) -> None:
         i = int(doc_id)
-        self.overlay[i] = orjson.dumps(doc)
+        self.overlay[i] = as_json(doc)
         self.stubs[i] = stub_of(doc)
 
     def __delitem__(self, doc_id) -> None:

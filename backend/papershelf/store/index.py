@@ -29,15 +29,16 @@ from pathlib import Path
 from typing import Iterable
 
 from ..query import SORTS, PaperQuery
+from . import index_query
+from .index_query import SEP
 from .views import search_text_of
-from .words import SCHEMA as WORDS_SCHEMA, Terms, Writer, flags_of
+from .words import SCHEMA as WORDS_SCHEMA, Writer, flags_of
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "library.index.sqlite"
 LAYOUT = 2  # bump when the tables below change: an index of another layout is rebuilt
 CHECKPOINT_BYTES = 8 << 20  # WAL size that starts a checkpoint in the background
-SEP = "\x1f"  # between sites in the ``sites`` column (no site name contains it)
 
 # Stats, the tags list and unfiltered counts read small tallies that triggers keep with every
 # change (reading them is ~100 rows; counting saved days over 40,000 saved papers took 30 ms).
@@ -76,18 +77,6 @@ CREATE INDEX by_saved ON papers (saved, saved_at, key);
 {_TALLIES}
 INSERT INTO meta VALUES (1, {LAYOUT}, NULL, NULL);
 """
-# A page of a text search is found one of two ways: sort the matches (~0.5 µs each, after the
-# words index lists them), or walk the sort's index reading each paper's stored text until the
-# page is reached (~10 µs a paper, (offset + limit) * papers / matches of them: a common word is
-# in most papers, so its first page is near).  The walk is taken when it is the cheaper, and only
-# past WALK_FROM matches (sorting fewer costs nothing).
-WALK_FROM = 2000
-WALK_COST = 20  # a paper walked, in papers sorted
-# The query's sort names -> columns (the document fields are in query.SORTS).
-_SORT_COLUMN = {"saved": "saved_at", "published": "published", "title": "title", "upvotes": "upvotes",
-                "seen": "seen", "added": "added", "seen_count": "seen_count"}
-assert set(_SORT_COLUMN) == set(SORTS)
-
 
 _COLUMNS = ("id", "key", "saved", "read", "saved_at", "published", "title", "upvotes", "seen", "added", "seen_count",
             "sites")  # the papers table's, in order (_row)
@@ -204,16 +193,22 @@ class SearchIndex:
         """(library id, sequence number) of the last change the index holds."""
         return self.db.execute("SELECT library_id, seq FROM meta").fetchone()
 
+    def can_catch_up(self, library_id: str, seq: int, snapshot_seq: int) -> bool:
+        """Whether the index is this library's, behind by changes the journal still holds
+        (otherwise it is built again)."""
+        held_id, held_seq = self.state()
+        return held_id == library_id and held_seq is not None and snapshot_seq <= held_seq <= seq
+
     # --- writing (under the library's lock) ----------------------------------------------------
 
     def bring_up_to_date(self, library_id: str, seq: int, snapshot_seq: int, changes: list,
                          table: dict[str, dict]) -> None:
         """Catch up from the journal's ``changes`` (seq, doc ids put, doc ids deleted) when the
         index is only behind; build it again when it is anyone else's."""
-        held_id, held_seq = self.state()
-        if held_id != library_id or held_seq is None or not snapshot_seq <= held_seq <= seq:
+        if not self.can_catch_up(library_id, seq, snapshot_seq):
             self.rebuild(table, library_id, seq)
             return
+        held_seq = self.state()[1]
         put: dict[int, dict] = {}
         gone: set[int] = set()
         for change_seq, put_ids, gone_ids in changes:
@@ -336,42 +331,9 @@ class SearchIndex:
         db.execute("BEGIN")  # one snapshot of the index for the words, the count and the page
         try:
             self._pinned_check(db)
-            terms = Terms(db, query.q) if query.q.strip() else None
-            if terms is not None and terms.none:
-                return 0, []
-            total = self._count(db, query, terms)
-            ids: list[int] = []
-            if query.limit and query.offset < total:
-                walk = terms is not None and total > WALK_FROM and \
-                    total * total > WALK_COST * (query.offset + query.limit) * self._papers(db)
-                where, params = _where(query, terms, walk=walk)
-                # The walk follows the sort's own index (the planner would rather filter saved
-                # papers first and sort them all, testing every one's text: 0.5 s at 200,000).
-                papers = f"papers p INDEXED BY by_{_SORT_COLUMN[query.sort]}" if walk else "papers p"
-                ids = [i for (i,) in db.execute(f"SELECT id FROM {papers} WHERE {where} {_order(query)} "
-                                                 f"LIMIT ? OFFSET ?", [*params, query.limit, query.offset])]
+            return index_query.find(db, query)
         finally:
             db.execute("COMMIT")
-        return total, ids
-
-    @staticmethod
-    def _papers(db: sqlite3.Connection) -> int:
-        return db.execute("SELECT coalesce(sum(n), 0) FROM flag_counts").fetchone()[0]
-
-    @staticmethod
-    def _count(db: sqlite3.Connection, query: PaperQuery, terms: Terms | None) -> int:
-        if terms is not None and terms.match and not (terms.scans or query.tags or query.source or query.date_from
-                                                      or query.date_to):
-            # Words and flags only: one FTS5 query, without reading the papers table.
-            return db.execute("SELECT count(*) FROM chunks WHERE chunks MATCH ?",
-                              (terms.with_flags(query.saved, query.read),)).fetchone()[0]
-        if terms is None and not (query.tags or query.source or query.date_from or query.date_to):
-            flags = [(name, int(want)) for name, want in (("saved", query.saved), ("read", query.read))
-                     if want is not None]
-            return db.execute("SELECT coalesce(sum(n), 0) FROM flag_counts WHERE 1"
-                              + "".join(f" AND {name} = ?" for name, _ in flags), [v for _, v in flags]).fetchone()[0]
-        where, params = _where(query, terms)
-        return db.execute(f"SELECT count(*) FROM papers p WHERE {where}", params).fetchone()[0]
 
     def ordered_ids(self, query: PaperQuery) -> list[int]:
         """Doc ids of every match in the query's order (an export), without holding a cursor open."""
@@ -379,11 +341,7 @@ class SearchIndex:
         db.execute("BEGIN")
         try:
             self._pinned_check(db)
-            terms = Terms(db, query.q) if query.q.strip() else None
-            if terms is not None and terms.none:
-                return []
-            where, params = _where(query, terms)
-            return [i for (i,) in db.execute(f"SELECT id FROM papers p WHERE {where} {_order(query)}", params)]
+            return index_query.ordered_ids(db, query)
         finally:
             db.execute("COMMIT")
 
@@ -418,45 +376,3 @@ class SearchIndex:
 
 class StaleIndex(sqlite3.Error):
     """A read-only library's index holds another change than the one it loaded."""
-
-
-def _where(query: PaperQuery, terms: Terms | None = None, walk: bool = False) -> tuple[str, list]:
-    """The WHERE clause (papers as ``p``) and its parameters; ``walk``: a text test per paper."""
-    clauses, params = ["1"], []
-    if query.saved is not None:
-        clauses.append("p.saved = ?")
-        params.append(int(query.saved))
-    if query.read is not None:
-        clauses.append("p.read = ?")
-        params.append(int(query.read))
-    for tag in dict.fromkeys(query.tags):
-        clauses.append("p.id IN (SELECT id FROM tags WHERE tag = ?)")
-        params.append(tag)
-    if query.source:
-        clauses.append("instr(p.sites, ?) > 0")
-        params.append(SEP + query.source + SEP)
-    if query.date_from:
-        clauses.append("coalesce(p.published, '') >= ?")
-        params.append(query.date_from)
-    if query.date_to:
-        clauses.append("substr(coalesce(p.published, ''), 1, ?) > '' AND substr(coalesce(p.published, ''), 1, ?) <= ?")
-        params += [len(query.date_to), len(query.date_to), query.date_to]
-    if terms is not None and walk:
-        # Each paper the sort's index gives is tested on its own text: the substring test that
-        # defines a match, without listing every match first.
-        clauses.append("EXISTS (SELECT 1 FROM texts t WHERE t.id = p.id"
-                       + " AND instr(t.text, ?) > 0" * len(terms.terms) + ")")
-        params += terms.terms
-    elif terms is not None:
-        if terms.match:
-            clauses.append("p.id IN (SELECT rowid FROM chunks WHERE chunks MATCH ?)")
-            params.append(terms.with_flags(query.saved, query.read))
-        for term in terms.scans:  # held by too many distinct chunks: read the stored texts
-            clauses.append("p.id IN (SELECT id FROM texts WHERE instr(text, ?) > 0)")
-            params.append(term)
-    return " AND ".join(clauses), params
-
-
-def _order(query: PaperQuery) -> str:
-    direction = "DESC" if query.descending else "ASC"
-    return f"ORDER BY p.{_SORT_COLUMN[query.sort]} {direction}, p.key {direction}"

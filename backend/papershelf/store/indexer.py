@@ -1,12 +1,24 @@
 """Bringing the search index along with the library, in a thread of its own.
 
 A change is durable once its journal line is fsync'ed; the search index is derived and may lag
-behind (index.py).  So a capture does not wait for SQLite: ``push`` hands the change to this
-thread and returns.  The thread takes whatever has queued up meanwhile, folds it into one
-change (later documents win; a paper's words are rewritten only when its text differs from what
-the index held before the batch) and applies it in one transaction with the last sequence
-number.  At 200,000 papers an FTS5 commit costs tens of milliseconds (segment merges); a
-capture paid it every time before.
+behind (index.py).  So a capture does not wait for SQLite: ``push`` folds the change into what
+is pending for the index and returns.  Pending changes are kept per paper, not per change: the
+latest document of each paper changed (as its JSON bytes: no dicts for the garbage collector to
+walk), the papers deleted, and what the index held of each before (the first document replaced).
+The thread takes everything pending at once and applies it in one transaction with the last
+sequence number (a paper's words are rewritten only when its text differs from what the index
+held).  At 200,000 papers an FTS5 commit costs tens of milliseconds (segment merges); a capture
+paid it every time before.
+
+A writer waits only when MAX_PENDING different papers are pending (memory stays bounded: an
+import of a whole library, or captures while the index is rebuilt); captures of the same papers
+over and over add nothing.
+
+Building the index again (another layout, another library's file: several minutes at 200,000)
+is this thread's first job when the library asks for it: the library answers meanwhile from a
+pass over its papers (views.py), ``ready`` is False until the new index holds every change made
+while it was built.  Stopping abandons a rebuild (its one transaction is rolled back): the next
+start builds it again.
 
 Readers that must see their own writes (a search after a save) call ``wait_for(seq)``; a
 snapshot waits before writing so that the journal it drops is already in the index (a crash
@@ -20,40 +32,67 @@ import logging
 import threading
 from typing import Callable
 
+import orjson
+
+from .docs import as_json
 from .index import SearchIndex
 from .views import search_text_of
 
 log = logging.getLogger(__name__)
 
-# Documents queued before a writer waits for the index: a paper whose text changed costs about
-# 1 ms of FTS5 work at 200,000; 4,000 documents behind (80 captures of 50 cards, two import
-# batches) is a few seconds of lag and ~25 MB of documents at most.
-MAX_BEHIND = 4000
+# Different papers pending before a writer waits for the index: a paper whose text changed
+# costs about 1 ms of FTS5 work at 200,000; 20,000 pending (400 captures of 50 new cards, or
+# an import) is at most ~100 MB of JSON (a document and the one it replaced), and tens of
+# seconds of lag.  Captures of known papers fold into what is pending already.
+MAX_PENDING = 20_000
+
+
+class Cancelled(Exception):
+    """The library closes while the index is being rebuilt: the rebuild is rolled back."""
 
 
 class Indexer:
-    def __init__(self, index: SearchIndex, library_id: str, seq: int, on_failure: Callable[[], None]) -> None:
+    def __init__(self, index: SearchIndex, library_id: str, seq: int, on_failure: Callable[[], None],
+                 rebuild: Callable[[Callable[[], bool]], int] | None = None) -> None:
+        """``rebuild(stopping)``, when given, builds the index again in this thread (``stopping()``
+        turns True when the library closes) and returns the change it holds."""
         self.index = index
         self.library_id = library_id
         self.applied = seq  # the last change the index holds
         self.failed = False
+        self.ready = rebuild is None  # False while the index is being rebuilt
+        self._rebuild = rebuild
         self._on_failure = on_failure
-        self._queue: list[tuple] = []
-        self._queued = 0  # documents in the queue
+        self._seq = seq  # the last change pushed
+        self._put: dict[int, bytes] = {}  # doc id -> its latest document, as JSON
+        self._gone: set[int] = set()  # doc ids deleted
+        self._before: dict[int, bytes | None] = {}  # doc id -> what the index holds (None: nothing)
         self._stopping = False
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="papershelf-index", daemon=True)
         self._thread.start()
 
-    def push(self, seq: int, put: list[tuple[int, dict]], gone: list[int], old: dict[int, dict]) -> None:
-        """Change ``seq``: ``put`` (doc id, document) replaced or added, ``gone`` doc ids
-        removed, ``old`` the documents they replaced (doc id -> document), as the index held them.
-        Past MAX_BEHIND documents waiting, the caller waits: memory and the lag stay bounded."""
+    def push(self, seq: int, put: list[tuple[int, bytes]], gone: list[int], old: dict[int, dict]) -> None:
+        """Change ``seq``: ``put`` (doc id, document as JSON) replaced or added, ``gone`` doc ids
+        removed, ``old`` the documents they replaced (doc id -> document).  Past MAX_PENDING
+        papers pending, the caller waits: memory and the lag stay bounded."""
         with self._cond:
-            self._queue.append((seq, put, gone, old))
-            self._queued += len(put) + len(gone)
+            before = self._before
+            for doc_id in gone:
+                if doc_id not in before:
+                    before[doc_id] = _json(old.get(doc_id))
+                self._put.pop(doc_id, None)
+                self._gone.add(doc_id)
+            for doc_id, data in put:
+                if doc_id not in before:
+                    before[doc_id] = _json(old.get(doc_id))
+                self._put[doc_id] = data
+                self._gone.discard(doc_id)
+            self._seq = seq
             self._cond.notify_all()
-            self._cond.wait_for(lambda: self._queued <= MAX_BEHIND or self.failed or not self._thread.is_alive())
+            if len(before) > MAX_PENDING:
+                self._cond.wait_for(lambda: len(self._before) <= MAX_PENDING or self.failed
+                                    or not self._thread.is_alive())
 
     def wait_for(self, seq: int) -> bool:
         """Wait until the index holds change ``seq``; False when it never will (it failed)."""
@@ -62,51 +101,69 @@ class Indexer:
             return self.applied >= seq and not self.failed
 
     def stop(self) -> None:
-        """Apply what is queued, then end the thread."""
+        """Apply what is pending (abandon a rebuild), then end the thread."""
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
         self._thread.join()
 
+    def _stopping_now(self) -> bool:
+        return self._stopping
+
     def _run(self) -> None:
+        try:
+            if self._rebuild is not None:
+                seq = self._rebuild(self._stopping_now)
+                with self._cond:
+                    self.applied = max(self.applied, seq)
+                    self._ready_unless_pending()
+        except Cancelled:
+            log.info("building the search index %s was left for the next start", self.index.path)
+            return self._fail(None)
+        except Exception as exc:  # sqlite3.Error (a full disk), or anything else: never hang a waiter
+            return self._fail(exc)
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._queue or self._stopping)
-                if not self._queue:
+                self._cond.wait_for(lambda: self._before or self._stopping)
+                if not self._before:
                     return
-                batch, self._queue, self._queued = self._queue, [], 0
+                seq, put, gone, before = self._seq, self._put, self._gone, self._before
+                self._put, self._gone, self._before = {}, set(), {}
                 self._cond.notify_all()  # writers waiting for room
             try:
-                seq, put, gone, same_text, before = fold(batch)
-                self.index.apply(self.library_id, seq, put, gone, same_text, before)
-            except Exception as exc:  # sqlite3.Error (a full disk), or anything else: never hang a waiter
-                log.error("cannot update the search index in %s (%s); searching without it", self.index.path, exc)
-                with self._cond:
-                    self.failed = True
-                    self._queue.clear()
-                    self._cond.notify_all()
-                self._on_failure()
-                return
+                self.index.apply(self.library_id, seq, *fold(put, gone, before))
+            except Exception as exc:
+                return self._fail(exc)
             with self._cond:
                 self.applied = seq
-                self._cond.notify_all()
+                self._ready_unless_pending()
+
+    def _ready_unless_pending(self) -> None:
+        """(Under the condition's lock.)  Rebuilt, and every change made meanwhile applied."""
+        if not self.ready and not self._before:
+            self.ready = True
+            log.info("the search index %s is ready", self.index.path)
+        self._cond.notify_all()
+
+    def _fail(self, exc: Exception | None) -> None:
+        if exc is not None:
+            log.error("cannot update the search index in %s (%s); searching without it", self.index.path, exc)
+        with self._cond:
+            self.failed = True
+            self._put, self._gone, self._before = {}, set(), {}
+            self._cond.notify_all()
+        self._on_failure()
 
 
-def fold(batch: list[tuple]) -> tuple[int, list[tuple[int, dict]], set[int], frozenset[int], dict]:
-    """Several changes as one: (last seq, documents to put, doc ids to remove, doc ids whose
-    words the index already holds, the documents the index holds now by doc id)."""
-    put: dict[int, dict] = {}
-    gone: set[int] = set()
-    before: dict[int, dict | None] = {}  # what the index held before the batch (None: nothing)
-    for _, puts, gones, old in batch:
-        for doc_id in gones:
-            before.setdefault(doc_id, old.get(doc_id))
-            put.pop(doc_id, None)
-            gone.add(doc_id)
-        for doc_id, doc in puts:
-            before.setdefault(doc_id, old.get(doc_id))
-            put[doc_id] = doc
-            gone.discard(doc_id)
-    same_text = frozenset(i for i, doc in put.items()
-                          if before.get(i) is not None and search_text_of(before[i]) == search_text_of(doc))
-    return batch[-1][0], list(put.items()), gone, same_text, before
+def _json(doc: dict | None) -> bytes | None:
+    return None if doc is None else as_json(doc)  # kept until applied: bytes of their own size
+
+
+def fold(put: dict[int, bytes], gone: set[int], before: dict[int, bytes | None]):
+    """The pending changes as ``SearchIndex.apply`` takes them: (documents to put, doc ids to
+    remove, doc ids whose words the index already holds, the documents the index holds now)."""
+    docs = [(i, orjson.loads(data)) for i, data in put.items()]
+    held = {i: None if data is None else orjson.loads(data) for i, data in before.items()}
+    same_text = frozenset(i for i, doc in docs
+                          if held.get(i) is not None and search_text_of(held[i]) == search_text_of(doc))
+    return docs, gone, same_text, held

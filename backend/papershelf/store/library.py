@@ -23,7 +23,7 @@ from ..papers import Paper, now_iso, paper_from_stored
 from ..query import PaperQuery
 from .errors import LibraryError
 from .index import SearchIndex, StaleIndex
-from .indexer import Indexer
+from .indexer import Cancelled, Indexer
 from .journal import SCHEMA_VERSION, DurableLog, Loaded
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
 from .compaction import Snapshots
@@ -38,6 +38,9 @@ COMPACT_JOURNAL_BYTES = 16 * 1024 * 1024
 # Capture ids remembered (journal lines carry them, snapshots keep the latest): a browser that
 # sends a capture again -- its answer lost, the server restarted meanwhile -- is not counted twice.
 REMEMBERED_CAPTURES = 5000
+# Up to this many papers, an index that must be built again is built while opening (a second
+# at most); a bigger library answers at once and builds it in the indexer's thread.
+REBUILD_AT_OPEN = 1000
 
 
 class Library(Snapshots, Edits):
@@ -65,7 +68,7 @@ class Library(Snapshots, Edits):
         # still in the journal, and the CLI says so instead of "library saved."
         self.snapshot_error: str | None = None
         self._table = PaperTable()
-        self._views = Views(self._table)
+        self._views = Views(self._table, self._lock)
         self._seq = 0
         self._library_id: str | None = None
         self._index: SearchIndex | None = None  # None: read-only, or the index could not be written
@@ -116,15 +119,46 @@ class Library(Snapshots, Edits):
 
     def _open_index(self, loaded: Loaded) -> None:
         """Open the search index and bring it up to date: catch up from the journal when it is
-        only behind, build it again when it is anyone else's (see index.py)."""
+        only behind (here: the journal since the last snapshot is short); build it again when
+        it is anyone else's (see index.py) -- in the indexer's thread, minutes at 200,000, while
+        the library answers from a pass over its papers (a crash meanwhile: built again)."""
         try:
             index = self._index_file = SearchIndex(self.dir)
-            index.bring_up_to_date(self._library_id, self._seq, loaded.snapshot_seq, loaded.changes,
-                                   self._table.store)
+            rebuild = None
+            if len(self._table.store) <= REBUILD_AT_OPEN or index.can_catch_up(self._library_id, self._seq,
+                                                                               loaded.snapshot_seq):
+                index.bring_up_to_date(self._library_id, self._seq, loaded.snapshot_seq, loaded.changes,
+                                       self._table.store)
+            else:
+                rebuild = self._rebuild_index
             self._index = index
-            self._indexer = Indexer(index, self._library_id, self._seq, self._index_failed)
+            self._indexer = Indexer(index, self._library_id, self._seq, self._index_failed, rebuild)
         except sqlite3.Error as exc:
             log.error("cannot use the search index in %s (%s); searching without it", self.dir, exc)
+
+    def _rebuild_index(self, stopping) -> int:
+        """(In the indexer's thread.)  Build the index from every paper, read a slice at a time
+        under the lock; returns the change it was started at.  Papers changed meanwhile are
+        pending for the indexer and applied after it (applying a change twice is harmless: the
+        index takes the latest document of each paper)."""
+        with self._lock:
+            seq, ids = self._seq, list(self._table.store.stubs)
+        store, lock = self._table.store, self._lock
+
+        class Papers:  # the table as SearchIndex.rebuild reads it
+            def __len__(self) -> int:
+                return len(ids)
+
+            def items(self):
+                for start in range(0, len(ids), 256):
+                    if stopping():
+                        raise Cancelled()
+                    with lock:
+                        docs = [(i, store.get(i)) for i in ids[start:start + 256]]
+                    yield from ((i, d) for i, d in docs if d is not None)
+
+        self._index_file.rebuild(Papers(), self._library_id, seq)
+        return seq
 
     def _open_index_read_only(self) -> None:
         """Beside a running server (or after it): its index, while it holds what was loaded;
@@ -146,6 +180,8 @@ class Library(Snapshots, Edits):
         index is asked once it holds every change made so far (a search sees its own saves)."""
         indexer = self._indexer
         if indexer is not None:
+            if not indexer.ready:  # being built again: a pass over the papers meanwhile
+                return otherwise()
             indexer.wait_for(self._seq)
         index = self._index
         if index is not None:
@@ -153,8 +189,7 @@ class Library(Snapshots, Edits):
                 return ask(index)
             except StaleIndex:
                 self._index = None
-        with self._lock:
-            return otherwise()
+        return otherwise()  # views.py takes the lock a slice of papers at a time
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -196,8 +231,7 @@ class Library(Snapshots, Edits):
         not hold up a capture; a paper deleted in between is left out of the page."""
         found = self._ask_index(lambda index: index.find(query), lambda: None)
         if found is None:
-            with self._lock:
-                return self._views.find(self._seq, query)
+            return self._views.find(self._seq, query)
         total, ids = found
         with self._lock:
             return total, [d for d in map(self._table.by_id, ids) if d is not None]
@@ -209,9 +243,7 @@ class Library(Snapshots, Edits):
         without it, so a status request beside an export of everything does not wait."""
         ids = self._ask_index(lambda index: index.ordered_ids(query), lambda: None)
         if ids is None:
-            with self._lock:
-                docs = self._views.ordered(self._seq, query)
-            return len(docs), iter(docs)
+            ids = self._views.ordered_ids(query)
 
         return len(ids), self._read_ids(ids, chunk)
 
@@ -238,10 +270,8 @@ class Library(Snapshots, Edits):
     def keys(self, query: PaperQuery) -> list[str]:
         """The keys of every paper the query selects, in its order, without reading a document
         (the stubs hold the keys): the library page's "select all N matching"."""
-        ids = self._ask_index(lambda index: index.ordered_ids(query), lambda: None)
+        ids = self._ask_index(lambda index: index.ordered_ids(query), lambda: self._views.ordered_ids(query))
         with self._lock:
-            if ids is None:
-                return [d["key"] for d in self._views.ordered(self._seq, query)]
             stubs = self._table.store.stubs
             return [stub[KEY] for stub in map(stubs.get, ids) if stub is not None]
 
@@ -335,7 +365,9 @@ class Library(Snapshots, Edits):
         if self._index is not None:
             # After the fsync, in the indexer's thread: the index may lag behind the journal,
             # never run ahead of it (indexer.py).
-            self._indexer.push(self._seq, [(d.doc_id, d) for d in new_docs], gone_ids, dict(zip(removed_ids, old)))
+            overlay = self._table.store.overlay  # the new documents as JSON (docs.py)
+            self._indexer.push(self._seq, [(d.doc_id, overlay[d.doc_id]) for d in new_docs], gone_ids,
+                               dict(zip(removed_ids, old)))
         self._maybe_compact()
 
     def _remember_captures(self, capture_ids: list) -> None:

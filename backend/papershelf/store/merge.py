@@ -20,8 +20,15 @@ from ..papers import (
     paper_from_stored,
     same_work,
     twin_key,
+    twin_keys,
 )
 from .tables import PaperTable
+
+# Records sharing a normalised title past which a match on the title alone is not tried: with
+# hundreds of "Introduction"s or "Editorial"s it would be a guess, and reading each of them made
+# every capture of such a title cost that many reads.  A title-only paper then still finds its
+# own record under its own title key or its twin keys (papers.twin_keys).
+SAME_TITLE_LIMIT = 50
 
 OnExisting = Callable[[Paper, Paper, bool], None]
 OnNew = Callable[[Paper], None]
@@ -172,6 +179,8 @@ def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str
     (never two arXiv ids or two DOIs), and only when exactly one record fits -- two DOI records
     of one title (a conference and a journal version) are left apart.  The merged record keeps
     both identifiers (merge_metadata) and is keyed by the arXiv id.
+
+    Past SAME_TITLE_LIMIT records of one title, only the paper's own key and twin keys count.
     """
     keys: list[str] = []
 
@@ -186,7 +195,10 @@ def _find_existing(table: PaperTable, paper: Paper, batch: "_Batch") -> list[str
         return same_work(batch.pending.get(k) or paper_from_stored(table.raw(k)), paper)
 
     t = normalize_title(paper.title)
-    same_title = sorted(table.title_keys(t) | batch.by_title.get(t, set())) if t else []
+    titled = table.title_keys(t) | batch.by_title.get(t, set()) if t else set()
+    if len(titled) > SAME_TITLE_LIMIT:  # an id-keyed paper then takes no title-only record
+        titled &= {paper.key, *twin_keys(paper)} if paper.key.startswith("title:") else set()
+    same_title = sorted(titled)
     title_only = [k for k in same_title if k.startswith("title:") and exists(k)]
     if paper.key.startswith("title:"):
         with_ids = [k for k in same_title if not k.startswith("title:") and exists(k)]

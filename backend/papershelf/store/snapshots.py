@@ -17,7 +17,8 @@ Reading: beside each snapshot a derived ``library.keys`` file lists every paper'
 its line lies, its key, DOI, title and status fields; see docs.py) under the snapshot's random
 id and size.  Start-up reads that (tens of MB) instead of the snapshot (hundreds).  Without a
 matching keys file (a crash between the two renames, an older release's snapshot) the lines
-are read one at a time; a snapshot not in this layout (PaperShelf 0.1.0) is parsed whole.
+are read one at a time; a snapshot not in this layout (PaperShelf 0.1.0) is streamed into it
+(snapshot_010.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import orjson
 
+from . import snapshot_010
 from .docs import FILE, LEN, OFF, DocStore, stub_of, stub_row
 
 KEYS_NAME = "library.keys"
@@ -39,6 +41,7 @@ HEAD_END = b'},"papers":{\n'
 SLICE_DOCS = 500  # papers serialised between two breaks for the interpreter
 SYNC_BYTES = 8 << 20  # written bytes between two fdatasyncs (and the largest single copy)
 READ_BLOCK = 16 << 20
+HEAD_LIMIT = 4 << 20  # the header line: meta with up to 5,000 capture ids of 100 characters
 
 
 @dataclass
@@ -67,7 +70,7 @@ class Written:
 class ReadBack:
     meta: dict
     docs: DocStore
-    layout: str  # "keys" (fast), "lines" (scanned), "whole" (parsed whole: an older release)
+    layout: str  # "keys" (fast), "lines" (scanned), "whole" (0.1.0's one-line file, converted)
 
 
 def write(path: Path, tmp: Path, meta: dict, frozen: Frozen) -> Written:
@@ -212,7 +215,7 @@ def read(path: Path) -> ReadBack:
     file that is not a readable snapshot (the caller refuses it)."""
     f = open(path, "rb")
     try:
-        head = f.readline()
+        head = f.readline(HEAD_LIMIT)  # not the whole of a 0.1.0 file, which is one line
         if head.startswith(HEAD) and head.endswith(HEAD_END):
             meta = orjson.loads(head[len(HEAD):-len(HEAD_END)])
             if not isinstance(meta, dict):
@@ -224,15 +227,10 @@ def read(path: Path) -> ReadBack:
                 return ReadBack(meta, docs, "keys")
             _scan_lines(f, len(head), docs, gen)
             return ReadBack(meta, docs, "lines")
+        head = None  # (up to HEAD_LIMIT of a one-line file)
         f.seek(0)
-        tables = orjson.loads(f.read())
+        meta, docs = snapshot_010.read(f, path.parent, _checked)  # streamed, never whole
         f.close()
-        meta = tables["_meta"]["1"]
-        if not isinstance(tables.get("papers"), dict) or not isinstance(meta, dict):
-            raise ValueError("no papers table")
-        docs = DocStore()
-        for doc_id, doc in tables["papers"].items():
-            docs[int(doc_id)] = _checked(doc)
         return ReadBack(meta, docs, "whole")
     except BaseException:
         f.close()

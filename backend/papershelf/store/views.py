@@ -1,60 +1,89 @@
-"""Searches, sorted pages, tags and stats by a pass over the papers in memory.
+"""Searches, sorted pages, tags and stats by a pass over the papers.
 
 The search index (``index.py``) answers these in a running server; this pass is what a
-read-only library uses (``papershelf export`` / ``stats`` beside a running server) and what a
-server falls back to if its index cannot be written.  Both give the same answers (tested).
-The search view is built at most once per change to the library; each paper's search text is
-cached until that paper changes, so after one save only that paper's text is made again.
+read-only library uses (``papershelf export`` / ``stats`` beside a running server), what a
+server answers with while its index is being built again (after an upgrade), and what it falls
+back to if its index cannot be written.  Both give the same answers (tested).  The pass reads
+the documents from the snapshot a slice at a time and keeps only the sort keys of the matches:
+memory stays flat, and a capture waits for one slice at most (a pass over 200,000 papers takes
+seconds: the index is what makes searches fast).
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from datetime import date
-from typing import Any, Iterable
+from operator import itemgetter
+from typing import Any, Iterable, Iterator
 
 from ..query import PaperQuery
+from .docs import TAGS
 from .tables import PaperTable
+
+SLICE = 256  # documents read per hold of the library's lock (a few ms: a capture waits no longer)
 
 
 class Views:
-    def __init__(self, table: PaperTable) -> None:
+    """``lock``: the library's; held only while a slice of documents is read, so a pass over
+    200,000 papers (seconds) never holds up a capture, and only the sort keys of the matches
+    are kept, not the documents (a pass that kept them held a gigabyte at 200,000)."""
+
+    def __init__(self, table: PaperTable, lock) -> None:
         self.table = table
-        self._search_text: dict[str, tuple[dict, str]] = {}  # key -> (document, its search text)
-        self._view: tuple[int, list[dict], list[str]] | None = None
+        self.lock = lock
+
+    def _slices(self) -> Iterator[tuple[list[int], list[dict]]]:
+        """Every document with its doc id, a slice at a time (papers deleted meanwhile left out)."""
+        with self.lock:
+            ids = list(self.table.store.stubs)
+        for start in range(0, len(ids), SLICE):
+            with self.lock:
+                found = [(i, d) for i, d in zip(ids[start:start + SLICE], map(self.table.by_id, ids[start:start + SLICE]))
+                         if d is not None]
+            if found:
+                yield [i for i, _ in found], [d for _, d in found]
+
+    def _matches(self, query: PaperQuery) -> list[tuple[tuple, int]]:
+        """(sort key, doc id) of every paper the query selects, in no order."""
+        with_text = bool(query.q.strip())
+        sort_key = query.sort_key()
+        out = []
+        for ids, docs in self._slices():
+            texts = [search_text_of(d) for d in docs] if with_text else []
+            doc_id = {id(d): i for i, d in zip(ids, docs)}
+            out.extend((sort_key(d), doc_id[id(d)]) for d in query.select(docs, texts))
+        return out
+
+    def _read(self, ids: Iterable[int]) -> list[dict]:
+        with self.lock:
+            return [d for d in map(self.table.by_id, ids) if d is not None]
 
     def find(self, seq: int, query: PaperQuery) -> tuple[int, list[dict]]:
-        found = query.select(*self._search_view(seq, bool(query.q.strip())))
-        return len(found), query.page(found)
+        """How many papers the query selects, and the documents of its page."""
+        matches = self._matches(query)
+        pick = heapq.nlargest if query.descending else heapq.nsmallest
+        page = pick(query.offset + query.limit, matches, key=itemgetter(0))[query.offset:]
+        return len(matches), self._read(i for _, i in page)
+
+    def ordered_ids(self, query: PaperQuery) -> list[int]:
+        """Doc ids of every paper the query selects, in its order."""
+        return [i for _, i in sorted(self._matches(query), key=itemgetter(0), reverse=query.descending)]
 
     def ordered(self, seq: int, query: PaperQuery) -> list[dict]:
-        return query.order(query.select(*self._search_view(seq, bool(query.q.strip()))))
-
-    def _search_view(self, seq: int, with_text: bool) -> tuple[list[dict], list[str]]:
-        """Every stored document and, aligned with it, the casefolded text a search looks in."""
-        if not with_text:
-            return list(self.table.docs()), []
-        if self._view is None or self._view[0] != seq:
-            docs = list(self.table.docs())
-            texts = []
-            cache, fresh = self._search_text, {}
-            for doc in docs:
-                cached = cache.get(doc["key"])
-                if cached is None or cached[0] is not doc:
-                    cached = (doc, search_text_of(doc))
-                fresh[doc["key"]] = cached
-                texts.append(cached[1])
-            self._search_text = fresh  # deleted papers' texts go with the old cache
-            self._view = (seq, docs, texts)
-        return self._view[1], self._view[2]
+        return self._read(self.ordered_ids(query))
 
     def tag_counts(self, limit: int | None = None) -> list[dict[str, Any]]:
-        counts = Counter(t for d in self.table.docs() for t in d.get("tags", []))
+        with self.lock:  # the stubs carry the tags: no document is read
+            counts = Counter(t for stub in self.table.store.stubs.values() for t in stub[TAGS])
         ordered = sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))[:limit]
         return [{"tag": t, "count": c} for t, c in ordered]
 
     def saved_days(self) -> list[tuple[str, int]]:
-        return list(Counter((d.get("saved_at") or "")[:10] for d in self.table.docs() if d.get("saved")).items())
+        days: Counter[str] = Counter()
+        for _, docs in self._slices():
+            days.update((d.get("saved_at") or "")[:10] for d in docs if d.get("saved"))
+        return list(days.items())
 
 
 def stats(counts: dict[str, int], tags: list[dict], saved_days: Iterable[tuple[str, int]]) -> dict[str, Any]:

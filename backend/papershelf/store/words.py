@@ -14,8 +14,9 @@ term exactly when one of its whitespace-separated chunks does (``text.split()``:
 "Papers whose text contains planning" is then ``chunks MATCH '"planning" OR "planning," OR …'``:
 a union of a few doclists (15 ms for a word in every one of 200,000 papers), where the trigram
 index over whole texts read and intersected six doclists with positions (0.4 s).  A term held
-by too many distinct chunks (a fragment of one or two letters) falls back to a scan of the stored
-texts (``texts``), which is what the substring meaning needs anyway.  The papers' saved and read
+by too many distinct chunks (a fragment of one or two letters) falls back to the stored texts
+(``texts``), which is what the substring meaning needs anyway: index_query.py walks the sort's
+index testing each paper's text until the page is full, and estimates the count.  The papers' saved and read
 flags are tokens too, so "saved papers with planning" is still one FTS5 query.
 """
 
@@ -135,25 +136,49 @@ def chunks_holding(db, term: str) -> list[str] | None:
 class Terms:
     """A query's words as the index answers them: ``match`` (an FTS5 expression for ``chunks``,
     or None), ``scans`` (terms looked for in the stored texts) and ``none`` (some term is in no
-    paper: nothing matches)."""
+    paper: nothing matches).
 
-    def __init__(self, db, q: str) -> None:
+    ``short_later``: terms of one or two letters are not looked up yet (finding that few chunks
+    hold one is a pass over the whole vocabulary, 0.1-0.3 s at 200,000 papers): they start as
+    scans, and ``look_up_short`` looks them up if the caller needs it (index_query.py asks a
+    sample of the papers first: a fragment in many of them is answered by a walk)."""
+
+    def __init__(self, db, q: str, *, short_later: bool = False) -> None:
+        self.db = db
         self.match: str | None = None
         self.scans: list[str] = []
+        self.short: list[str] = []  # terms left in ``scans`` without a look-up
         self.none = False
         self.terms = list(dict.fromkeys(q.casefold().split()))
-        groups = []
+        self._groups: list[str] = []
         for term in self.terms:
-            found = chunks_holding(db, term)
-            if found is None:
+            if short_later and len(term) < 3:
                 self.scans.append(term)
-            elif not found:
-                self.none = True
+                self.short.append(term)
+            elif not self._look_up(term):
                 return
-            else:
-                groups.append("(" + " OR ".join(quoted(token(c)) for c in found) + ")")
-        if groups:
-            self.match = " AND ".join(groups)
+
+    def look_up_short(self) -> None:
+        """Look up the first short term left (the others stay scans: each look-up may be a pass
+        over the vocabulary, and one term found in few chunks already narrows the papers whose
+        texts are read to a few)."""
+        if self.short:
+            term = self.short.pop(0)
+            self.scans.remove(term)
+            self._look_up(term)
+
+    def _look_up(self, term: str) -> bool:
+        """False when no paper holds ``term``."""
+        found = chunks_holding(self.db, term)
+        if found is None:
+            self.scans.append(term)
+        elif not found:
+            self.none = True
+            return False
+        else:
+            self._groups.append("(" + " OR ".join(quoted(token(c)) for c in found) + ")")
+            self.match = " AND ".join(self._groups)
+        return True
 
     def with_flags(self, saved: bool | None, read: bool | None) -> str | None:
         """``match`` narrowed by the saved and read filters (flags are tokens)."""

@@ -125,10 +125,13 @@ function render(data) {
     : state.saved === "1" ? "saved papers" : state.saved === "0" ? "unsaved papers" : "papers seen";
   const filtered = state.q || state.tag || state.source || state.read || state.from || state.to;
   const queueOrder = state.to_read && state.sort === "saved" ? (state.order === "asc" ? ", oldest saved first" : ", newest saved first") : "";
+  // A search for a fragment as common as "e" in a big library is counted from a sample.
+  const about = data.total_estimated ? "about " : "";
   $("#summary").textContent = total
-    ? `${num(from)}–${num(to)} of ${num(total)} ${what}${filtered ? " matching" : ""}${queueOrder}`
+    ? `${num(from)}–${num(to)} of ${about}${num(total)} ${what}${filtered ? " matching" : ""}${queueOrder}`
     : "";
   view.total = total;
+  view.about = about;
   $("#empty").hidden = total > 0;
   $("#empty-text").textContent = filtered
     ? "No papers match. Try fewer words or clear the filters."
@@ -141,7 +144,7 @@ function render(data) {
   $("#empty-queue-tag").hidden = true;
   if (!total && filtered && state.saved !== "all") offerOtherTab(loadSeq);
   if (!total && !filtered && state.to_read) offerQueueSpelling(loadSeq);
-  $("#page-info").textContent = total ? `page ${Math.floor(state.offset / state.limit) + 1} of ${Math.ceil(total / state.limit)}` : "";
+  $("#page-info").textContent = total ? `page ${Math.floor(state.offset / state.limit) + 1} of ${about}${Math.ceil(total / state.limit)}` : "";
   $("#page-prev").disabled = state.offset === 0;
   $("#page-next").disabled = to >= total;
   updateSelection();
@@ -212,5 +215,5 @@ export function updateSelection() {
   pageBox.indeterminate = onPage > 0 && onPage < shown.length;
   const all = $("#sel-all-matching");
   all.hidden = !(pageBox.checked && view.total > shown.length && n < view.total);
-  if (!all.hidden) all.textContent = `Select all ${num(view.total)} matching`;
+  if (!all.hidden) all.textContent = `Select all ${view.about || ""}${num(view.total)} matching`;
 }
