@@ -99,3 +99,24 @@ def test_unique_keys_follow_the_rule_whatever_the_clashes():
     for _ in range(500):
         bases = {f"k{rng.randint(0, 1000)}": rng.choice(words) for _ in range(rng.randint(0, 60))}
         assert unique_keys(bases) == reference_keys(bases)
+
+
+@pytest.mark.parametrize("fmt", KEYED)
+def test_the_cli_export_reads_again_past_the_budget(fmt, tmp_path, monkeypatch, capsys):
+    """`papershelf export --all` (in this process, so the budget can be made small) writes the
+    same file when most papers are read again by key as when all are held."""
+    from papershelf.cli import main
+    from papershelf.store import Library
+
+    every = clashing_papers()
+    with Library(tmp_path / "lib") as lib:
+        lib.import_papers([Paper.from_dict(p.to_dict()) for p in every])
+    args = ["export", "--data", str(tmp_path / "lib"), "--format", fmt, "--all"]
+    assert main([*args, "--out", str(tmp_path / "held")]) == 0
+    monkeypatch.setattr(keyed, "BUDGET", 500 + keyed.PER_PAPER * len(every))
+    read_again: list[list[str]] = []
+    documents_again = Library.documents_again
+    monkeypatch.setattr(Library, "documents_again", lambda self, keys, *a: read_again.append(keys) or documents_again(self, keys, *a))
+    assert main([*args, "--out", str(tmp_path / "again")]) == 0
+    assert read_again and len(read_again[0]) > len(every) // 2  # most of it, not held
+    assert (tmp_path / "again").read_text("utf-8") == (tmp_path / "held").read_text("utf-8")
