@@ -74,3 +74,13 @@ def test_reads_of_a_closed_file_are_refused_and_the_spots_no_longer_valid(tmp_pa
         assert store.read_spots(spots) is None  # the file is closed
     finally:
         lib.close()
+
+
+def test_documents_read_again_come_in_the_order_asked_without_the_deleted(tmp_path):
+    with Library(tmp_path / "lib") as lib:
+        lib.import_papers(make(150))
+        keys = [p.key for p in make(150)][::-1]
+        lib.delete(keys[3])
+        got = list(lib.documents_again(keys + ["arxiv:9999.99999"], chunk=16))
+        assert [d["key"] for d in got] == keys[:3] + keys[4:]
+        assert all(d == lib._table.raw(d["key"]) for d in got)

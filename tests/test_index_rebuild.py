@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
 
 from papershelf.papers import Paper, Source
 from papershelf.query import PaperQuery
@@ -102,17 +103,31 @@ def test_a_server_killed_while_building_its_index_opens_and_builds_it_again(tmp_
         assert lib.find(PaperQuery(q="zebra", saved=None, limit=0))[0] == zebras
 
 
-def test_waiting_for_the_index_waits_for_its_rebuild(tmp_path, monkeypatch):
-    monkeypatch.setattr(library_module, "REBUILD_AT_OPEN", 0)
-    with Library(tmp_path) as lib:
-        lib.import_papers(make_papers(50))
-    lock = held_by_another_library(tmp_path)
-    lib = Library(tmp_path)
+def test_waiting_for_the_index_waits_for_the_rebuild(tmp_path):
+    """Until the rebuild is done the index holds no change: a caller that waits for it (a bench
+    closing a library once it is indexed, an import's slice) waits for the rebuild, and closing
+    afterwards leaves an index of today's layout that the next start does not build again."""
+    import sqlite3
+
+    from papershelf.store import Library
+    from papershelf.store.index import LAYOUT
+
+    data = tmp_path / "lib"
+    with Library(data) as lib:
+        lib.import_papers([Paper(title=f"Paper {i} on zebras", arxiv_id=f"2501.{i:05d}") for i in range(1500)])
+    index = data / "library.index.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{index}{suffix}").unlink(missing_ok=True)
+    lib = Library(data)
     try:
-        assert lib._indexer.applied < lib._seq  # it does not hold the library's changes yet
-        lock.execute("ROLLBACK")
+        assert lib._indexer is not None
         lib._wait_for_index()
-        assert lib._indexer.ready and index_state(tmp_path) == (lib._library_id, lib._seq)
+        assert lib._indexer.ready and not lib._indexer.failed
     finally:
-        lock.close()
         lib.close()
+    db = sqlite3.connect(index)
+    try:
+        assert db.execute("SELECT layout FROM meta").fetchone()[0] == LAYOUT
+        assert db.execute("SELECT count(*) FROM papers").fetchone()[0] == 1500
+    finally:
+        db.close()

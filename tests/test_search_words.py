@@ -164,3 +164,17 @@ def test_the_tallies_behind_stats_follow_every_change(tmp_path):
         for saved in (None, True, False):
             for read in (None, True, False):
                 same_as_a_pass(lib, "", saved=saved, read=read)
+
+
+def test_a_short_term_finds_the_chunks_a_pass_over_the_vocabulary_finds(tmp_path):
+    # Through the trigrams it starts (words.END after each chunk): at a chunk's end too ("b7"
+    # in "·b7"), chunks of one letter ("a", "·"), non-ASCII and control characters.
+    with make_library(tmp_path) as lib:
+        lib._wait_for_index()
+        db = lib._index.db
+        vocab = [c for (c,) in db.execute("SELECT chunk FROM vocab")]
+        shorts = {c[i:i + n] for c in vocab for n in (1, 2) for i in range(len(c) - n + 1)}
+        for term in sorted(shorts | {"zq", "\x01", "\U0010ffff", "\ud7ff"}):
+            found = words.chunks_holding(db, term)
+            want = sorted(c for c in vocab if term in c)
+            assert (None if len(want) > words.OR_LIMIT else want) == (None if found is None else sorted(found)), term

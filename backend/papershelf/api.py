@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import Any, Iterator
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
@@ -262,18 +262,11 @@ def export_response(fmt: str, query: PaperQuery) -> Response:
         count, docs = lib.ordered(query)
     try:
         body, media_type, extension = export_stream(fmt, map(paper_from_stored, docs), count,
-                                                    again=lambda keys: read_again(lib, keys))
+                                                    again=lambda keys: map(paper_from_stored, lib.documents_again(keys)))
     except FormatError as exc:
         raise BadRequest(str(exc), "unknown_format") from None
     name = f"papershelf-{date.today():%Y%m%d}.{extension}"
     return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def read_again(lib: Library, keys: list[str], chunk: int = 256) -> Iterator[Paper]:
-    """The papers of ``keys`` read again, a chunk at a time (formats/keyed.py: the end of an
-    export too big to hold is written once every citation key is known)."""
-    for start in range(0, len(keys), chunk):
-        yield from map(paper_from_stored, lib.documents(keys[start:start + chunk]))
 
 
 @bp.get("/formats")

@@ -196,7 +196,9 @@ def cmd_export(args) -> int:
         query = PaperQuery(saved=None if args.all else True, tags=[args.tag] if args.tag else [], sort="saved")
         count, docs = library.ordered(query)
         try:
-            pieces, _, _ = export_stream(args.format, map(paper_from_stored, docs), count)
+            # Past the formats' memory budget, papers are read again by key (formats/keyed.py).
+            pieces, _, _ = export_stream(args.format, map(paper_from_stored, docs), count,
+                                         again=lambda keys: map(paper_from_stored, library.documents_again(keys)))
         except FormatError as exc:
             raise CliError(str(exc)) from None
         if args.out:

@@ -155,7 +155,7 @@ def export(papers: list[Paper]) -> str:
 
 
 def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str]:
-    return keyed_stream(papers, _entry_parts, sep="\n", again=again)
+    return keyed_stream(papers, _entry_parts, sep="\n", again=again, count=count)
 
 
 # --- import ----------------------------------------------------------------------------------

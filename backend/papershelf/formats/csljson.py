@@ -110,7 +110,8 @@ def _item_parts(p: Paper) -> tuple[str, str]:
 
 def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str]:
     # One item per line (indent= would switch json's C encoder off).
-    return keyed_stream(papers, _item_parts, head="[\n", sep=",\n", end="\n]\n", empty_end="]\n", again=again)
+    return keyed_stream(papers, _item_parts, head="[\n", sep=",\n", end="\n]\n", empty_end="]\n", again=again,
+                        count=count)
 
 
 # --- import ----------------------------------------------------------------------------------

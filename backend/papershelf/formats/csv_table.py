@@ -67,4 +67,4 @@ def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str
     # with the csv module), four times faster on 20,000 rows, because the substring tests
     # run in C while csv.writer inspects every character.
     return keyed_stream(papers, _row_parts, head=",".join(COLUMNS) + "\r\n", sep="\r\n", end="\r\n",
-                        empty_end="", again=again)
+                        empty_end="", again=again, count=count)

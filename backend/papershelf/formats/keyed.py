@@ -7,10 +7,13 @@ text after it, and the pieces are held as plain strings (the garbage collector n
 40,000 ``Paper`` records held whole made every collection during an export walk them all, a
 third of its time).  Once every key is known, the entries are written out in order.
 
-Held text is bounded (``HOLD_CHARS``): past it, the rest of the papers are only read for their
-base keys, and read again (``again``, by library key) to be written once the keys are known, so
-an export of everything streams in bounded memory at the cost of reading the rest twice.  A
-caller without ``again`` holds everything (an in-memory list of papers is whole anyway).
+Held text is bounded: an export's memory budget (``BUDGET``) less what it keeps per paper
+whatever happens (``PER_PAPER``: its key, its base key, its citation key, its doc id).  Past it,
+the rest of the papers are only read for their base keys, and read again (``again``, by library
+key) to be written once the keys are known, so an export of everything streams in bounded memory
+(200,000 papers: ~100 MB) at the cost of reading the rest twice; the saved papers of a big
+library (40,000, ~70 MB of BibTeX) are held whole, which is a third faster.  A caller without
+``again`` holds everything (an in-memory list of papers is whole anyway).
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from typing import Callable, Iterable, Iterator
 from ..papers import Paper
 from .citekeys import base_key, unique_keys
 
-# Characters of rendered entries held before the rest is read twice (~64 MB of ASCII text: the
-# saved papers of a big library, 40,000 BibTeX entries, come close to it).
-HOLD_CHARS = 64_000_000
+# Bytes an export may hold, and what it holds per paper besides its entry (measured at 200,000
+# papers: the dicts and strings of keys, the ids, the server's write buffer shared out).
+BUDGET = 96_000_000
+PER_PAPER = 480
 # Entries written per piece of the response.
 PIECE = 256
 
@@ -31,10 +35,12 @@ Render = Callable[[Paper], "tuple[str, str]"]
 
 def keyed_stream(papers: Iterable[Paper], render: Render, *, head: str = "", sep: str = "", end: str = "",
                  empty_end: str | None = None, again: Callable[[list[str]], Iterable[Paper]] | None = None,
-                 hold_chars: int | None = None) -> Iterator[str]:
+                 count: int = 0, hold_chars: int | None = None) -> Iterator[str]:
     """``head``, then each paper's entry (``before + citation key + after`` from ``render``)
-    with ``sep`` between entries, then ``end`` (``empty_end`` instead when there was none)."""
-    hold_chars = HOLD_CHARS if hold_chars is None else hold_chars
+    with ``sep`` between entries, then ``end`` (``empty_end`` instead when there was none).
+    ``count``: how many papers are coming (the budget keeps room for their keys)."""
+    if hold_chars is None:  # the characters of entries held (ASCII mostly: a byte each)
+        hold_chars = BUDGET - PER_PAPER * count
     keys: list[str] = []  # library keys of the held entries, in order
     befores: list[str] = []
     afters: list[str] = []
@@ -66,11 +72,12 @@ def keyed_stream(papers: Iterable[Paper], render: Render, *, head: str = "", sep
     n = len(keys)
     del keys, befores, afters
     if rest:
-        taken = set(cite.values())
+        taken: set[str] | None = None
         batch: list[str] = []
         for p in again(rest):
             key = cite.get(p.key)
             if key is None:  # not read in the first pass (cannot happen by key; kept unique anyway)
+                taken = set(cite.values()) if taken is None else taken
                 key = _fresh(base_key(p), taken)
             before, after = render(p)
             batch.append(before + key + after)

@@ -104,6 +104,19 @@ class DocStore(MutableMapping):
         stub = self.stubs.get(doc_id)
         return None if stub is None else self._bytes(stub)
 
+    def read_in_order(self, ids: list[int], lock, chunk: int = 64) -> Iterator[dict]:
+        """The documents of ``ids`` that exist, in order, a chunk at a time; ``lock`` is the
+        library's, held only to find them and to check the reads (below)."""
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            with lock:
+                spots = self.spots(part)
+            raw = self.read_spots(spots)
+            with lock:
+                if raw is None or not self.spots_valid(spots):  # a snapshot was replaced meanwhile
+                    raw = [d for d in map(self.json_of, part) if d is not None]
+            yield from map(orjson.loads, raw)
+
     # Reading many documents beside other requests (an export).  Each pread lets the GIL go, and
     # taking it back can wait a switch interval (5 ms) behind a busy thread: 64 of them under
     # the library's lock held a status request up to 0.3 s.  So the lock is held only to note

@@ -37,7 +37,7 @@ from .words import SCHEMA as WORDS_SCHEMA, Writer, flags_of
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "library.index.sqlite"
-LAYOUT = 2  # bump when the tables below change: an index of another layout is rebuilt
+LAYOUT = 3  # bump when the tables below change: an index of another layout is rebuilt (3: words.END)
 CHECKPOINT_BYTES = 8 << 20  # WAL size that starts a checkpoint in the background
 
 # Stats, the tags list and unfiltered counts read small tallies that triggers keep with every

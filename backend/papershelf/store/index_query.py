@@ -12,7 +12,8 @@ A term the words index cannot list (a fragment of one or two letters, or one hel
 reads every stored text (0.5-2 s at 200,000 papers).  So past EXACT_UP_TO papers its page is
 found by the walk, and its count is estimated from a fixed sample of the papers (``Estimate``;
 the library page says "about"), unless the walk reached the last match (then it is exact).  A
-term the sample finds too rare for a short walk, or a page too deep, is counted exactly.
+term the sample finds rare, or one beside a rare word or a tag that leaves at most EXACT_UP_TO
+papers, is counted exactly, from one pass over those papers' texts.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def find(db: sqlite3.Connection, query: PaperQuery) -> tuple[int, list[int]]:
         terms.look_up_short()  # rare in the papers: perhaps in few chunks, then counted by FTS5
         if terms.none:
             return 0, []
+        if terms.scans:  # few matches, or a small library: list them all, each text read once
+            every = ordered(db, query, terms)
+            return len(every), every[query.offset:query.offset + query.limit]
     total = count(db, query, terms)
     ids: list[int] = []
     if query.limit and query.offset < total:
@@ -126,6 +130,10 @@ def ordered_ids(db: sqlite3.Connection, query: PaperQuery) -> list[int]:
         terms.look_up_short()
         if terms.none:
             return []
+    return ordered(db, query, terms)
+
+
+def ordered(db: sqlite3.Connection, query: PaperQuery, terms: Terms | None) -> list[int]:
     clause, params = where(query, terms)
     return [i for (i,) in db.execute(f"SELECT id FROM papers p WHERE {clause} {order(query)}", params)]
 

@@ -58,7 +58,9 @@ class Indexer:
         turns True when the library closes) and returns the change it holds."""
         self.index = index
         self.library_id = library_id
-        self.applied = seq if rebuild is None else -1  # the last change the index holds
+        # The last change the index holds: none while it is rebuilt (a caller of wait_for, such as
+        # a bench closing the library once it is indexed, must not take the old index's word).
+        self.applied = seq if rebuild is None else -1
         self.failed = False
         self.ready = rebuild is None  # False while the index is being rebuilt
         self._rebuild = rebuild
@@ -153,27 +155,6 @@ class Indexer:
             self._put, self._gone, self._before = {}, set(), {}
             self._cond.notify_all()
         self._on_failure()
-
-
-def rebuild(index: SearchIndex, library_id: str, seq: int, ids: list[int], store, lock, stopping) -> None:
-    """Build ``index`` again from the papers ``ids`` of ``store`` (the library's DocStore), read
-    a slice at a time under the library's ``lock``; Cancelled once ``stopping()``.  Papers
-    changed meanwhile are pending for the indexer and applied after it (applying a change twice
-    is harmless: the index takes the latest document of each paper)."""
-
-    class Papers:  # the table as SearchIndex.rebuild reads it
-        def __len__(self) -> int:
-            return len(ids)
-
-        def items(self):
-            for start in range(0, len(ids), 256):
-                if stopping():
-                    raise Cancelled()
-                with lock:
-                    docs = [(i, store.get(i)) for i in ids[start:start + 256]]
-                yield from ((i, d) for i, d in docs if d is not None)
-
-    index.rebuild(Papers(), library_id, seq)
 
 
 def _json(doc: dict | None) -> bytes | None:

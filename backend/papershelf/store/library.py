@@ -203,10 +203,12 @@ class Library(Snapshots, Edits):
             return [paper_from_stored(d) for d in self._table.docs()]
 
     def documents(self, keys: Iterable[str]) -> list[dict]:
-        """The stored documents for ``keys`` (any spelling), each once, unknown keys left out.
-        The stored ones: read them, copy before changing."""
+        """The stored documents for ``keys`` (any spelling), each once, unknown keys left out
+        (an export of a selection: read as ``ordered`` reads, the lock held only to find them)."""
         with self._lock:
-            return [self._table.raw(k) for k in self._table.resolve_all(keys)]
+            doc_ids = self._table.doc_ids
+            ids = [doc_ids[k] for k in self._table.resolve_all(keys)]
+        return list(self._table.store.read_in_order(ids, self._lock))
 
     def find(self, query: PaperQuery) -> tuple[int, list[dict]]:
         """How many papers the query selects, and the stored documents of the page it asks for.
@@ -222,26 +224,21 @@ class Library(Snapshots, Edits):
 
     def ordered(self, query: PaperQuery, chunk: int = 64) -> tuple[int, Iterator[dict]]:
         """How many documents the query selects, and all of them in its order, a chunk at a
-        time (exports stream).  The lock is held only to find where a chunk's documents are and
-        to check the reads afterwards (docs.py, ``spots``): the reads and the parsing run
-        without it, so a status request beside an export of everything does not wait."""
+        time (exports stream; docs.py ``read_in_order``: the lock is held only to find where a
+        chunk's documents are, so a status request beside an export of everything does not wait)."""
         ids = self._ask_index(lambda index: index.ordered_ids(query), lambda: None)
         if ids is None:
             ids = self._views.ordered_ids(query)
 
-        def chunks() -> Iterator[dict]:
-            store = self._table.store
-            for start in range(0, len(ids), chunk):
-                part = ids[start:start + chunk]
-                with self._lock:
-                    spots = store.spots(part)
-                raw = store.read_spots(spots)
-                with self._lock:
-                    if raw is None or not store.spots_valid(spots):  # a snapshot was replaced meanwhile
-                        raw = [d for d in map(store.json_of, part) if d is not None]
-                yield from map(orjson.loads, raw)
+        return len(ids), self._table.store.read_in_order(ids, self._lock, chunk)
 
-        return len(ids), chunks()
+    def documents_again(self, keys: list[str], chunk: int = 64) -> Iterator[dict]:
+        """The stored documents of these stored keys, in order, read as ``ordered`` reads them
+        (an export reading papers a second time, formats/keyed.py); keys gone since are left out."""
+        with self._lock:
+            doc_ids = self._table.doc_ids
+            ids = [doc_ids[k] for k in keys if k in doc_ids]
+        return self._table.store.read_in_order(ids, self._lock, chunk)
 
     def keys(self, query: PaperQuery) -> list[str]:
         """The keys of every paper the query selects, in its order, without reading a document
