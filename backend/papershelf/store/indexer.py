@@ -157,6 +157,27 @@ class Indexer:
         self._on_failure()
 
 
+def rebuild(index: SearchIndex, library_id: str, seq: int, ids: list[int], store, lock, stopping) -> None:
+    """Build ``index`` again from the papers ``ids`` of ``store`` (the library's DocStore), read
+    a slice at a time under the library's ``lock``; Cancelled once ``stopping()``.  Papers
+    changed meanwhile are pending for the indexer and applied after it (applying a change twice
+    is harmless: the index takes the latest document of each paper)."""
+
+    class Papers:  # the table as SearchIndex.rebuild reads it
+        def __len__(self) -> int:
+            return len(ids)
+
+        def items(self):
+            for start in range(0, len(ids), 256):
+                if stopping():
+                    raise Cancelled()
+                with lock:
+                    docs = [(i, store.get(i)) for i in ids[start:start + 256]]
+                yield from ((i, d) for i, d in docs if d is not None)
+
+    index.rebuild(Papers(), library_id, seq)
+
+
 def _json(doc: dict | None) -> bytes | None:
     return None if doc is None else as_json(doc)  # kept until applied: bytes of their own size
 
