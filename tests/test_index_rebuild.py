@@ -131,3 +131,100 @@ def test_waiting_for_the_index_waits_for_the_rebuild(tmp_path):
         assert db.execute("SELECT count(*) FROM papers").fetchone()[0] == 1500
     finally:
         db.close()
+
+
+def gated_rebuild(monkeypatch, gates: dict):
+    """The rebuild, held before its slice number n (1, 2, ...) until gates[n] is set; it sets
+    ``reached[n]`` when it gets there.  Returns ``reached``."""
+    import threading
+
+    reached = {n: threading.Event() for n in gates}
+    original = library_module.rebuild
+
+    def gated(index, library_id, seq, ids, store, lock, stopping):
+        calls = 0
+
+        def gate() -> bool:
+            nonlocal calls
+            calls += 1
+            if calls in gates:
+                reached[calls].set()
+                assert gates[calls].wait(60), f"slice {calls} was never let through"
+            return stopping()
+
+        original(index, library_id, seq, ids, store, lock, gate)
+
+    monkeypatch.setattr(library_module, "rebuild", gated)
+    return reached
+
+
+def test_a_big_write_while_the_index_is_rebuilt_does_not_wait_for_it(tmp_path, monkeypatch):
+    """A writer holds the library's lock and the rebuild reads under it: a writer past the
+    pending limit must not wait for the index then (each would wait for the other)."""
+    import threading
+
+    from papershelf.store import indexer as indexer_module
+
+    monkeypatch.setattr(library_module, "REBUILD_AT_OPEN", 0)
+    with Library(tmp_path) as lib:
+        lib.import_papers(make_papers(300))
+    db = sqlite3.connect(tmp_path / INDEX_NAME)  # another library's index: built again
+    db.execute("UPDATE meta SET library_id = 'another library', seq = 0")
+    db.commit()
+    db.close()
+    monkeypatch.setattr(indexer_module, "MAX_PENDING", 10)
+    go = threading.Event()
+    reached = gated_rebuild(monkeypatch, {1: go})
+    lib = Library(tmp_path)
+    try:
+        assert reached[1].wait(30)
+        done = threading.Event()
+        worker = threading.Thread(target=lambda: (lib.import_papers(
+            [Paper(title=f"Numbat {i}", arxiv_id=f"2410.{i:05d}") for i in range(50)]), done.set()), daemon=True)
+        worker.start()
+        assert done.wait(60), "the import waited for the rebuild, which waits for the import's lock"
+        go.set()
+        lib._wait_for_index()
+        assert lib._indexer.ready
+        assert lib.find(PaperQuery(q="numbat", saved=None, limit=100))[0] == 50
+    finally:
+        go.set()
+        lib.close()
+
+
+def test_a_paper_changed_and_changed_back_during_the_rebuild_is_indexed_as_it_is(tmp_path, monkeypatch):
+    """Pending changes start from the paper as it was before them; the rebuild may have read a
+    version in between. Saved, then unsaved again after the rebuild read it as saved (and a tag
+    added, then removed): the index must say unsaved and untagged, as the library does."""
+    import threading
+
+    monkeypatch.setattr(library_module, "REBUILD_AT_OPEN", 0)
+    with Library(tmp_path) as lib:
+        lib.import_papers(make_papers(300))
+        key = lib.all()[0].key  # in the rebuild's first slice
+    db = sqlite3.connect(tmp_path / INDEX_NAME)
+    db.execute("UPDATE meta SET library_id = 'another library', seq = 0")
+    db.commit()
+    db.close()
+    first, second = threading.Event(), threading.Event()
+    reached = gated_rebuild(monkeypatch, {1: first, 2: second})
+    lib = Library(tmp_path)
+    try:
+        assert reached[1].wait(30)
+        was_saved = lib.get(key).saved
+        lib.set_saved([key], not was_saved)
+        lib.update(key, tags=["x"])
+        first.set()  # the first slice is read with the paper changed
+        assert reached[2].wait(30)
+        lib.set_saved([key], was_saved)
+        lib.update(key, tags=[])
+        second.set()
+        lib._wait_for_index()
+        assert lib._indexer.ready
+        in_index = keys(lib.find(PaperQuery(saved=True, limit=1000))[1])
+        assert (key in in_index) == was_saved
+        assert "x" not in {t["tag"] for t in lib.all_tags()}
+    finally:
+        first.set()
+        second.set()
+        lib.close()

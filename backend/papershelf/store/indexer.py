@@ -11,8 +11,9 @@ held).  At 200,000 papers an FTS5 commit costs tens of milliseconds (segment mer
 paid it every time before.
 
 A writer waits only when MAX_PENDING different papers are pending (memory stays bounded: an
-import of a whole library, or captures while the index is rebuilt); captures of the same papers
-over and over add nothing.
+import of a whole library); captures of the same papers over and over add nothing.  While the
+index is rebuilt no writer waits (the rebuild needs the library's lock, which a writer holds):
+what is pending then is what the writers held in memory anyway.
 
 Building the index again (another layout, another library's file: several minutes at 200,000)
 is this thread's first job when the library asks for it: the library answers meanwhile from a
@@ -92,7 +93,11 @@ class Indexer:
                 self._gone.discard(doc_id)
             self._seq = seq
             self._cond.notify_all()
-            if len(before) > MAX_PENDING:
+            # Not while the index is rebuilt: the rebuild reads under the library's lock, which
+            # the writer holds here (it would wait for the rebuild, the rebuild for it).  What a
+            # writer pushes then is what it already holds in memory (a whole import of another
+            # format; a streamed restore waits for the index between its slices, unlocked).
+            if len(before) > MAX_PENDING and self.ready:
                 self._cond.wait_for(lambda: len(self._before) <= MAX_PENDING or self.failed
                                     or not self._thread.is_alive())
 
@@ -118,6 +123,10 @@ class Indexer:
                 seq = self._rebuild(self._stopping_now)
                 with self._cond:
                     self.applied = max(self.applied, seq)
+                    # What the rebuild read of a paper changed meanwhile may be any of its
+                    # versions, not the one pending changes started from (A, B, then A again
+                    # would leave B's columns): such papers are written whole, not updated.
+                    self._before = dict.fromkeys(self._before)
                     self._ready_unless_pending()
         except Cancelled:
             log.info("building the search index %s was left for the next start", self.index.path)
@@ -160,8 +169,8 @@ class Indexer:
 def rebuild(index: SearchIndex, library_id: str, seq: int, ids: list[int], store, lock, stopping) -> None:
     """Build ``index`` again from the papers ``ids`` of ``store`` (the library's DocStore), read
     a slice at a time under the library's ``lock``; Cancelled once ``stopping()``.  Papers
-    changed meanwhile are pending for the indexer and applied after it (applying a change twice
-    is harmless: the index takes the latest document of each paper)."""
+    changed meanwhile are pending for the indexer and written whole after it (the rebuild may
+    have read any of their versions)."""
 
     class Papers:  # the table as SearchIndex.rebuild reads it
         def __len__(self) -> int:
