@@ -41,7 +41,7 @@ def test_a_plain_name_is_what_split_name_and_name_to_tex_make_of_it():
 def test_a_list_is_plain_only_when_every_name_is():
     assert plain(["Ada Lovelace", "Alan Turing"]) == "Ada Lovelace\nAlan Turing"
     for odd in ("Pat O'Brien Jr.", "Barnes and Noble", "Ludwig van Beethoven", "Smith, John", "et al.", "Plato",
-                "A\nB", "Ada  Lovelace", "Ada\tLovelace", "x_1 y", "Ada Lovelace\u2028Alan Turing"):
+                "A\nB", "Ada Lovelace\nAlan Turing", "Alice Smith\n1. Injected", "Ada  Lovelace", "Ada\tLovelace", "x_1 y", "Ada Lovelace\u2028Alan Turing"):
         assert plain(["Ada Lovelace", odd]) is None, odd
     assert plain([]) is None
 
@@ -66,3 +66,30 @@ def test_markdown_writes_plain_names_as_it_escapes_each():
         p = Paper(title="T", arxiv_id="2401.00001", authors=authors)
         names = ", ".join(markdown_list.md_escape(a) for a in authors[:6])
         assert f"— {names}" in markdown_list._item(p), authors
+
+
+def test_a_stored_name_with_a_line_break_cannot_break_out_of_any_format():
+    """Stored records are not cleaned again on the way out (a copied-in file may hold anything):
+    a name with a line break takes the per-name path, which keeps it inside its field."""
+    from papershelf.formats import EXPORTERS
+    from papershelf.papers import Paper
+
+    p = Paper(title="T", arxiv_id="2401.00001", authors=["Ada Lovelace"])
+    p.authors = ["Alice Smith\n1. Injected", "Bob Jones"]  # every line of the joined list looks plain
+    import csv
+    import io
+
+    import bibtexparser
+
+    from papershelf.formats import export_stream
+
+    for fmt, text in [(fmt, m.export([p])) for fmt, m in EXPORTERS.items()] + \
+            [(fmt, "".join(export_stream(fmt, iter([p]), 1)[0])) for fmt in EXPORTERS]:  # no exception
+        if fmt == "bibtex":  # inside a braced field a line break is a space
+            entries = bibtexparser.loads(text).entries
+            assert len(entries) == 1 and "Injected" in entries[0]["author"], text
+        elif fmt == "csv":  # inside a quoted cell
+            assert len(list(csv.reader(io.StringIO(text)))) == 2, text
+        else:
+            lines = text.splitlines()
+            assert not any(line.startswith(("1. Injected", "TY  - JOUR")) for line in lines), (fmt, text)

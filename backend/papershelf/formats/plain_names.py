@@ -31,5 +31,7 @@ def plain(authors: list[str]) -> str | None:
     if not authors:
         return None
     joined = "\n".join(authors)
+    if joined.count("\n") != len(authors) - 1:  # a name holding a line break is not two names
+        return None
     pattern = _PLAIN_WITH_AND if "and" in joined.lower() else _PLAIN
     return joined if pattern.fullmatch(joined) else None
