@@ -169,3 +169,44 @@ def test_a_damaged_old_snapshot_is_refused_with_what_is_wrong(tmp_path, text, pr
     assert (data / "library.json").read_bytes() == text
     assert sorted(p.name for p in data.iterdir()) == ["library.json", "library.lock"] or \
         sorted(p.name for p in data.iterdir()) == ["library.json"]
+
+
+def test_an_old_library_in_a_directory_we_cannot_write_opens_read_only(old_library, monkeypatch):
+    """The streamed upgrade writes its unnamed file beside the library; a read-only open (the
+    CLI's export) of a library in a directory it cannot write uses the system's temporary one.
+    (Tests run as root here, who can write anywhere: the refusal is played.)"""
+    import tempfile
+
+    original = tempfile.TemporaryFile
+
+    def refused_beside(*args, dir=None, **kw):
+        if dir is not None:
+            raise PermissionError(13, "Permission denied", str(dir))
+        return original(*args, **kw)
+
+    monkeypatch.setattr("papershelf.store.snapshot_010.tempfile.TemporaryFile", refused_beside)
+    with Library(old_library, read_only=True) as lib:
+        assert len(lib) == 37 and lib.get("arxiv:2501.00003").note == "A note about unicorns"
+
+
+def test_a_full_disk_during_the_upgrade_says_so_and_leaves_the_file(old_library, monkeypatch):
+    import errno
+    import tempfile
+
+    original = tempfile.TemporaryFile
+
+    class Full:
+        def __init__(self, f):
+            self.f = f
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+    monkeypatch.setattr("papershelf.store.snapshot_010.tempfile.TemporaryFile", lambda *a, **kw: Full(original(*a, **kw)))
+    before = (old_library / "library.json").read_bytes()
+    with pytest.raises(LibraryError, match="cannot upgrade .* No space left on device .*free space.*left untouched"):
+        Library(old_library)
+    assert (old_library / "library.json").read_bytes() == before

@@ -6,7 +6,8 @@
 limit, reached at about 900,000 papers).  Here ijson's C parser streams the papers table one
 paper at a time into an unnamed temporary file beside the library, written in today's snapshot
 layout (snapshots.py), and the DocStore points into it, so the upgrade's first snapshot is a
-kernel copy of that file.  The temporary file has no name (``O_TMPFILE``): a crash leaves nothing
+kernel copy of that file (the system's temporary directory when the library's cannot be written:
+a read-only open).  The temporary file has no name (``O_TMPFILE``): a crash leaves nothing
 behind and the 0.1.0 file untouched, and the next start converts it again.  Memory stays flat
 (the stubs, and one paper at a time); ijson reads ~60 MB/s here, 40 s for a 2.2 GB file.
 """
@@ -20,6 +21,7 @@ import ijson
 import orjson
 
 from .docs import DocStore, stub_of
+from .errors import LibraryError
 
 HEAD = b'{"_meta":{"1":'
 HEAD_END = b'},"papers":{\n'
@@ -34,11 +36,20 @@ def read(f, directory: Path, checked) -> tuple[dict, DocStore]:
         if not isinstance(meta, dict):
             raise ValueError("no library header")
         f.seek(0)
-        tmp = tempfile.TemporaryFile(dir=directory)
+        try:
+            tmp = tempfile.TemporaryFile(dir=directory)
+        except OSError:  # a library opened read-only in a directory we cannot write
+            tmp = tempfile.TemporaryFile()
         docs = DocStore()
         gen = docs.add_file(tmp)
         try:
             _convert(f, tmp, meta, docs, gen, checked)
+        except OSError as exc:  # a full disk: the file is sound, say so (not "restore a backup")
+            docs.close()
+            raise LibraryError(
+                f"cannot upgrade the library file {directory / 'library.json'} from PaperShelf 0.1.0: {exc.strerror or exc} "
+                f"(the upgrade needs free space of about twice the file's size beside it). The file was left untouched."
+            ) from None
         except BaseException:
             docs.close()
             raise
