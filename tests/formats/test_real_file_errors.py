@@ -268,3 +268,16 @@ def test_a_book_and_an_article_of_one_title_author_and_year_stay_two_works(libra
     # A file that names no kind (@misc) is compatible with any: it joins by year and author.
     again = library.import_papers(bib("@misc{m, title = {Dynamic Programming}, author = {Bellman, R.}, year = {1959}}").papers)
     assert again.merged == 1 and len(library.all()) == 3
+
+
+def test_a_chain_of_thousands_of_crossrefs_imports_every_entry():
+    """Each level of a crossref chain is a call: a hostile file chaining 5,000 entries was refused
+    whole ("maximum recursion depth exceeded"). Chains are followed 32 levels deep; a short one
+    still inherits from its grandparent."""
+    from papershelf.formats import bibtex
+
+    chain = "\n".join(f"@misc{{a{i}, title={{Chained {i}}}, crossref={{a{i + 1}}}}}" for i in range(5000))
+    assert len(bibtex.parse(chain).papers) == 5000
+    short = ("@misc{child, title={Child}, crossref={parent}}\n@misc{parent, title={Parent}, crossref={grand}}\n"
+             "@misc{grand, title={Grand}, year={2019}}")
+    assert {p.title: p.published for p in bibtex.parse(short).papers}["Child"] == "2019"

@@ -21,6 +21,7 @@ from typing import Iterable, Iterator
 from .. import kinds
 from ..papers import ARXIV_ID_PATTERN, Paper, normalize_arxiv_id, normalize_doi
 from . import bibtex_reader
+from .bibtex_crossref import resolve_crossrefs
 from .base import FormatError, ImportResult, dedupe, describe, main_url, moment, split_tags, venue_or_blank
 from .keyed import keyed_stream
 from .plain_names import plain
@@ -202,61 +203,6 @@ def parse(text: str) -> ImportResult:
 # biblatex entry types that hold no work of their own.
 _NOT_WORKS = {"xdata": "an @xdata entry only holds fields for the entries that use it",
               "set": "an @set entry only groups other entries"}
-# A parent's title fields reach its child under another name (biblatex's defaults): a book's
-# title is its chapter's booktitle, a multi-volume work's its volume's maintitle, a periodical's
-# its article's journaltitle.
-_TITLE_FIELDS = ("title", "subtitle", "titleaddon")
-_BOOK = {f: "book" + f for f in _TITLE_FIELDS}
-_MAIN = {f: "main" + f for f in _TITLE_FIELDS}
-_PARENT_TITLES = {"book": _BOOK, "collection": _BOOK, "proceedings": _BOOK, "reference": _BOOK,
-                  "mvbook": _MAIN, "mvcollection": _MAIN, "mvproceedings": _MAIN, "mvreference": _MAIN,
-                  "periodical": {f: "journal" + f for f in _TITLE_FIELDS}}
-# Fields that belong to one entry and are never inherited.
-_OWN_FIELDS = {"ids", "crossref", "xref", "xdata", "entryset", "label", "shorthand", "shorttitle", "sorttitle",
-               "indextitle", "indexsorttitle", "sortkey", "ENTRYTYPE", "ID", bibtex_reader.POSITION}
-# Bounds that keep a hostile file's work linear: parents named per entry, fields taken per parent.
-_MAX_PARENTS = 8
-_MAX_INHERITED = 200
-
-
-def resolve_crossrefs(entries: list[dict]) -> list[dict]:
-    """Entries with the fields their ``crossref`` (BibTeX, biblatex) and ``xdata`` (biblatex)
-    parents supply, as BibTeX and biber fill them in: a field the entry has is kept; a book's
-    title becomes its chapter's ``booktitle``.  Keys match whatever their case; a parent's own
-    parents count (each entry is resolved once); a cycle is cut where it closes."""
-    if not any("crossref" in e or "xdata" in e for e in entries):
-        return entries
-    by_key = {str(e.get("ID", "")).lower(): e for e in entries}
-    done: dict[str, dict] = {}
-    return [_inherit(e, by_key, done, set()) for e in entries]
-
-
-def _inherit(entry: dict, by_key: dict, done: dict, open_keys: set) -> dict:
-    me = str(entry.get("ID", "")).lower()
-    if by_key.get(me) is entry and me in done:
-        return done[me]
-    crossref = str(entry.get("crossref", "")).strip().lower()
-    parents = [k.strip().lower() for k in str(entry.get("xdata", "")).split(",") if k.strip()]
-    parents = (parents + ([crossref] if crossref else []))[:_MAX_PARENTS]
-    out = dict(entry)
-    open_keys.add(me)
-    for key in parents:
-        if key in open_keys or key not in by_key:
-            continue  # a cycle, or a parent the file does not hold
-        parent = _inherit(by_key[key], by_key, done, open_keys)
-        renames = _PARENT_TITLES.get(parent["ENTRYTYPE"], {}) if key == crossref else {}
-        for name, value in list(parent.items())[:_MAX_INHERITED]:
-            if name not in _OWN_FIELDS and name not in renames:
-                out.setdefault(name, value)
-        for name, target in renames.items():  # after the parent's own booktitle, which wins
-            if name in parent:
-                out.setdefault(target, parent[name])
-    open_keys.discard(me)
-    if by_key.get(me) is entry:
-        done[me] = out
-    return out
-
-
 def _get(entry: dict, *names: str) -> str:
     # entry_to_paper lower-cases the field names once.
     for name in names:
