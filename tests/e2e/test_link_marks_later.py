@@ -17,6 +17,7 @@ import socket
 
 import pytest
 
+from . import shadow
 from .conftest import Chromium, Firefox, chrome_build_with_all_sites_granted, wait_until
 from .test_link_marks import (MARK_CLASS, chrome_turn_on_link_marks, ff_marks, firefox_build_with_all_sites_granted,
                               firefox_turn_on_link_marks, library_for_blog, marks)
@@ -167,12 +168,7 @@ def test_firefox_link_marks_follow_the_page_and_resist_its_styles(extension_buil
         # Firefox's accessibility engine still names the saved marks (a hidden one would be out of
         # its tree); its locator searches from each mark's closed shadow root. (Firefox computes
         # role="img" as "image", ARIA 1.3's name for it.)
-        roots = [((h.get("value") or {}).get("shadowRoot") or {}).get("sharedId") for h in browser.send(
-            "browsingContext.locateNodes", {"context": browser.context, "locator": {"type": "css", "value": f"span.{MARK_CLASS}"},
-                                            "serializationOptions": {"maxDomDepth": 1, "includeShadowTree": "all"}})["nodes"]]
-        named = sum(len(browser.send("browsingContext.locateNodes", {
-            "context": browser.context, "locator": {"type": "accessibility", "value": {"role": "image", "name": "Saved in PaperShelf"}},
-            "startNodes": [{"sharedId": r}]})["nodes"]) for r in roots if r)
+        named = len(shadow.ff_accessible(browser, MARK_CLASS, role="image", name="Saved in PaperShelf"))
         assert named == 2, named
         browser.screenshot(artifacts / "firefox-link-marks-hostile-css.png")
     finally:
