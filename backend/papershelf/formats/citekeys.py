@@ -13,7 +13,7 @@ import unicodedata
 from ..papers import Paper
 from ..parsing.common import date_from_arxiv_id
 from ..names import surname
-from .plain_names import plain
+from .plain_names import given_family, plain
 
 # Words that carry no meaning as the "first word" of a title.
 STOPWORDS = frozenset(
@@ -66,7 +66,7 @@ def base_key(p: Paper) -> str:
     if p.authors:
         first = p.authors[0]
         # A plain "Given Family" (plain_names.py) has its family name second, as split_name says.
-        author = ascii_fold(first.split(" ")[1] if plain([first]) else surname(first))
+        author = ascii_fold(given_family(first)[1] if plain([first]) else surname(first))
     else:
         author = ""
     return f"{author or 'anon'}{year_of(p)}{first_word(p.title)}"

@@ -17,7 +17,7 @@ from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, load_json, split_tags, try_json, venue_or_blank
 from .bibtex import entry_type, export_url, real_venue
 from .keyed import keyed_stream
-from .plain_names import plain
+from .plain_names import given_family, plain
 from ..names import split_name
 
 NAME = "csljson"
@@ -67,7 +67,7 @@ def item(p: Paper, citekey: str) -> dict:
         out["title"] = _protect_math(p.title)
     if p.authors:
         if plain(p.authors):  # "Given Family" names (plain_names.py): split at the space
-            out["author"] = [{"family": f, "given": g} for g, f in (a.split(" ") for a in p.authors)]
+            out["author"] = [{"family": f, "given": g} for g, f in map(given_family, p.authors)]
         else:
             out["author"] = [_name(a) for a in p.authors]
     issued = _issued(p.published)

@@ -35,3 +35,8 @@ def plain(authors: list[str]) -> str | None:
         return None
     pattern = _PLAIN_WITH_AND if "and" in joined.lower() else _PLAIN
     return joined if pattern.fullmatch(joined) else None
+
+
+def given_family(name: str) -> list[str]:
+    """[given, family] of a name from a list ``plain`` accepted: its one space parts them."""
+    return name.split(" ")

@@ -17,7 +17,7 @@ from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, note_text, venue_or_blank
 from .bibtex import entry_type, export_url, page_range, real_venue
 from .keyed import keyed_stream
-from .plain_names import plain
+from .plain_names import given_family, plain
 from ..names import is_one_unit, split_name
 
 NAME = "ris"
@@ -57,7 +57,7 @@ def _record_parts(p: Paper) -> tuple[str, str]:
     if p.title:
         out.append(_line("TI", p.title))
     if plain(p.authors):  # "Given Family" names (plain_names.py): "Family, Given", no line break possible
-        out += [f"AU  - {f}, {g}\n" for g, f in (a.split(" ") for a in p.authors)]
+        out += [f"AU  - {f}, {g}\n" for g, f in map(given_family, p.authors)]
     else:
         out += [_line("AU", _ris_name(a)) for a in p.authors]
     if p.published[:4].isdigit() and len(p.published) >= 4:
