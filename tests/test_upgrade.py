@@ -210,3 +210,40 @@ def test_a_full_disk_during_the_upgrade_says_so_and_leaves_the_file(old_library,
     with pytest.raises(LibraryError, match="cannot upgrade .* No space left on device .*free space.*left untouched"):
         Library(old_library)
     assert (old_library / "library.json").read_bytes() == before
+
+
+def test_odd_but_sound_old_files_read_and_a_deeply_nested_one_is_refused_at_once(tmp_path):
+    """Another table first, a paper longer than the reading window, a number at its edge: all
+    read. A value nested 100,000 deep (200 KB) is refused by the decoder's recursion limit, in
+    no time and memory (a streaming parser's prefixes had made it cost gigabytes)."""
+    import tracemalloc
+
+    from papershelf.store import snapshots
+    from papershelf.store.snapshot_010 import READ_BLOCK
+
+    long_abstract = "zebra " * (READ_BLOCK // 3)
+    papers = {"1": {"key": "arxiv:2501.00001", "abstract": long_abstract, "upvotes": 12345},
+              "2": {"key": "arxiv:2501.00002", "upvotes": 7}}
+    data = tmp_path / "odd"
+    data.mkdir()
+    (data / "library.json").write_bytes(orjson.dumps({"_default": {}, "papers": papers,
+                                                      "_meta": {"1": {"schema": 1, "seq": 1}}}))
+    back = snapshots.read(data / "library.json")
+    try:
+        assert back.meta == {"schema": 1, "seq": 1}
+        assert back.docs["1"] == papers["1"] and back.docs["2"] == papers["2"]
+    finally:
+        back.docs.close()
+
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    (deep / "library.json").write_text('{"_meta":{"1":{"schema":1,"seq":1}},"papers":{"1":{"key":"a","x":'
+                                       + "[" * 100_000 + "]" * 100_000 + "}}}")
+    tracemalloc.start()
+    try:
+        with pytest.raises(LibraryError, match="nested too deeply"):
+            Library(deep)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000, peak
