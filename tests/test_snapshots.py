@@ -3,6 +3,7 @@ papers read from disk on demand: the library holds the same papers whichever way
 
 from __future__ import annotations
 
+import os
 import threading
 
 import orjson
@@ -77,9 +78,14 @@ def test_a_snapshot_copies_unchanged_papers_and_writes_changed_ones(filled):
         lib.capture([paper(100), paper(5)])
         lib.delete("arxiv:2501.00030")
         lib.compact()
-        assert lib._table.store.overlay == {}
+        store = lib._table.store
+        assert store.overlay == {}
         want = contents(lib)
-        assert len(lib._table.store.files) == 1
+        # Every paper points into the new snapshot; the old one is closed; beside it only the
+        # new pending file, empty.
+        (snapshot_gen,) = set(store.files) - {store.pending_gen}
+        assert {stub[0] for stub in store.stubs.values()} == {snapshot_gen}
+        assert os.fstat(store.files[store.pending_gen].fileno()).st_size == 0
     assert snapshot_papers(data) == want
     with Library(data) as lib:
         assert contents(lib) == want
@@ -153,19 +159,47 @@ def test_an_import_writes_snapshot_bytes_in_proportion_to_the_library(tmp_path, 
     assert len(sizes) >= 5 and sum(sizes) <= 6 * sizes[-1], sizes
 
 
-def test_documents_waiting_for_a_snapshot_hold_no_more_than_their_json(tmp_path):
-    """orjson's bytes keep the 16 KB buffer they were written into: the overlay keeps a copy of
-    their own size (16,000 imported papers held 250 MB, for 35 MB of JSON)."""
+def _held_by_docs_py(run) -> int:
     import tracemalloc
 
+    tracemalloc.start()
+    try:
+        run()
+        return sum(s.size for s in tracemalloc.take_snapshot().statistics("filename")
+                   if s.traceback[0].filename.endswith("store/docs.py"))
+    finally:
+        tracemalloc.stop()
+
+
+def _thousand_papers():
+    return [Paper(title=f"Paper {n}", arxiv_id=f"2501.{n:05d}", abstract="w " * 300) for n in range(1000)]
+
+
+def test_documents_waiting_for_a_snapshot_are_not_held_in_memory(tmp_path):
+    """They wait in the pending file beside the library (docs.py): an import of 1,000,000
+    papers held up to a quarter of its snapshot (550 MB) in memory while the next one waited."""
     with Library(tmp_path, compact_bytes=10**9) as lib:
-        tracemalloc.start()
-        try:
-            lib.import_papers([Paper(title=f"Paper {n}", arxiv_id=f"2501.{n:05d}", abstract="w " * 300)
-                               for n in range(1000)], clean=True)
-            held = sum(s.size for s in tracemalloc.take_snapshot().statistics("filename")
-                       if s.traceback[0].filename.endswith("store/docs.py"))
-        finally:
-            tracemalloc.stop()
-        json_bytes = sum(map(len, lib._table.store.overlay.values()))
+        held = _held_by_docs_py(lambda: lib.import_papers(_thousand_papers(), clean=True))
+        store = lib._table.store
+        assert store.overlay == {}
+        assert {stub[0] for stub in store.stubs.values()} == {store.pending_gen}
+        json_bytes = sum(stub[2] for stub in store.stubs.values())
+        assert json_bytes > 500_000 and held < json_bytes / 4, (held, json_bytes)
+        assert len(lib.all()) == 1000 and lib.get("arxiv:2501.00999").abstract.startswith("w w")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("tmp")]  # the file has no name
+    with Library(tmp_path, read_only=True) as lib:
+        assert len(lib.all()) == 1000
+
+
+def test_a_reader_holds_the_journals_papers_as_no_more_than_their_json(tmp_path):
+    """A library opened read-only (beside the server) keeps what the journal adds as JSON bytes,
+    of their own size: orjson's bytes keep the 16 KB buffer they were written into (16,000
+    imported papers held 250 MB, for 35 MB of JSON)."""
+    with Library(tmp_path, compact_bytes=10**9) as writer:
+        writer.import_papers(_thousand_papers(), clean=True)
+        box = []
+        held = _held_by_docs_py(lambda: box.append(Library(tmp_path, read_only=True)))
+        with box[0] as reader:
+            json_bytes = sum(map(len, reader._table.store.overlay.values()))
+            assert len(reader.all()) == 1000
         assert json_bytes > 500_000 and held < 2 * json_bytes, (held, json_bytes)

@@ -5,7 +5,6 @@ snapshots (``library.py`` holds the rest; ``journal.py`` and ``snapshots.py`` th
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
@@ -16,7 +15,7 @@ from .snapshots import Frozen, Written
 log = logging.getLogger(__name__)
 
 SNAPSHOT_SHARE = 4  # a snapshot once the journal holds 1/4 of the last snapshot's bytes (or compact_bytes):
-# the documents changed meanwhile wait in memory until then, as their JSON (docs.py)
+# the documents changed meanwhile wait in the pending file until then (docs.py)
 INSTALL_SLICE = 2000  # stubs pointed at a new snapshot per hold of the lock (about a millisecond)
 
 
@@ -28,9 +27,8 @@ class Snapshots:
         # fixed share of the snapshot, not by a fixed size, so that importing a library (every
         # paper new) writes bytes in proportion to its size, not to its square (about five times
         # the final snapshot in all).  Not capped (a cap of 64 MB made an import of 200,000
-        # papers rewrite its 256-450 MB snapshot every 64 MB): the documents changed since the
-        # last snapshot wait in memory as their JSON, at most about a quarter of the snapshot's
-        # bytes (plus what is changed while the next one is written).
+        # papers rewrite its 256-450 MB snapshot every 64 MB).  The documents changed since the
+        # last snapshot wait in the pending file (docs.py), not in memory.
         threshold = max(self.compact_bytes, self._snapshot_bytes // SNAPSHOT_SHARE)
         if self._compaction_failed or self._log.journal_size() < threshold:
             return
@@ -72,7 +70,9 @@ class Snapshots:
     def _freeze(self) -> Frozen:
         """What a snapshot writes (caller holds the lock): shallow, documents are never mutated."""
         store = self._table.store
-        return Frozen(list(store.stubs), list(store.stubs.values()), dict(store.overlay), dict(store.files))
+        frozen = Frozen(list(store.stubs), list(store.stubs.values()), dict(store.overlay), dict(store.files))
+        store.rotate_pending()  # changes from now on go to a new pending file (docs.py)
+        return frozen
 
     def _write_snapshot_now(self) -> None:
         """A snapshot of everything, written while holding the lock (opening, closing)."""
@@ -89,15 +89,13 @@ class Snapshots:
             with self._lock:
                 if gen is None:
                     gen = store.add_file(written.file)
-                stubs, overlay, was = store.stubs, store.overlay, frozen.overlay
-                for doc_id, off, length in places[start:start + INSTALL_SLICE]:
+                stubs, overlay = store.stubs, store.overlay
+                for (doc_id, off, length), was in zip(places[start:start + INSTALL_SLICE],
+                                                      frozen.stubs[start:start + INSTALL_SLICE]):
                     stub = stubs.get(doc_id)
-                    if stub is None:
-                        continue  # deleted since
-                    if doc_id in overlay:
-                        if overlay[doc_id] is not was.get(doc_id):
-                            continue  # changed since: the next snapshot writes it
-                        del overlay[doc_id]
+                    if stub is not was:
+                        continue  # deleted or changed since (a change makes a new stub): the next snapshot writes it
+                    overlay.pop(doc_id, None)
                     tags = stub[TAGS]
                     # A tuple, never the list a keys file row holds: a stub of strings, ints
                     # and tuples is one the garbage collector stops tracking (200,000 tracked
@@ -107,12 +105,10 @@ class Snapshots:
             time.sleep(0)
         with self._lock:
             store.drop_files_but(gen)
-        # What lives on now lives as long as the library (the new stubs, the indexes' entries
-        # made since the last freeze): out of the collector's sight, so that full collections,
-        # in whichever capture sets one off, walk only the young objects.  Garbage first: what
-        # is frozen is never collected.
-        gc.collect()
-        gc.freeze()
+        # No gc.freeze() here (only at opening, when nothing else runs): it would also freeze
+        # whatever another thread held at that instant, never to be collected.  The new stubs
+        # need no freezing: tuples of strings and ints, which the collector stops tracking at its
+        # next young collection.
 
     def _snapshot_at_close(self) -> None:
         """The last snapshot; after a failed background one (its .journal.old still there), a

@@ -145,6 +145,7 @@ class Indexer:
                 self.index.apply(self.library_id, seq, *fold(put, gone, before))
             except Exception as exc:
                 return self._fail(exc)
+            del put, gone, before  # not held while waiting for the next change (up to MAX_PENDING papers' JSON)
             with self._cond:
                 self.applied = seq
                 self._ready_unless_pending()

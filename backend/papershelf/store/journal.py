@@ -135,6 +135,8 @@ class DurableLog:
                     f"understands ({SCHEMA_VERSION}); upgrade PaperShelf."
                 )
         try:
+            if not self.read_only:
+                out.docs.open_pending(self.dir)  # what the journal adds goes there, not to memory
             return self._replay(out, files_before)
         except BaseException:
             out.docs.close()

@@ -323,9 +323,15 @@ class Library(Snapshots, Edits):
         }
         if capture_id:
             entry["cap"] = capture_id
+        store = self._table.store
         try:
+            try:
+                staged = store.stage(new_docs)
+            except OSError as exc:  # before the journal: refused, nothing changed
+                raise LibraryError(f"cannot write beside the library in {self.dir}: {exc.strerror or exc}") from None
             self._log.append(orjson.dumps(entry) + b"\n")
         except BaseException:
+            store.unstage()
             self._table.next_id = next_id
             raise
         self._seq += 1
@@ -338,8 +344,7 @@ class Library(Snapshots, Edits):
         if self._index is not None:
             # After the fsync, in the indexer's thread: the index may lag behind the journal,
             # never run ahead of it (indexer.py).
-            overlay = self._table.store.overlay  # the new documents as JSON (docs.py)
-            self._indexer.push(self._seq, [(d.doc_id, overlay[d.doc_id]) for d in new_docs], gone_ids,
+            self._indexer.push(self._seq, staged, gone_ids,
                                dict(zip(removed_ids, old)))
         self._maybe_compact()
 
