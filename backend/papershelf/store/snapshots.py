@@ -8,8 +8,8 @@ The snapshot is a plain TinyDB JSON file, one paper per line::
 
 Writing: a paper unchanged since the last snapshot is not serialised again -- its bytes (and
 those of the unchanged papers after it, separators included) are copied from the old file by
-the kernel (``os.copy_file_range``, no GIL held); changed papers are written from the JSON
-bytes the library holds them as (docs.py).
+the kernel (``os.copy_file_range``, no GIL held); so are changed papers, from the pending
+file they were written to as snapshot lines (docs.py).
 Between slices the writer lets go of the interpreter and flushes what it wrote, so a capture
 waits at most for one slice, and a journal fsync never waits behind hundreds of megabytes.
 
