@@ -50,11 +50,14 @@ class ReferenceStore:
             tmp.unlink(missing_ok=True)
             db = sqlite3.connect(tmp)
             db.executescript(SCHEMA)
-            docs = list(orjson.loads((library / "library.json").read_bytes())["papers"].values())
-            with db:
-                db.executemany("INSERT INTO papers VALUES (?,?,?,?,?,?,?,?)", map(_row, docs))
+            # Read through a read-only Library, a paper at a time: the 1,000,000-paper file (2.2 GB)
+            # is past what orjson parses in one piece.
+            from papershelf.store import Library
+
+            with Library(library, read_only=True) as lib, db:
+                db.executemany("INSERT INTO papers VALUES (?,?,?,?,?,?,?,?)", map(_row, lib._table.store.values()))
                 db.executemany("INSERT INTO words (rowid, text) VALUES ((SELECT rowid FROM papers WHERE key = ?), ?)",
-                               ((d["key"], search_text_of(d)) for d in docs))
+                               ((d["key"], search_text_of(d)) for d in lib._table.store.values()))
             db.execute("PRAGMA journal_mode=WAL")
             db.close()
             tmp.rename(path)
