@@ -95,26 +95,27 @@ class DocStore(MutableMapping):
         journal: a disk that fails fails here, while nothing has changed (what was written is
         then never pointed at).  Their stubs wait for ``__setitem__``; returns (doc id, JSON)."""
         self._staged.clear()
-        out = []
-        for doc in docs:
-            data = as_json(doc)  # (the indexer's queue holds it meanwhile)
-            if self.pending_dir is not None:
-                self._staged[doc.doc_id] = self._write_pending(doc.doc_id, data, doc)
-            out.append((doc.doc_id, data))
+        out = [(doc.doc_id, as_json(doc)) for doc in docs]  # (the indexer's queue holds the JSON meanwhile)
+        if self.pending_dir is not None:
+            self._staged = dict(zip((i for i, _ in out), self._write_pending(out, docs)))
         return out
 
     def unstage(self) -> None:
         self._staged.clear()
 
-    def _write_pending(self, doc_id: int, data: bytes, doc: dict) -> tuple:
-        sep = b',\n"%d":' % doc_id
-        view, pos = memoryview(sep + data), self._pending_end
-        fd = self.files[self.pending_gen].fileno()
+    def _write_pending(self, records: list[tuple[int, bytes]], docs) -> list[tuple]:
+        """Append (doc id, JSON) records as snapshot lines, in one write; their stubs."""
+        buf, stubs, end = bytearray(), [], self._pending_end
+        for (doc_id, data), doc in zip(records, docs):
+            buf += b',\n"%d":' % doc_id
+            stubs.append(stub_of(doc, self.pending_gen, end + len(buf), len(data)))
+            buf += data
+        fd, pos, view = self.files[self.pending_gen].fileno(), end, memoryview(buf)
         while view:
             n = os.pwrite(fd, view, pos)
             view, pos = view[n:], pos + n
-        start, self._pending_end = self._pending_end, pos
-        return stub_of(doc, self.pending_gen, start + len(sep), len(data))
+        self._pending_end = pos
+        return stubs
 
     def close(self) -> None:
         for f in self.files.values():
@@ -219,7 +220,7 @@ class DocStore(MutableMapping):
                 self.overlay[i] = as_json(doc)
                 self.stubs[i] = stub_of(doc)
                 return
-            stub = self._write_pending(i, orjson.dumps(doc), doc)  # replaying the journal
+            (stub,) = self._write_pending([(i, orjson.dumps(doc))], [doc])  # replaying the journal
         self.overlay.pop(i, None)
         self.stubs[i] = stub
 
