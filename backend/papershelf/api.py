@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from . import __version__
 from .errors import BadRequest, NotFound
-from .formats import FormatError, catalogue, export_stream, import_text, saved_dates
-from .formats.encoding import decode as decode_file
 from .readable import readable
 from .papers import Paper, paper_from_stored, scrub, scrub_tree
-from .parsing import PageParts, parse
 from .query import Estimate, PaperQuery
 from .store import Library
 from .store import NotFound as NoSuchPaper
+
+# The page parsers and the file formats (BeautifulSoup, lxml, a few hundred regexes: a third of
+# a start-up) are imported where they are used, and ahead of use by warm_up() once the server
+# answers, so that the badges of a page being read do not wait for them.
+if TYPE_CHECKING:
+    from .parsing import PageParts
+
+
+def warm_up() -> None:
+    """Import what captures, imports and exports need (app.py runs it beside the first requests)."""
+    from . import formats, parsing  # noqa: F401
+    from .formats import encoding  # noqa: F401
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -56,6 +65,8 @@ def keys_from(body: dict[str, Any], limit: int = MAX_KEYS) -> list[str]:
 
 
 def page_from(body: dict[str, Any]) -> PageParts:
+    from .parsing import PageParts
+
     try:
         return PageParts.from_request(body)
     except ValueError as exc:
@@ -100,6 +111,8 @@ def limit_cards(page: PageParts) -> tuple[PageParts, list[int], list[dict]]:
 
 def capture_page(page: PageParts, *, count_view: bool = True,
                  capture_id: str | None = None) -> tuple[list[dict], list[dict]]:
+    from .parsing import parse
+
     page, kept, limited = limit_cards(page)
     result = parse(page)
 
@@ -254,6 +267,8 @@ def export_post():
 
 def export_response(fmt: str, query: PaperQuery) -> Response:
     """The export as a download, streamed: a backup of everything is written a slice at a time."""
+    from .formats import FormatError, export_stream
+
     lib = library()  # the body is written after the request's context is gone: no current_app there
     if query.keys:
         docs = query.order(lib.documents(query.keys))
@@ -271,6 +286,8 @@ def export_response(fmt: str, query: PaperQuery) -> Response:
 
 @bp.get("/formats")
 def formats():
+    from .formats import catalogue
+
     return jsonify(catalogue())
 
 
@@ -281,6 +298,9 @@ def tags():
 
 @bp.post("/import")
 def import_file():
+    from .formats import FormatError, import_text, saved_dates
+    from .formats.encoding import decode as decode_file
+
     raw = request.get_data(cache=False)
     try:
         text = decode_file(raw)

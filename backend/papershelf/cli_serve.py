@@ -9,6 +9,7 @@ import errno
 import json
 import os
 import signal
+import threading
 from pathlib import Path
 
 from . import CLIENT_HEADER, __version__
@@ -33,6 +34,7 @@ def loopback_host(text: str) -> str:
 def cmd_serve(args) -> int:
     from waitress.server import create_server
 
+    from .api import warm_up
     from .app import create_app
 
     if args.port is None:
@@ -78,6 +80,8 @@ def cmd_serve(args) -> int:
         address = None
         try:
             address = write_server_address(data, args.host, port)
+            # The parsers and formats load beside the first requests, not before them.
+            threading.Thread(target=warm_up, name="papershelf-warm-up", daemon=True).start()
             server.run()
         except KeyboardInterrupt:
             pass

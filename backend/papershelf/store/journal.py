@@ -18,7 +18,6 @@ sequence numbers say what is covered.
 from __future__ import annotations
 
 import fcntl
-import gc
 import logging
 import os
 import time
@@ -89,20 +88,13 @@ class DurableLog:
         """Snapshot plus journals.  A reader takes no lock, so the server may rotate the journal
         and replace the snapshot while it reads; it then sees a gap or a change and reads again."""
         attempts = 20 if self.read_only else 1
-        for attempt in range(attempts):
-            # Hundreds of thousands of new dicts would set off full collections that find no
-            # garbage (they took half of the start-up time at 200,000 papers).
-            enabled = gc.isenabled()
-            gc.disable()
+        for attempt in range(attempts):  # (the caller pauses the collector: library.py)
             try:
                 return self._load()
             except Inconsistent as exc:
                 if attempt == attempts - 1:
                     raise LibraryError(str(exc)) from None
                 time.sleep(0.05)
-            finally:
-                if enabled:
-                    gc.enable()
         raise AssertionError("unreachable")
 
     def _load(self) -> Loaded:

@@ -83,16 +83,7 @@ class Library(Snapshots, Edits):
         try:
             if not read_only:
                 self._log.acquire_write_lock()
-            gc.collect()  # what is garbage now must not be frozen with the papers below
-            loaded = self._log.load()
-            self._snapshot_bytes = self._log.snapshot_size()
-            self._seq = loaded.seq
-            self._remember_captures(loaded.captures)
-            self._table.load(loaded.docs, SCHEMA_VERSION)
-            self._library_id = loaded.library_id
-            # The loaded stubs live as long as the library: out of the collector's sight, a full
-            # collection during a capture no longer walks every one of them.
-            gc.freeze()
+            loaded = self._load()
             if not read_only:
                 # A library without an id was written by 0.1.0 (or is new): it gets one, and its
                 # snapshot in today's layout, before anything else (a crash meanwhile leaves the
@@ -116,6 +107,28 @@ class Library(Snapshots, Edits):
         except BaseException:
             self.close()
             raise
+
+    def _load(self) -> Loaded:
+        """Read the library into the table.  The collector is paused from the read until the
+        stubs are frozen: hundreds of thousands of new tuples and lists would set off full
+        collections that find no garbage (a third of a start-up at 200,000 papers)."""
+        gc.collect()  # what is garbage now must not be frozen with the papers below
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            loaded = self._log.load()
+            self._snapshot_bytes = self._log.snapshot_size()
+            self._seq = loaded.seq
+            self._remember_captures(loaded.captures)
+            self._table.load(loaded.docs, SCHEMA_VERSION)
+            self._library_id = loaded.library_id
+            # The loaded stubs live as long as the library: out of the collector's sight, a full
+            # collection during a capture no longer walks every one of them.
+            gc.freeze()
+        finally:
+            if enabled:
+                gc.enable()
+        return loaded
 
     def _open_index(self, loaded: Loaded) -> None:
         """Open the search index and bring it up to date: catch up from the journal when it is

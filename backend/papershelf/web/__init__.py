@@ -19,7 +19,6 @@ from flask import Blueprint, Response, render_template
 from ..sites import SITES
 
 from .. import __version__
-from ..formats import catalogue
 
 bp = Blueprint(
     "web",
@@ -59,6 +58,8 @@ _CSP = "; ".join(
 
 @bp.get("/")
 def library() -> Response:
+    from ..formats import catalogue  # (the formats load after start-up: api.warm_up)
+
     html = render_template(
         "library.html",
         version=__version__,
