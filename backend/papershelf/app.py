@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import orjson
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from . import errors, guard
 from .pairing import Clients
@@ -17,8 +19,7 @@ def create_app(library: Library) -> Flask:
     app.config["CLIENTS"] = Clients(library.dir)
     # Answers keep the order the code builds them in (a paper reads key, title, authors, ...;
     # a status map follows the keys asked for), not alphabetical order.
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    app.json = FastJSON(app)
     errors.install(app)
     guard.install(app)
 
@@ -30,3 +31,25 @@ def create_app(library: Library) -> Flask:
     app.register_blueprint(connect_bp)
     app.register_blueprint(web_bp)
     return app
+
+
+class FastJSON(DefaultJSONProvider):
+    """Answers written by orjson: a status of 100 keys, the call every listing page makes, in a
+    tenth of the stdlib's time on the server.  What orjson would write differently from Flask's
+    own encoder (dates, dataclasses, integers past 64 bits, a non-string key) goes to that
+    encoder as before.  Requests are still read by the stdlib, which accepts what a client may
+    send (a lone surrogate escape: api.json_body replaces it)."""
+
+    sort_keys = False
+    ensure_ascii = False
+    _OPTIONS = orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+    def response(self, *args, **kwargs):
+        if self.compact is not False and not self._app.debug:  # (else indented, by Flask)
+            try:
+                body = orjson.dumps(self._prepare_response_obj(args, kwargs), option=self._OPTIONS)
+            except TypeError:
+                pass
+            else:
+                return self._app.response_class(body, mimetype=self.mimetype)
+        return super().response(*args, **kwargs)

@@ -138,6 +138,8 @@ class PaperTable:
     def resolve(self, key: str) -> str | None:
         """The stored key for what a user or the extension names: any spelling of an arXiv id
         or DOI, a key; a DOI finds the arXiv record that carries it."""
+        if key in self.doc_ids:  # a stored key as it is (the extension's badges): nothing to spell out
+            return key
         k = normalize_key(key) or key
         if k in self.doc_ids:
             return k
