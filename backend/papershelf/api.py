@@ -18,16 +18,10 @@ from .store import Library
 from .store import NotFound as NoSuchPaper
 
 # The page parsers and the file formats (BeautifulSoup, lxml, a few hundred regexes: a third of
-# a start-up) are imported where they are used, and ahead of use by warm_up() once the server
-# answers, so that the badges of a page being read do not wait for them.
+# a start-up) are imported where they are used, and ahead of use by app.warm_up() once the
+# server answers, so that the badges of a page being read do not wait for them.
 if TYPE_CHECKING:
     from .parsing import PageParts
-
-
-def warm_up() -> None:
-    """Import what captures, imports and exports need (app.py runs it beside the first requests)."""
-    from . import formats, parsing  # noqa: F401
-    from .formats import encoding  # noqa: F401
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -33,6 +33,16 @@ def create_app(library: Library) -> Flask:
     return app
 
 
+def warm_up(library: Library) -> None:
+    """What the first capture, import or export needs and a start-up does not: the page parsers
+    and file formats (imported), the library's title index.  ``serve`` runs it in a thread of
+    its own once it answers."""
+    from . import formats, parsing  # noqa: F401
+    from .formats import encoding  # noqa: F401
+
+    library.warm_up()
+
+
 class FastJSON(DefaultJSONProvider):
     """Answers written by orjson: a status of 100 keys, the call every listing page makes, in a
     tenth of the stdlib's time on the server.  What orjson would write differently from Flask's

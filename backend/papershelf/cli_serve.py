@@ -34,8 +34,7 @@ def loopback_host(text: str) -> str:
 def cmd_serve(args) -> int:
     from waitress.server import create_server
 
-    from .api import warm_up
-    from .app import create_app
+    from .app import create_app, warm_up
 
     if args.port is None:
         args.port = env_int("PAPERSHELF_PORT", DEFAULT_PORT, 0, 65535)
@@ -81,7 +80,7 @@ def cmd_serve(args) -> int:
         try:
             address = write_server_address(data, args.host, port)
             # The parsers and formats load beside the first requests, not before them.
-            threading.Thread(target=warm_up, name="papershelf-warm-up", daemon=True).start()
+            threading.Thread(target=warm_up, args=(library,), name="papershelf-warm-up", daemon=True).start()
             server.run()
         except KeyboardInterrupt:
             pass

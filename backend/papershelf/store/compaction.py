@@ -104,7 +104,9 @@ class Snapshots:
                         tags if type(tags) is tuple else tuple(tags),)
             time.sleep(0)
         with self._lock:
-            store.drop_files_but(gen)
+            old_files = store.drop_files_but(gen)
+        for f in old_files:
+            f.close()
         # No gc.freeze() here (only at opening, when nothing else runs): it would also freeze
         # whatever another thread held at that instant, never to be collected.  The new stubs
         # need no freezing: tuples of strings and ints, which the collector stops tracking at its

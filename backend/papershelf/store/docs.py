@@ -73,11 +73,12 @@ class DocStore(MutableMapping):
         self.files[self.generation] = f
         return self.generation
 
-    def drop_files_but(self, keep: int) -> None:
-        """Close the files no stub points into any more, after a snapshot: all but ``keep`` (the
-        snapshot) and the pending file (caller holds the library's lock)."""
-        for gen in [g for g in self.files if g not in (keep, self.pending_gen)]:
-            self.files.pop(gen).close()
+    def drop_files_but(self, keep: int) -> list:
+        """Let go of the files no stub points into any more, after a snapshot: all but ``keep``
+        (the snapshot) and the pending file (caller holds the library's lock).  Returns them for
+        the caller to close once it has let go of the lock: closing the last descriptor of a
+        replaced snapshot deletes it, and freeing 450 MB took 0.4 s, which a capture waited for."""
+        return [self.files.pop(gen) for gen in [g for g in self.files if g not in (keep, self.pending_gen)]]
 
     def open_pending(self, directory) -> None:
         """Write documents changed from now on to a new pending file in ``directory`` (the old

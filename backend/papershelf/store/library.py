@@ -130,6 +130,12 @@ class Library(Snapshots, Edits):
                 gc.enable()
         return loaded
 
+    def warm_up(self) -> None:
+        """Build what opening leaves to the first merge (the title index: tables.by_title)."""
+        with self._lock:
+            if not self._closed:
+                self._table.by_title
+
     def _open_index(self, loaded: Loaded) -> None:
         """Open the search index and bring it up to date: catch up from the journal when it is
         only behind (here: the journal since the last snapshot is short); build it again when

@@ -72,9 +72,7 @@ class PaperTable:
         self.store = DocStore()
         self.doc_ids: dict[str, int] = {}  # key -> TinyDB doc id: O(1) lookups
         self.by_doi: dict[str, str] = {}  # doi -> key of the record that carries it
-        # normalised title -> key, or a set of keys when several records share it (rare: a set
-        # for every paper would cost 40 MB at 200,000)
-        self.by_title: dict[str, str | set[str]] = {}
+        self._by_title: dict[str, str | set[str]] | None = {}  # see by_title
         self.next_id = 1
         self.saved = self.read = 0  # kept up to date with every change: the popup asks often
 
@@ -88,21 +86,35 @@ class PaperTable:
         keys = list(map(itemgetter(KEY), values))
         self.doc_ids = dict(zip(keys, stubs))
         self.by_doi = {doi: key for doi, key in zip(map(itemgetter(DOI), values), keys) if doi}
-        titles = list(map(itemgetter(TITLE), values))
-        by_title = self.by_title = dict(zip(titles, keys))
-        by_title.pop(None, None)
-        by_title.pop("", None)
-        named = list(filter(None, titles))
-        if len(by_title) != len(named):  # titles several papers share (rare): a set of keys each
-            shared = {t for t, n in Counter(named).items() if n > 1}
-            for t, k in zip(titles, keys):
-                if t in shared:
-                    found = by_title[t]
-                    by_title[t] = (found if isinstance(found, set) else set()) | {k}
+        self._by_title = None
         self.saved = sum(map(itemgetter(SAVED), values))
         self.read = sum(map(itemgetter(READ), values))
         self.next_id = max(stubs, default=0) + 1
         self.db.storage.write({"papers": store, "_meta": {"1": {"schema": schema}}})
+
+    @property
+    def by_title(self) -> dict[str, str | set[str]]:
+        """Normalised title -> key, or a set of keys when several records share it (rare: a set
+        for every paper would cost 40 MB at 200,000).  Built at its first use (the first merge,
+        or Library.warm_up beside the first requests), not while opening: it was a fifth of a
+        start-up at 200,000.  Built from the stubs as they are then; adding a paper it already
+        holds changes nothing (_index_add), so it may be built in the middle of a replace()."""
+        if self._by_title is None:
+            values = self.store.stubs.values()
+            keys = list(map(itemgetter(KEY), values))
+            titles = list(map(itemgetter(TITLE), values))
+            by_title = dict(zip(titles, keys))
+            by_title.pop(None, None)
+            by_title.pop("", None)
+            named = list(filter(None, titles))
+            if len(by_title) != len(named):  # titles several papers share (rare): a set of keys each
+                shared = {t for t, n in Counter(named).items() if n > 1}
+                for t, k in zip(titles, keys):
+                    if t in shared:
+                        found = by_title[t]
+                        by_title[t] = (found if isinstance(found, set) else set()) | {k}
+            self._by_title = by_title
+        return self._by_title
 
     def title_keys(self, title: str) -> set[str]:
         found = self.by_title.get(title)
