@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
+from . import turns
 from .docs import KEY, TAGS
 from .snapshots import Frozen, Written
 
@@ -39,6 +39,7 @@ class Snapshots:
         self._compactor.start()
 
     def _compact_in_background(self) -> None:
+        turns.background()
         try:
             self.compact()
         except Exception as exc:
@@ -88,7 +89,7 @@ class Snapshots:
         for start in range(0, max(len(places), 1), INSTALL_SLICE):
             with self._lock:
                 if gen is None:
-                    gen = store.add_file(written.file)
+                    gen = store.add_file(written.file, mapped=True)
                 stubs, overlay = store.stubs, store.overlay
                 for (doc_id, off, length), was in zip(places[start:start + INSTALL_SLICE],
                                                       frozen.stubs[start:start + INSTALL_SLICE]):
@@ -102,7 +103,7 @@ class Snapshots:
                     # stubs made each full collection, in a capture, cost 0.1-0.6 s).
                     stubs[doc_id] = (gen, off, length) + stub[KEY:TAGS] + (
                         tags if type(tags) is tuple else tuple(tags),)
-            time.sleep(0)
+            turns.pause()
         with self._lock:
             old_files = store.drop_files_but(gen)
         for f in old_files:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..papers import Paper, normalize_key, now_iso, paper_from_stored
+from . import turns
 from .errors import NotFound
 from .tables import clean_tags
 
@@ -20,7 +21,7 @@ class Edits:
         now = now_iso()
         changed: dict[str, Paper] = {}
         done: list[str] = []
-        with self._lock:
+        with turns.foreground(), self._lock:
             for raw_key in keys:
                 key = self._table.resolve(raw_key) or normalize_key(raw_key)
                 if not key or key in done:

@@ -35,6 +35,7 @@ from typing import Callable
 
 import orjson
 
+from . import turns
 from .docs import as_json
 from .index import SearchIndex
 from .views import search_text_of
@@ -98,12 +99,13 @@ class Indexer:
             # writer pushes then is what it already holds in memory (a whole import of another
             # format; a streamed restore waits for the index between its slices, unlocked).
             if len(before) > MAX_PENDING and self.ready:
-                self._cond.wait_for(lambda: len(self._before) <= MAX_PENDING or self.failed
-                                    or not self._thread.is_alive())
+                with turns.waiting():
+                    self._cond.wait_for(lambda: len(self._before) <= MAX_PENDING or self.failed
+                                        or not self._thread.is_alive())
 
     def wait_for(self, seq: int) -> bool:
         """Wait until the index holds change ``seq``; False when it never will (it failed)."""
-        with self._cond:
+        with turns.waiting(), self._cond:
             self._cond.wait_for(lambda: self.applied >= seq or self.failed or not self._thread.is_alive())
             return self.applied >= seq and not self.failed
 
@@ -118,6 +120,7 @@ class Indexer:
         return self._stopping
 
     def _run(self) -> None:
+        turns.background()
         try:
             if self._rebuild is not None:
                 seq = self._rebuild(self._stopping_now)
@@ -141,6 +144,7 @@ class Indexer:
                 seq, put, gone, before = self._seq, self._put, self._gone, self._before
                 self._put, self._gone, self._before = {}, set(), {}
                 self._cond.notify_all()  # writers waiting for room
+            turns.pause()  # after the capture that pushed it has answered
             try:
                 self.index.apply(self.library_id, seq, *fold(put, gone, before))
             except Exception as exc:

@@ -26,6 +26,7 @@ from .index import SearchIndex, StaleIndex
 from .indexer import Indexer, rebuild
 from .journal import SCHEMA_VERSION, DurableLog, Loaded
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
+from . import turns
 from .compaction import Snapshots
 from .edits import Edits
 from .docs import KEY
@@ -214,7 +215,7 @@ class Library(Snapshots, Edits):
 
     def status(self, keys: Iterable[str]) -> dict[str, dict]:
         """Saved state, tags and seen count per key; unknown keys are reported as not saved."""
-        with self._lock:
+        with turns.foreground(), self._lock:
             return self._table.status(keys)
 
     def all(self) -> list[Paper]:
@@ -289,7 +290,7 @@ class Library(Snapshots, Edits):
         answer it lost, before or after a restart) records without counting.
         Captures never change user data.
         """
-        with self._lock:
+        with turns.foreground(), self._lock:
             if capture_id is not None and capture_id in self._captures:
                 count_view = False
             m = merge_batch(self._table, papers, *capture_rules(count_view))

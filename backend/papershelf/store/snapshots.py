@@ -24,14 +24,13 @@ are read one at a time; a snapshot not in this layout (PaperShelf 0.1.0) is stre
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 
-from . import snapshot_010
+from . import snapshot_010, turns
 from .docs import FILE, LEN, OFF, DocStore, stub_of, stub_row
 
 KEYS_NAME = "library.keys"
@@ -126,7 +125,7 @@ def _write_papers(f, meta: dict, frozen: Frozen) -> Written:
         if unsynced >= SYNC_BYTES:
             os.fdatasync(fd)  # flushed as it goes: a capture's journal fsync never queues behind it
             unsynced = 0
-        time.sleep(0)
+        turns.pause()
 
     serialised = 0
     for n, (doc_id, stub) in enumerate(frozen.order):
@@ -148,7 +147,7 @@ def _write_papers(f, meta: dict, frozen: Frozen) -> Written:
             places.append((doc_id, run[3] + stub[OFF] - run[1], stub[LEN]))
             run[2] = stub[OFF] + stub[LEN] - run[1]
             if n % 500 == 0:
-                time.sleep(0)  # a long run of unchanged papers: let a capture have the interpreter
+                turns.pause()  # a long run of unchanged papers: let a capture have the interpreter
             continue
         flush_run()
         buf += sep
@@ -186,12 +185,19 @@ def write_keys(directory: Path, snapshot_id: str, size: int, ids: list, rows) ->
             f.write(orjson.dumps({"layout": KEYS_LAYOUT, "snapshot_id": snapshot_id, "size": size, "ids": ids})[:-1] + b',"rows":[')
             first = True
             chunk = []
+            unsynced = 0
             for row in rows:
                 chunk.append(row)
                 if len(chunk) == 2000:
-                    f.write((b"" if first else b",") + orjson.dumps(chunk)[1:-1])
+                    data = (b"" if first else b",") + orjson.dumps(chunk)[1:-1]
+                    f.write(data)
                     first, chunk = False, []
-                    time.sleep(0)
+                    unsynced += len(data)
+                    if unsynced >= SYNC_BYTES:  # flushed as it goes, like the snapshot (_write_papers)
+                        f.flush()
+                        os.fdatasync(f.fileno())
+                        unsynced = 0
+                    turns.pause()
             if chunk:
                 f.write((b"" if first else b",") + orjson.dumps(chunk)[1:-1])
             f.write(b"]}")
@@ -221,7 +227,7 @@ def read(path: Path) -> ReadBack:
             if not isinstance(meta, dict):
                 raise ValueError("no library header")
             docs = DocStore()
-            gen = docs.add_file(f)
+            gen = docs.add_file(f, mapped=True)
             size = os.fstat(f.fileno()).st_size
             if gen == 1 and _read_keys(path.parent / KEYS_NAME, meta.get("snapshot_id"), size, docs):
                 return ReadBack(meta, docs, "keys")
