@@ -203,3 +203,26 @@ def test_a_reader_holds_the_journals_papers_as_no_more_than_their_json(tmp_path)
             json_bytes = sum(map(len, reader._table.store.overlay.values()))
             assert len(reader.all()) == 1000
         assert json_bytes > 500_000 and held < 2 * json_bytes, (held, json_bytes)
+
+
+def _rss_file_kb() -> int:
+    for line in open("/proc/self/status"):
+        if line.startswith("RssFile:"):
+            return int(line.split()[1])
+    pytest.skip("no RssFile in /proc/self/status")
+
+
+def test_papers_are_read_through_the_snapshots_mapping_which_does_not_grow_the_process(tmp_path):
+    """A snapshot never changes once written: papers are read from its mapping, holding the
+    interpreter (docs.py), and the pages read leave the process's resident set again."""
+    with Library(tmp_path) as lib:
+        lib.import_papers(_thousand_papers(), clean=True)
+    with Library(tmp_path) as lib:
+        store = lib._table.store
+        assert list(store.maps) == [1] and {stub[0] for stub in store.stubs.values()} == {1}
+        before = _rss_file_kb()
+        papers = lib.all()
+        grown = _rss_file_kb() - before
+        size_kb = (tmp_path / "library.json").stat().st_size // 1024
+        assert len(papers) == 1000 and papers[-1].abstract.startswith("w w")
+        assert size_kb > 500 and grown < size_kb / 4, (grown, size_kb)

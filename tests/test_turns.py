@@ -1,0 +1,110 @@
+"""Foreground first (store/turns.py): background threads wait at their breaks while a call
+someone waits for runs, never longer than LONGEST_PAUSE, and never when the same code runs in a
+caller's thread.  Every wait here is for a condition (events), none for time."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from papershelf.store import turns
+
+
+def background_worker(breaks: int, passed: list, started: threading.Event) -> threading.Thread:
+    def run() -> None:
+        turns.background()
+        started.set()
+        for i in range(breaks):
+            turns.pause()
+            passed.append(i)
+
+    t = threading.Thread(target=run, daemon=True)
+    return t
+
+
+class WatchedCondition(threading.Condition):
+    """turns' condition, telling when a break starts to wait on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def wait_for(self, predicate, timeout=None):
+        self.waiting.set()
+        return super().wait_for(predicate, timeout)
+
+
+def test_a_background_break_waits_while_a_foreground_call_runs(monkeypatch):
+    monkeypatch.setattr(turns, "LONGEST_PAUSE", 600)  # only the end of the call lets it on
+    cond = WatchedCondition()
+    monkeypatch.setattr(turns, "_cond", cond)
+    passed: list[int] = []
+    with turns.foreground():
+        worker = background_worker(3, passed, threading.Event())
+        worker.start()
+        assert cond.waiting.wait(10)
+        assert passed == []  # at its first break, waiting for the call to end
+    worker.join(10)
+    assert passed == [0, 1, 2]
+
+
+def test_a_break_in_a_callers_thread_never_waits(monkeypatch):
+    """The snapshot written at opening or closing runs the writer's code under the library's
+    lock, in the caller's thread: its breaks must not wait for requests (which wait for the lock)."""
+    monkeypatch.setattr(turns, "LONGEST_PAUSE", 600)
+    other_started, other_may_end = threading.Event(), threading.Event()
+
+    def other_request() -> None:
+        with turns.foreground():
+            other_started.set()
+            other_may_end.wait(10)
+
+    t = threading.Thread(target=other_request, daemon=True)
+    t.start()
+    other_started.wait(10)
+    try:
+        for _ in range(100):
+            turns.pause()  # returns at once, though a foreground call runs
+    finally:
+        other_may_end.set()
+        t.join(10)
+
+
+def test_a_foreground_call_waiting_for_background_work_steps_aside(monkeypatch):
+    monkeypatch.setattr(turns, "LONGEST_PAUSE", 600)
+    passed: list[int] = []
+    started = threading.Event()
+    with turns.foreground():
+        worker = background_worker(2, passed, started)
+        worker.start()
+        with turns.waiting():  # e.g. the indexer's queue is full: the capture waits for it
+            worker.join(10)
+        assert passed == [0, 1]
+        assert turns._running == 1  # foreground again after the wait
+    assert turns._running == 0
+
+
+def test_nested_foreground_calls_count_once():
+    with turns.foreground():
+        with turns.foreground():
+            assert turns._running == 1
+        assert turns._running == 1
+    assert turns._running == 0
+
+
+def test_foreground_work_that_never_ends_holds_background_work_back_only_a_while(monkeypatch):
+    monkeypatch.setattr(turns, "LONGEST_PAUSE", 0.01)
+    passed: list[int] = []
+    started = threading.Event()
+    with turns.foreground():
+        worker = background_worker(5, passed, started)
+        worker.start()
+        worker.join(30)
+        assert passed == [0, 1, 2, 3, 4]
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_running():
+    yield
+    assert turns._running == 0
