@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from array import array
 
 from . import turns
 from .docs import KEY, TAGS
@@ -71,7 +72,7 @@ class Snapshots:
     def _freeze(self) -> Frozen:
         """What a snapshot writes (caller holds the lock): shallow, documents are never mutated."""
         store = self._table.store
-        frozen = Frozen(list(store.stubs), list(store.stubs.values()), dict(store.overlay), dict(store.files))
+        frozen = Frozen(array("q", store.stubs), tuple(store.stubs.values()), dict(store.overlay), dict(store.files))
         store.rotate_pending()  # changes from now on go to a new pending file (docs.py)
         return frozen
 
@@ -85,13 +86,13 @@ class Snapshots:
         """Point the stubs at the snapshot just written and let go of the documents it holds
         that have not changed since, a slice at a time (a capture waits for one slice)."""
         store = self._table.store
-        places, gen = written.places, None
-        for start in range(0, max(len(places), 1), INSTALL_SLICE):
+        count, gen = len(frozen.stubs), None
+        for start in range(0, max(count, 1), INSTALL_SLICE):
             with self._lock:
                 if gen is None:
                     gen = store.add_file(written.file, mapped=True)
                 stubs, overlay = store.stubs, store.overlay
-                for (doc_id, off, length), was in zip(places[start:start + INSTALL_SLICE],
+                for (doc_id, off, length), was in zip(written.rows(start, start + INSTALL_SLICE),
                                                       frozen.stubs[start:start + INSTALL_SLICE]):
                     stub = stubs.get(doc_id)
                     if stub is not was:

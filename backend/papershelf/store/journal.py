@@ -273,7 +273,7 @@ class DurableLog:
             raise
         try:
             snapshots.write_keys(self.dir, written.snapshot_id, os.fstat(written.file.fileno()).st_size,
-                                 frozen.ids, snapshots.keys_rows(frozen, written.places))
+                                 frozen.ids.tolist(), snapshots.keys_rows(frozen, written))
         except OSError as exc:
             log.warning("cannot write %s (%s); the next start reads the snapshot instead",
                         self.dir / snapshots.KEYS_NAME, exc.strerror or exc)
