@@ -13,7 +13,7 @@ import unicodedata
 from ..papers import Paper
 from ..parsing.common import date_from_arxiv_id
 from ..names import surname
-from .plain_names import given_family, plain
+from .plain_names import plain_name
 
 # Words that carry no meaning as the "first word" of a title.
 STOPWORDS = frozenset(
@@ -32,7 +32,8 @@ _SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
 def ascii_fold(text: str) -> str:
     """'Müller-Łukasz' -> 'mullerlukasz': accents dropped, anything not a-z0-9 removed."""
     if text.isascii():
-        return _NON_ALNUM.sub("", text.lower())
+        # Letters and digits only (most surnames and title words): nothing to remove.
+        return text.lower() if text.isalnum() else _NON_ALNUM.sub("", text.lower())
     folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT)).encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub("", folded.lower())
 
@@ -54,6 +55,14 @@ def first_word(title: str) -> str:
     text = title or ""
     if "$" in text or "\\" in text:
         text = _TEX_CMD.sub(" ", _MATH.sub(" ", text))
+    else:
+        # A first word of ASCII letters and digits ending at a space (or the end) is the first
+        # match of _WORD as it is: when it is significant, no need to scan for it.
+        word = text.partition(" ")[0]
+        if word.isascii() and word.isalnum():
+            folded = word.lower()
+            if folded not in STOPWORDS and not folded.isdigit():
+                return folded
     for m in _WORD.finditer(text):  # stop at the first significant word, not scan them all
         word = m.group(0)
         folded = word.lower() if word.isascii() and word.isalnum() else ascii_fold(word)
@@ -66,7 +75,7 @@ def base_key(p: Paper) -> str:
     if p.authors:
         first = p.authors[0]
         # A plain "Given Family" (plain_names.py) has its family name second, as split_name says.
-        author = ascii_fold(given_family(first)[1] if plain([first]) else surname(first))
+        author = ascii_fold(first.partition(" ")[2] if plain_name(first) else surname(first))
     else:
         author = ""
     return f"{author or 'anon'}{year_of(p)}{first_word(p.title)}"

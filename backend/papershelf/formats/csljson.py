@@ -8,7 +8,6 @@ journal papers ``article-journal``.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Iterable, Iterator
 
@@ -16,6 +15,7 @@ from .. import kinds
 from ..papers import Paper, normalize_arxiv_id, normalize_doi
 from .base import FormatError, ImportResult, dedupe, describe, load_json, split_tags, try_json, venue_or_blank
 from .bibtex import entry_type, export_url, real_venue
+from .json_text import encode
 from .keyed import keyed_stream
 from .plain_names import given_family, plain
 from ..names import split_name
@@ -26,9 +26,8 @@ MEDIA_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"
 EXTENSION = "json"
 
 _DIGITS = re.compile(r"\d+")
-# One encoder for all items (json.dumps builds one per call); ASCII output with \u escapes is
-# the C encoder's fastest path and reads the same in every CSL processor.
-_ENCODER = json.JSONEncoder(check_circular=False, separators=(",", ":"))
+# ASCII output with \u escapes reads the same in every CSL processor; written as json's C
+# encoder writes it, by orjson when that is the same (json_text.py: ten times faster).
 _TYPES = {"misc": "article", "inproceedings": "paper-conference", "article": "article-journal"}
 
 
@@ -73,8 +72,9 @@ def item(p: Paper, citekey: str) -> dict:
     issued = _issued(p.published)
     if issued:
         out["issued"] = issued
-    if real_venue(p):
-        out["container-title"] = real_venue(p)
+    venue = real_venue(p)
+    if venue:
+        out["container-title"] = venue
     elif p.journal_ref:
         out["container-title"] = p.journal_ref
     if p.pages and kind != "misc":
@@ -105,11 +105,16 @@ def _item_parts(p: Paper) -> tuple[str, str]:
     "id", which is first, then written in front (a citation key is [a-z0-9]+: nothing to escape)."""
     out = item(p, "")
     del out["id"]
-    return '{"id":"', '",' + _ENCODER.encode(out)[1:]
+    # item() builds "author" (a list of dicts of str) and "issued" (a dict of ints) itself; every
+    # other value comes from the paper and must be a str for json_text's fast path (a paper
+    # holding a float anywhere, or a list for a title, is written by json as before).
+    own = ("author" in out) + ("issued" in out)
+    checked = list(map(type, out.values())).count(str) == len(out) - own
+    return '{"id":"', '",' + encode(out, checked)[1:]
 
 
 def export_iter(papers: Iterable[Paper], count: int, again=None) -> Iterator[str]:
-    # One item per line (indent= would switch json's C encoder off).
+    # One item per line, compact (json_text.py; indent= would be a Python loop).
     return keyed_stream(papers, _item_parts, head="[\n", sep=",\n", end="\n]\n", empty_end="]\n", again=again,
                         count=count)
 

@@ -66,8 +66,13 @@ def keyed_stream(papers: Iterable[Paper], render: Render, *, head: str = "", sep
     first = True
     for start in range(0, len(keys), PIECE):
         stop = start + PIECE
-        piece = sep.join([b + cite[k] + a for k, b, a in zip(keys[start:stop], befores[start:stop], afters[start:stop])])
-        yield piece if first else sep + piece
+        # sep, before, key, after for each entry, joined once: each entry's text is copied once
+        # (not into "before + key + after", then the piece, then "sep + piece").
+        parts = [sep] * (4 * len(keys[start:stop]))
+        parts[1::4] = befores[start:stop]
+        parts[2::4] = map(cite.__getitem__, keys[start:stop])
+        parts[3::4] = afters[start:stop]
+        yield "".join(parts[1:] if first else parts)
         first = False
     n = len(keys)
     del keys, befores, afters

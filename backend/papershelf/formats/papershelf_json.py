@@ -16,6 +16,7 @@ import orjson
 
 from ..papers import URL_KINDS, Paper, Source, now_iso
 from .base import FormatError, ImportResult, dedupe, describe, load_json, try_json
+from .json_text import encode
 
 NAME = "json"
 LABEL = "JSON (backup)"  # in the format menus of the library page and the popup
@@ -25,9 +26,8 @@ FORMAT_NAME = "papershelf"
 SCHEMA = 1
 
 
-# One encoder for all papers (json.dumps builds one per call).  ASCII output with \u escapes:
-# the C encoder's fastest path, and a backup that survives any transport's charset.
-_ENCODER = json.JSONEncoder(check_circular=False, separators=(",", ":"))
+# Each paper as json's compact encoder writes it, ASCII with \u escapes (a backup that survives
+# any transport's charset), by orjson when that is the same (json_text.py: ten times faster).
 
 
 def export(papers: list[Paper]) -> str:
@@ -37,11 +37,10 @@ def export(papers: list[Paper]) -> str:
 def export_iter(papers: Iterable[Paper], count: int, chunk: int = 500, again=None) -> Iterator[str]:
     """The backup a slice at a time, so that a backup of everything is never whole in memory.
 
-    One paper per line: readable and diffable, json's C encoder (which indent= would switch
-    off) does the work, and an import can read it back a line at a time (``read_stream``)."""
+    One paper per line: readable and diffable, each line one compact encoding (json_text.py;
+    indent= would be a Python loop), and an import can read it back a line at a time (``read_stream``)."""
     head = json.dumps({"format": FORMAT_NAME, "schema": SCHEMA, "exported_at": now_iso(), "count": count})
     yield head[:-1] + ', "papers": [\n'
-    encode = _ENCODER.encode
     lines: list[str] = []
     first = True
     for p in papers:

@@ -37,6 +37,16 @@ def plain(authors: list[str]) -> str | None:
     return joined if pattern.fullmatch(joined) else None
 
 
+# One name, as ``plain([name])`` tells it (a name holding a line break fails _NAME too).
+_ONE = re.compile(_NAME)
+_ONE_WITH_AND = re.compile(_AND + _NAME)
+
+
+def plain_name(name: str) -> bool:
+    """Whether ``plain([name])`` accepts the name (citekeys.py asks it of every first author)."""
+    return (_ONE_WITH_AND if "and" in name.lower() else _ONE).fullmatch(name) is not None
+
+
 def given_family(name: str) -> list[str]:
     """[given, family] of a name from a list ``plain`` accepted: its one space parts them."""
     return name.split(" ")
