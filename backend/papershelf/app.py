@@ -8,7 +8,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from . import errors, guard
 from .pairing import Clients
-from .store import Library
+from .store import Library, turns
 
 
 def create_app(library: Library) -> Flask:
@@ -30,14 +30,28 @@ def create_app(library: Library) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(connect_bp)
     app.register_blueprint(web_bp)
+    # A request (until its answer is ready; an export's body streams after) is foreground work:
+    # the library's background threads wait at their breaks meanwhile (store/turns.py).
+    inner = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        with turns.foreground():
+            return inner(environ, start_response)
+
+    app.wsgi_app = wsgi_app
     return app
 
 
 def warm_up(library: Library) -> None:
     """What the first capture, import or export needs and a start-up does not: the page parsers
     and file formats (imported), the library's title index.  ``serve`` runs it in a thread of
-    its own once it answers."""
-    from . import formats, parsing  # noqa: F401
+    its own once it answers, as background work: it waits while requests run (store/turns.py)."""
+    turns.background()
+    turns.pause()
+    from . import parsing  # noqa: F401
+
+    turns.pause()
+    from . import formats  # noqa: F401
     from .formats import encoding  # noqa: F401
 
     library.warm_up()

@@ -232,9 +232,21 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .formats import EXPORTERS, IMPORTERS  # the help lists the formats the registries hold
+class _FormatNames:
+    """The names a format registry holds, in a help text (``%(formats)s``): looked up only when
+    the help is printed, so that every command (``serve`` first) does not import the formats
+    (and the parsers they use) to build it -- a third of a second of a server's start-up."""
 
+    def __init__(self, registry: str) -> None:
+        self.registry = registry
+
+    def __str__(self) -> str:
+        from . import formats
+
+        return " ".join(getattr(formats, self.registry))
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="papershelf", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"papershelf {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -259,12 +271,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_data(sub.add_parser("import", help="import a file into the library"))
     p.add_argument("file", help="the file to import ('-' for standard input)")
-    p.add_argument("--format", help=f"the file's format: {' '.join(IMPORTERS)} (default: sniffed)")
+    p.add_argument("--format", help="the file's format: %(formats)s (default: sniffed)").formats = _FormatNames("IMPORTERS")
     p.add_argument("--save", action="store_true", help="mark every imported paper as saved")
     p.set_defaults(func=cmd_import)
 
     p = with_data(sub.add_parser("export", help="export the library"))
-    p.add_argument("--format", required=True, help=f"one of {' '.join(EXPORTERS)}")
+    p.add_argument("--format", required=True, help="one of %(formats)s").formats = _FormatNames("EXPORTERS")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--saved", dest="all", action="store_false", help="saved papers only (default)")

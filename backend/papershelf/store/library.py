@@ -30,7 +30,7 @@ from . import turns
 from .compaction import Snapshots
 from .edits import Edits
 from .docs import KEY
-from .tables import PaperTable
+from .tables import PaperTable, title_index
 from .views import Views, stats
 
 log = logging.getLogger(__name__)
@@ -132,10 +132,16 @@ class Library(Snapshots, Edits):
         return loaded
 
     def warm_up(self) -> None:
-        """Build what opening leaves to the first merge (the title index: tables.by_title)."""
+        """Build what opening leaves to the first merge (the title index, tables.by_title) as
+        background work: from a copy of the stubs, a slice at a time, kept if nothing changed."""
         with self._lock:
-            if not self._closed:
-                self._table.by_title
+            if self._closed or self._table.has_title_index():
+                return
+            seq, stubs = self._seq, tuple(self._table.store.stubs.values())
+        by_title = title_index(stubs, turns.pause)
+        with self._lock:
+            if self._seq == seq and not self._closed and not self._table.has_title_index():
+                self._table.set_title_index(by_title)
 
     def _open_index(self, loaded: Loaded) -> None:
         """Open the search index and bring it up to date: catch up from the journal when it is

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import MutableMapping
 from operator import itemgetter
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
@@ -59,6 +59,29 @@ class _IntKeyedView(MutableMapping):
         return len(self.raw)
 
 
+def title_index(stubs: tuple, pause: Callable[[], None] | None = None, step: int = 20_000) -> dict:
+    """PaperTable.by_title for ``stubs``, ``step`` of them at a time, ``pause()`` between."""
+    by_title: dict = {}
+    named = 0
+    for start in range(0, len(stubs), step):
+        part = stubs[start:start + step]
+        titles = list(map(itemgetter(TITLE), part))
+        by_title.update(zip(titles, map(itemgetter(KEY), part)))
+        named += len(titles) - titles.count(None) - titles.count("")
+        if pause is not None:
+            pause()
+    by_title.pop(None, None)
+    by_title.pop("", None)
+    if len(by_title) != named:  # titles several papers share (rare): a set of keys each
+        titles = list(map(itemgetter(TITLE), stubs))
+        shared = {t for t, n in Counter(filter(None, titles)).items() if n > 1}
+        for t, k in zip(titles, map(itemgetter(KEY), stubs)):
+            if t in shared:
+                found = by_title[t]
+                by_title[t] = (found if isinstance(found, set) else set()) | {k}
+    return by_title
+
+
 class _MemoryDB(TinyDB):
     table_class = _InMemoryTable
 
@@ -95,26 +118,20 @@ class PaperTable:
     @property
     def by_title(self) -> dict[str, str | set[str]]:
         """Normalised title -> key, or a set of keys when several records share it (rare: a set
-        for every paper would cost 40 MB at 200,000).  Built at its first use (the first merge,
-        or Library.warm_up beside the first requests), not while opening: it was a fifth of a
-        start-up at 200,000.  Built from the stubs as they are then; adding a paper it already
-        holds changes nothing (_index_add), so it may be built in the middle of a replace()."""
+        for every paper would cost 40 MB at 200,000).  Not built while opening (a fifth of a
+        start-up at 200,000) but beside the first requests (Library.warm_up), or at its first
+        use.  Built from the stubs as they are then; adding a paper it already holds changes
+        nothing (_index_add), so it may be built in the middle of a replace()."""
         if self._by_title is None:
-            values = self.store.stubs.values()
-            keys = list(map(itemgetter(KEY), values))
-            titles = list(map(itemgetter(TITLE), values))
-            by_title = dict(zip(titles, keys))
-            by_title.pop(None, None)
-            by_title.pop("", None)
-            named = list(filter(None, titles))
-            if len(by_title) != len(named):  # titles several papers share (rare): a set of keys each
-                shared = {t for t, n in Counter(named).items() if n > 1}
-                for t, k in zip(titles, keys):
-                    if t in shared:
-                        found = by_title[t]
-                        by_title[t] = (found if isinstance(found, set) else set()) | {k}
-            self._by_title = by_title
+            self._by_title = title_index(tuple(self.store.stubs.values()))
         return self._by_title
+
+    def has_title_index(self) -> bool:
+        return self._by_title is not None
+
+    def set_title_index(self, by_title: dict) -> None:
+        """(Caller holds the lock.)  ``by_title`` as title_index built it from the stubs as they are now."""
+        self._by_title = by_title
 
     def title_keys(self, title: str) -> set[str]:
         found = self.by_title.get(title)
