@@ -5,18 +5,19 @@ caller's thread.  Every wait here is for a condition (events), none for time."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
 from papershelf.store import turns
 
 
-def background_worker(breaks: int, passed: list, started: threading.Event) -> threading.Thread:
+def background_worker(breaks: int, passed: list, started: threading.Event, idle: float = 0.0) -> threading.Thread:
     def run() -> None:
         turns.background()
         started.set()
         for i in range(breaks):
-            turns.pause()
+            turns.pause(idle)
             passed.append(i)
 
     t = threading.Thread(target=run, daemon=True)
@@ -30,9 +31,9 @@ class WatchedCondition(threading.Condition):
         super().__init__()
         self.waiting = threading.Event()
 
-    def wait_for(self, predicate, timeout=None):
+    def wait(self, timeout=None):
         self.waiting.set()
-        return super().wait_for(predicate, timeout)
+        return super().wait(timeout)
 
 
 def test_a_background_break_waits_while_a_foreground_call_runs(monkeypatch):
@@ -102,6 +103,30 @@ def test_foreground_work_that_never_ends_holds_background_work_back_only_a_while
         worker.start()
         worker.join(30)
         assert passed == [0, 1, 2, 3, 4]
+
+
+def test_work_that_waits_for_a_quiet_moment_waits_for_one(monkeypatch):
+    """The warm-up after start-up waits until no request has run for a while (app.py)."""
+    monkeypatch.setattr(turns, "LONGEST_PAUSE", 600)
+    cond = WatchedCondition()
+    monkeypatch.setattr(turns, "_cond", cond)
+    monkeypatch.setattr(turns, "_last_end", time.monotonic() - 60)  # quiet for a minute
+    passed: list[int] = []
+    worker = background_worker(1, passed, threading.Event(), idle=30)
+    worker.start()
+    worker.join(30)
+    assert passed == [0] and not cond.waiting.is_set()
+
+    monkeypatch.setattr(turns, "_last_end", time.monotonic())  # a request has just ended
+    worker = background_worker(1, passed, threading.Event(), idle=30)
+    worker.start()
+    assert cond.waiting.wait(10)
+    assert passed == [0] and worker.is_alive()
+    with cond:  # quiet since long ago, as far as the worker can tell
+        turns._last_end = time.monotonic() - 60
+        cond.notify_all()
+    worker.join(30)
+    assert passed == [0, 0]
 
 
 @pytest.fixture(autouse=True)

@@ -42,19 +42,23 @@ def create_app(library: Library) -> Flask:
     return app
 
 
+WARM_UP_QUIET = 0.05  # seconds without a request before each step of the warm-up
+
+
 def warm_up(library: Library) -> None:
     """What the first capture, import or export needs and a start-up does not: the page parsers
     and file formats (imported), the library's title index.  ``serve`` runs it in a thread of
-    its own once it answers, as background work: it waits while requests run (store/turns.py)."""
+    its own once it answers, as background work: each step waits until no request has run for
+    WARM_UP_QUIET (store/turns.py), so that the badges of the first pages do not wait for it."""
     turns.background()
-    turns.pause()
+    turns.pause(WARM_UP_QUIET)
     from . import parsing  # noqa: F401
 
-    turns.pause()
+    turns.pause(WARM_UP_QUIET)
     from . import formats  # noqa: F401
     from .formats import encoding  # noqa: F401
 
-    library.warm_up()
+    library.warm_up(lambda: turns.pause(WARM_UP_QUIET))
 
 
 class FastJSON(DefaultJSONProvider):

@@ -131,14 +131,14 @@ class Library(Snapshots, Edits):
                 gc.enable()
         return loaded
 
-    def warm_up(self) -> None:
+    def warm_up(self, pause=turns.pause) -> None:
         """Build what opening leaves to the first merge (the title index, tables.by_title) as
         background work: from a copy of the stubs, a slice at a time, kept if nothing changed."""
         with self._lock:
             if self._closed or self._table.has_title_index():
                 return
             seq, stubs = self._seq, tuple(self._table.store.stubs.values())
-        by_title = title_index(stubs, turns.pause)
+        by_title = title_index(stubs, pause)
         with self._lock:
             if self._seq == seq and not self._closed and not self._table.has_title_index():
                 self._table.set_title_index(by_title)

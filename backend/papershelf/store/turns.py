@@ -25,6 +25,7 @@ LONGEST_PAUSE = 0.25  # seconds a background break waits for foreground work, at
 
 _cond = threading.Condition()
 _running = 0  # foreground calls running now, in any thread
+_last_end = 0.0  # time.monotonic() when the last one ended
 _mine = threading.local()  # .depth: this thread's foreground calls; .background: set by background()
 
 
@@ -59,10 +60,11 @@ def waiting() -> Iterator[None]:
 
 
 def _leave() -> None:
-    global _running
+    global _running, _last_end
     with _cond:
         _running -= 1
         if not _running:
+            _last_end = time.monotonic()
             _cond.notify_all()
 
 
@@ -71,11 +73,21 @@ def background() -> None:
     _mine.background = True
 
 
-def pause() -> None:
-    """A break in background work: wait while foreground work runs; else let any other thread
-    have the interpreter (a caller running this code goes straight on)."""
-    if _running and getattr(_mine, "background", False):
-        with _cond:
-            _cond.wait_for(lambda: not _running, LONGEST_PAUSE)
-    else:
+def pause(idle: float = 0.0) -> None:
+    """A break in background work: wait while foreground work runs, and until none has run for
+    ``idle`` seconds (work that can wait for a client to fall quiet: between the requests of a
+    burst, each answered in a millisecond or two, it would take the interpreter from the next
+    one); else let any other thread have the interpreter.  A caller running this code goes
+    straight on."""
+    if not getattr(_mine, "background", False):
         time.sleep(0)
+        return
+    give_up = time.monotonic() + LONGEST_PAUSE
+    with _cond:
+        while True:
+            now = time.monotonic()
+            quiet = not _running and now - _last_end >= idle
+            if quiet or now >= give_up:
+                break
+            _cond.wait(max(0.0, min(give_up, _last_end + idle) - now) if not _running else give_up - now)
+    time.sleep(0)
