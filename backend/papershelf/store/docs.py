@@ -57,6 +57,7 @@ def stub_row(stub: tuple, off: int, length: int) -> list:
 
 
 _DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
+_WILLNEED = getattr(os, "POSIX_FADV_WILLNEED", None)
 DROP_EVERY = 32  # reads from a snapshot's mapping between two drops of its pages (_bytes)
 
 
@@ -229,6 +230,13 @@ class DocStore(MutableMapping):
         """Without the lock: each document's JSON, or None if a file was closed meanwhile."""
         out = []
         try:
+            if _WILLNEED is not None:
+                # Asked for all at once, the reads of papers not in the page cache run side by
+                # side, and each reads its own pages: one at a time, each cold pread read ahead
+                # far past its paper (an export of 40,000 saved papers: 7.3 s, 4.1 s of CPU).
+                for spot in spots:
+                    if type(spot) is tuple:
+                        os.posix_fadvise(spot[1].fileno(), spot[2], spot[3], _WILLNEED)
             for spot in spots:
                 if type(spot) is not tuple:
                     out.append(spot)
