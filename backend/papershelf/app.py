@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import math
+
 import orjson
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
@@ -42,6 +45,7 @@ def create_app(library: Library) -> Flask:
     return app
 
 
+log = logging.getLogger(__name__)
 WARM_UP_QUIET = 0.05  # seconds without a request before each step of the warm-up
 
 
@@ -49,16 +53,24 @@ def warm_up(library: Library) -> None:
     """What the first capture, import or export needs and a start-up does not: the page parsers
     and file formats (imported), the library's title index.  ``serve`` runs it in a thread of
     its own once it answers, as background work: each step waits until no request has run for
-    WARM_UP_QUIET (store/turns.py), so that the badges of the first pages do not wait for it."""
+    WARM_UP_QUIET (store/turns.py), however long that takes, so that the badges of the first
+    pages do not wait for it (a capture that comes first imports what it needs itself)."""
     turns.background()
-    turns.pause(WARM_UP_QUIET)
-    from . import parsing  # noqa: F401
 
-    turns.pause(WARM_UP_QUIET)
-    from . import formats  # noqa: F401
-    from .formats import encoding  # noqa: F401
+    def quiet() -> None:
+        turns.pause(WARM_UP_QUIET, longest=math.inf)
 
-    library.warm_up(lambda: turns.pause(WARM_UP_QUIET))
+    try:
+        quiet()
+        from . import parsing  # noqa: F401
+
+        quiet()
+        from . import formats  # noqa: F401
+        from .formats import encoding  # noqa: F401
+
+        library.warm_up(quiet)
+    except Exception as exc:  # (the library closed meanwhile): what it prepares is made when first needed
+        log.info("warm-up left undone: %s", exc)
 
 
 class FastJSON(DefaultJSONProvider):

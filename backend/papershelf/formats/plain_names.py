@@ -38,8 +38,8 @@ def plain(authors: list[str]) -> str | None:
 
 
 # One name, as ``plain([name])`` tells it (a name holding a line break fails _NAME too).
-_ONE = re.compile(_NAME)
-_ONE_WITH_AND = re.compile(_AND + _NAME)
+_ONE = re.compile(rf"\A{_NAME}\Z")  # anchored, as _PLAIN: one attempt, at the start
+_ONE_WITH_AND = re.compile(rf"\A{_AND}{_NAME}\Z")
 
 
 def plain_name(name: str) -> bool:

@@ -16,6 +16,7 @@ queue is full) steps aside while it waits (``waiting``), so the two never wait f
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from contextlib import contextmanager
@@ -73,21 +74,22 @@ def background() -> None:
     _mine.background = True
 
 
-def pause(idle: float = 0.0) -> None:
+def pause(idle: float = 0.0, longest: float | None = None) -> None:
     """A break in background work: wait while foreground work runs, and until none has run for
     ``idle`` seconds (work that can wait for a client to fall quiet: between the requests of a
     burst, each answered in a millisecond or two, it would take the interpreter from the next
-    one); else let any other thread have the interpreter.  A caller running this code goes
-    straight on."""
+    one); else let any other thread have the interpreter.  ``longest``: the longest wait
+    (LONGEST_PAUSE unless said).  A caller running this code goes straight on."""
     if not getattr(_mine, "background", False):
         time.sleep(0)
         return
-    give_up = time.monotonic() + LONGEST_PAUSE
+    give_up = time.monotonic() + (LONGEST_PAUSE if longest is None else longest)
     with _cond:
         while True:
             now = time.monotonic()
             quiet = not _running and now - _last_end >= idle
             if quiet or now >= give_up:
                 break
-            _cond.wait(max(0.0, min(give_up, _last_end + idle) - now) if not _running else give_up - now)
+            until = give_up if _running else min(give_up, _last_end + idle)
+            _cond.wait(None if until == math.inf else max(0.0, until - now))
     time.sleep(0)
