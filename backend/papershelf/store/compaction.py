@@ -72,7 +72,7 @@ class Snapshots:
     def _freeze(self) -> Frozen:
         """What a snapshot writes (caller holds the lock): shallow, documents are never mutated."""
         store = self._table.store
-        frozen = Frozen(array("q", store.stubs), tuple(store.stubs.values()), dict(store.overlay), dict(store.files))
+        frozen = Frozen(array("q", store.stubs), tuple(store.stubs.values()), dict(store.files))
         store.rotate_pending()  # changes from now on go to a new pending file (docs.py)
         return frozen
 
@@ -83,21 +83,21 @@ class Snapshots:
         self._snapshot_bytes = self._log.snapshot_size()
 
     def _install(self, frozen: Frozen, written: Written) -> None:
-        """Point the stubs at the snapshot just written and let go of the documents it holds
-        that have not changed since, a slice at a time (a capture waits for one slice)."""
+        """Point the stubs of the papers not changed since the freeze at the snapshot just
+        written, a slice at a time (a capture waits for one slice), then let go of the files no
+        stub points into any more."""
         store = self._table.store
         count, gen = len(frozen.stubs), None
         for start in range(0, max(count, 1), INSTALL_SLICE):
             with self._lock:
                 if gen is None:
                     gen = store.add_file(written.file, mapped=True)
-                stubs, overlay = store.stubs, store.overlay
+                stubs = store.stubs
                 for (doc_id, off, length), was in zip(written.rows(start, start + INSTALL_SLICE),
                                                       frozen.stubs[start:start + INSTALL_SLICE]):
                     stub = stubs.get(doc_id)
                     if stub is not was:
                         continue  # deleted or changed since (a change makes a new stub): the next snapshot writes it
-                    overlay.pop(doc_id, None)
                     tags = stub[TAGS]
                     # A tuple, never the list a keys file row holds: a stub of strings, ints
                     # and tuples is one the garbage collector stops tracking (200,000 tracked

@@ -38,7 +38,6 @@ KEYS_NAME = "library.keys"
 KEYS_LAYOUT = 2  # rows are stubs (docs.py): another layout is read as if there were no keys file
 HEAD = b'{"_meta":{"1":'
 HEAD_END = b'},"papers":{\n'
-SLICE_DOCS = 500  # papers serialised between two breaks for the interpreter
 SYNC_BYTES = 8 << 20  # written bytes between two fdatasyncs (and the largest single copy)
 READ_BLOCK = 16 << 20
 HEAD_LIMIT = 4 << 20  # the header line: meta with up to 5,000 capture ids of 100 characters
@@ -46,14 +45,15 @@ HEAD_LIMIT = 4 << 20  # the header line: meta with up to 5,000 capture ids of 10
 
 @dataclass
 class Frozen:
-    """What a snapshot writes, taken under the library's lock: the stubs in order, the
-    documents held in memory, the files the stubs point into (documents are never mutated)."""
-    # Doc ids in order and their stubs, in the same order: an array and a tuple, which the
-    # garbage collector does not walk (two lists of 200,000 made each full collection during a
-    # snapshot, in a capture, cost 16-45 ms).
+    """What a snapshot writes, taken under the library's lock: the stubs in order and the files
+    they point into (a writable library's documents are all in files: docs.py)."""
+    # Doc ids in order and their stubs, in the same order: an array, which the garbage collector
+    # never walks, and a tuple, which it stops walking once it holds only stubs it stopped
+    # tracking (every stub after a library's first snapshot: those read at opening are frozen
+    # still tracked).  Two lists of 200,000 made each full collection during a snapshot, in a
+    # capture, cost 16-45 ms.
     ids: array
     stubs: tuple
-    overlay: dict
     files: dict
 
     @property
@@ -137,21 +137,9 @@ def _write_papers(f, meta: dict, frozen: Frozen) -> Written:
             unsynced = 0
         turns.pause()
 
-    serialised = 0
     for n, (doc_id, stub) in enumerate(frozen.order):
         sep = b'\n"%d":' % doc_id if n == 0 else b',\n"%d":' % doc_id
-        data = frozen.overlay.get(doc_id)  # the document as JSON (docs.py)
-        if data is not None or stub[FILE] is None:
-            flush_run()
-            buf += sep
-            places.extend((doc_id, pos + len(buf), len(data)))
-            buf += data
-            serialised += 1
-            if serialised % SLICE_DOCS == 0 or len(buf) >= SYNC_BYTES:
-                flush_buf()
-                sync()
-            continue
-        src = frozen.files[stub[FILE]].fileno()
+        src = frozen.files[stub[FILE]].fileno()  # (the snapshot's or the pending file's bytes)
         if run is not None and run[0] == src and stub[OFF] == run[1] + run[2] + len(sep):
             # The next line of the old file: the separator between them is the same bytes.
             places.extend((doc_id, run[3] + stub[OFF] - run[1], stub[LEN]))
