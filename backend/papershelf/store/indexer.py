@@ -30,6 +30,7 @@ its papers in memory until the next start, which catches the index up from the j
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from typing import Callable
 
@@ -37,7 +38,7 @@ import orjson
 
 from . import turns
 from .docs import as_json
-from .index import SearchIndex
+from .index import SearchIndex, StaleIndex
 from .views import search_text_of
 
 log = logging.getLogger(__name__)
@@ -204,3 +205,46 @@ def fold(put: dict[int, bytes], gone: set[int], before: dict[int, bytes | None])
     same_text = frozenset(i for i, doc in docs
                           if held.get(i) is not None and search_text_of(held[i]) == search_text_of(doc))
     return docs, gone, same_text, held
+
+
+class IndexAccess:
+    """Mixed into Library (library.py opens the index): asking it, and building it again."""
+
+    def _rebuild_index(self, stopping) -> int:
+        """(In the indexer's thread.)  Build the index from every paper; returns the change it
+        was started at (indexer.rebuild)."""
+        with self._lock:
+            seq, ids = self._seq, list(self._table.store.stubs)
+        rebuild(self._index_file, self._library_id, seq, ids, self._table.store, self._lock, stopping)
+        return seq
+
+    def _open_index_read_only(self) -> None:
+        """Beside a running server (or after it): its index, while it holds what was loaded;
+        otherwise every answer is a pass over the papers (views.py)."""
+        if self._library_id is None:
+            return
+        try:
+            self._index = self._index_file = SearchIndex(self.dir, pinned=(self._library_id, self._seq))
+        except sqlite3.Error:
+            pass
+
+    def _index_failed(self) -> None:
+        """The indexer could not write: search the papers in memory until the next start."""
+        self._index = None
+
+    def _ask_index(self, ask, otherwise):
+        """``ask(index)``, or ``otherwise()`` under the lock without an index or when a
+        read-only library's index has moved on (the server beside wrote meanwhile).  A writer's
+        index is asked once it holds every change made so far (a search sees its own saves)."""
+        indexer = self._indexer
+        if indexer is not None:
+            if not indexer.ready:  # being built again: a pass over the papers meanwhile
+                return otherwise()
+            indexer.wait_for(self._seq)
+        index = self._index
+        if index is not None:
+            try:
+                return ask(index)
+            except StaleIndex:
+                self._index = None
+        return otherwise()  # views.py takes the lock a slice of papers at a time

@@ -22,8 +22,8 @@ import orjson
 from ..papers import Paper, now_iso, paper_from_stored
 from ..query import PaperQuery
 from .errors import LibraryError
-from .index import SearchIndex, StaleIndex
-from .indexer import Indexer, rebuild
+from .index import SearchIndex
+from .indexer import IndexAccess, Indexer
 from .journal import SCHEMA_VERSION, DurableLog, Loaded
 from .merge import ImportOutcome, capture_rules, import_rules, merge_batch, storable
 from . import turns
@@ -44,7 +44,7 @@ REMEMBERED_CAPTURES = 5000
 REBUILD_AT_OPEN = 1000
 
 
-class Library(Snapshots, Edits):
+class Library(Snapshots, Edits, IndexAccess):
     """A paper library in ``data_dir``.
 
     ``read_only=True`` opens without the write lock (for ``papershelf export``/``stats`` while a
@@ -161,45 +161,6 @@ class Library(Snapshots, Edits):
             self._indexer = Indexer(index, self._library_id, self._seq, self._index_failed, rebuild)
         except sqlite3.Error as exc:
             log.error("cannot use the search index in %s (%s); searching without it", self.dir, exc)
-
-    def _rebuild_index(self, stopping) -> int:
-        """(In the indexer's thread.)  Build the index from every paper; returns the change it
-        was started at (indexer.rebuild)."""
-        with self._lock:
-            seq, ids = self._seq, list(self._table.store.stubs)
-        rebuild(self._index_file, self._library_id, seq, ids, self._table.store, self._lock, stopping)
-        return seq
-
-    def _open_index_read_only(self) -> None:
-        """Beside a running server (or after it): its index, while it holds what was loaded;
-        otherwise every answer is a pass over the papers (views.py)."""
-        if self._library_id is None:
-            return
-        try:
-            self._index = self._index_file = SearchIndex(self.dir, pinned=(self._library_id, self._seq))
-        except sqlite3.Error:
-            pass
-
-    def _index_failed(self) -> None:
-        """The indexer could not write: search the papers in memory until the next start."""
-        self._index = None
-
-    def _ask_index(self, ask, otherwise):
-        """``ask(index)``, or ``otherwise()`` under the lock without an index or when a
-        read-only library's index has moved on (the server beside wrote meanwhile).  A writer's
-        index is asked once it holds every change made so far (a search sees its own saves)."""
-        indexer = self._indexer
-        if indexer is not None:
-            if not indexer.ready:  # being built again: a pass over the papers meanwhile
-                return otherwise()
-            indexer.wait_for(self._seq)
-        index = self._index
-        if index is not None:
-            try:
-                return ask(index)
-            except StaleIndex:
-                self._index = None
-        return otherwise()  # views.py takes the lock a slice of papers at a time
 
     # --- reading ----------------------------------------------------------------------------
 
