@@ -13,6 +13,7 @@ from pathlib import Path
 from papershelf.papers import Paper, Source
 from papershelf.query import PaperQuery
 from papershelf.store import Library
+from papershelf.store import indexer as indexer_module
 from papershelf.store import library as library_module
 from papershelf.store.index import INDEX_NAME
 from support import LiveServer
@@ -139,7 +140,7 @@ def gated_rebuild(monkeypatch, gates: dict):
     import threading
 
     reached = {n: threading.Event() for n in gates}
-    original = library_module.rebuild
+    original = indexer_module.rebuild
 
     def gated(index, library_id, seq, ids, store, lock, stopping):
         calls = 0
@@ -154,7 +155,7 @@ def gated_rebuild(monkeypatch, gates: dict):
 
         original(index, library_id, seq, ids, store, lock, gate)
 
-    monkeypatch.setattr(library_module, "rebuild", gated)
+    monkeypatch.setattr(indexer_module, "rebuild", gated)
     return reached
 
 
