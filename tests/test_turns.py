@@ -129,6 +129,38 @@ def test_work_that_waits_for_a_quiet_moment_waits_for_one(monkeypatch):
     assert passed == [0, 0]
 
 
+def test_an_answer_being_written_is_no_quiet_moment_but_lets_snapshots_on(monkeypatch):
+    """An export's body is written after its request: the warm-up waits for it to end (it would
+    take the interpreter from the export), the snapshot writer and the indexer do not."""
+    monkeypatch.setattr(turns, "LONGEST_PAUSE", 600)
+    cond = WatchedCondition()
+    monkeypatch.setattr(turns, "_cond", cond)
+    monkeypatch.setattr(turns, "_last_end", time.monotonic() - 60)
+
+    def body():
+        with turns.streaming():
+            yield "a"
+            yield "b"
+
+    stream = body()
+    next(stream)  # being written
+    passed: list[int] = []
+    snapshot = background_worker(1, passed, threading.Event())
+    snapshot.start()
+    snapshot.join(30)
+    assert passed == [0]
+
+    warm_up = background_worker(1, passed, threading.Event(), idle=0.001)
+    warm_up.start()
+    assert cond.waiting.wait(10)
+    assert passed == [0] and warm_up.is_alive()
+    closer = threading.Thread(target=stream.close)  # the server closes it, from any thread
+    closer.start()
+    closer.join(10)
+    warm_up.join(30)
+    assert passed == [0, 0] and turns._streaming == 0
+
+
 @pytest.fixture(autouse=True)
 def nothing_left_running():
     yield

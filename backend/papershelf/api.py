@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
@@ -14,7 +14,7 @@ from .errors import BadRequest, NotFound
 from .readable import readable
 from .papers import Paper, paper_from_stored, scrub, scrub_tree
 from .query import Estimate, PaperQuery
-from .store import Library
+from .store import Library, turns
 from .store import NotFound as NoSuchPaper
 
 # The page parsers and the file formats (BeautifulSoup, lxml, a few hundred regexes: a third of
@@ -275,7 +275,13 @@ def export_response(fmt: str, query: PaperQuery) -> Response:
     except FormatError as exc:
         raise BadRequest(str(exc), "unknown_format") from None
     name = f"papershelf-{date.today():%Y%m%d}.{extension}"
-    return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(_streamed(body), mimetype=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _streamed(body: Iterator[str]) -> Iterator[str]:
+    with turns.streaming():  # no quiet moment for the warm-up while it is written (app.py)
+        yield from body
 
 
 @bp.get("/formats")

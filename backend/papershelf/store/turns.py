@@ -26,6 +26,7 @@ LONGEST_PAUSE = 0.25  # seconds a background break waits for foreground work, at
 
 _cond = threading.Condition()
 _running = 0  # foreground calls running now, in any thread
+_streaming = 0  # answers being written after their request (exports), in any thread
 _last_end = 0.0  # time.monotonic() when the last one ended
 _mine = threading.local()  # .depth: this thread's foreground calls; .background: set by background()
 
@@ -69,16 +70,35 @@ def _leave() -> None:
             _cond.notify_all()
 
 
+@contextmanager
+def streaming() -> Iterator[None]:
+    """Around the writing of an answer after its request (an export's body): not foreground
+    (the snapshot writer and the indexer go on), but not a quiet moment either (``pause(idle)``).
+    Counted for the process, not the thread: a WSGI server may close the body from another."""
+    global _streaming, _last_end
+    with _cond:
+        _streaming += 1
+    try:
+        yield
+    finally:
+        with _cond:
+            _streaming -= 1
+            if not _streaming:
+                _last_end = time.monotonic()
+                _cond.notify_all()
+
+
 def background() -> None:
     """Declare the calling thread background work (at the start of its target)."""
     _mine.background = True
 
 
 def pause(idle: float = 0.0, longest: float | None = None) -> None:
-    """A break in background work: wait while foreground work runs, and until none has run for
-    ``idle`` seconds (work that can wait for a client to fall quiet: between the requests of a
-    burst, each answered in a millisecond or two, it would take the interpreter from the next
-    one); else let any other thread have the interpreter.  ``longest``: the longest wait
+    """A break in background work: wait while foreground work runs, and, with ``idle``, until
+    none has run and no answer has been written (``streaming``) for ``idle`` seconds (work that
+    can wait for a client to fall quiet: between the requests of a burst, each answered in a
+    millisecond or two, it would take the interpreter from the next one); else let any other
+    thread have the interpreter.  ``longest``: the longest wait
     (LONGEST_PAUSE unless said).  A caller running this code goes straight on."""
     if not getattr(_mine, "background", False):
         time.sleep(0)
@@ -87,9 +107,9 @@ def pause(idle: float = 0.0, longest: float | None = None) -> None:
     with _cond:
         while True:
             now = time.monotonic()
-            quiet = not _running and now - _last_end >= idle
+            quiet = not _running and (not idle or not _streaming and now - _last_end >= idle)
             if quiet or now >= give_up:
                 break
-            until = give_up if _running else min(give_up, _last_end + idle)
+            until = give_up if _running or (idle and _streaming) else min(give_up, _last_end + idle)
             _cond.wait(None if until == math.inf else max(0.0, until - now))
     time.sleep(0)
