@@ -105,26 +105,37 @@ def test_foreground_work_that_never_ends_holds_background_work_back_only_a_while
         assert passed == [0, 1, 2, 3, 4]
 
 
+class Clock:
+    """turns' doze, which lets time pass only when the test says so (no test waits for time)."""
+
+    def __init__(self) -> None:
+        self.dozing = threading.Event()
+        self.wake = threading.Event()
+
+    def __call__(self, seconds: float) -> None:
+        self.dozing.set()
+        assert self.wake.wait(30)
+        self.wake.clear()
+
+
 def test_work_that_waits_for_a_quiet_moment_waits_for_one(monkeypatch):
     """The warm-up after start-up waits until no request has run for a while (app.py)."""
-    monkeypatch.setattr(turns, "LONGEST_PAUSE", 600)
-    cond = WatchedCondition()
-    monkeypatch.setattr(turns, "_cond", cond)
+    clock = Clock()
+    monkeypatch.setattr(turns, "_doze", clock)
     monkeypatch.setattr(turns, "_last_end", time.monotonic() - 60)  # quiet for a minute
     passed: list[int] = []
     worker = background_worker(1, passed, threading.Event(), idle=30)
     worker.start()
     worker.join(30)
-    assert passed == [0] and not cond.waiting.is_set()
+    assert passed == [0] and not clock.dozing.is_set()
 
     monkeypatch.setattr(turns, "_last_end", time.monotonic())  # a request has just ended
     worker = background_worker(1, passed, threading.Event(), idle=30)
     worker.start()
-    assert cond.waiting.wait(10)
+    assert clock.dozing.wait(10)
     assert passed == [0] and worker.is_alive()
-    with cond:  # quiet since long ago, as far as the worker can tell
-        turns._last_end = time.monotonic() - 60
-        cond.notify_all()
+    turns._last_end = time.monotonic() - 60  # ... and nothing since
+    clock.wake.set()
     worker.join(30)
     assert passed == [0, 0]
 
@@ -132,9 +143,8 @@ def test_work_that_waits_for_a_quiet_moment_waits_for_one(monkeypatch):
 def test_an_answer_being_written_is_no_quiet_moment_but_lets_snapshots_on(monkeypatch):
     """An export's body is written after its request: the warm-up waits for it to end (it would
     take the interpreter from the export), the snapshot writer and the indexer do not."""
-    monkeypatch.setattr(turns, "LONGEST_PAUSE", 600)
-    cond = WatchedCondition()
-    monkeypatch.setattr(turns, "_cond", cond)
+    clock = Clock()
+    monkeypatch.setattr(turns, "_doze", clock)
     monkeypatch.setattr(turns, "_last_end", time.monotonic() - 60)
 
     def body():
@@ -152,11 +162,13 @@ def test_an_answer_being_written_is_no_quiet_moment_but_lets_snapshots_on(monkey
 
     warm_up = background_worker(1, passed, threading.Event(), idle=0.001)
     warm_up.start()
-    assert cond.waiting.wait(10)
+    assert clock.dozing.wait(10)
     assert passed == [0] and warm_up.is_alive()
     closer = threading.Thread(target=stream.close)  # the server closes it, from any thread
     closer.start()
     closer.join(10)
+    turns._last_end = time.monotonic() - 60
+    clock.wake.set()
     warm_up.join(30)
     assert passed == [0, 0] and turns._streaming == 0
 

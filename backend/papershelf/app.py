@@ -67,6 +67,7 @@ def warm_up(library: Library) -> None:
     WARM_UP_QUIET (store/turns.py), however long that takes, so that the badges of the first
     pages do not wait for it (a capture that comes first imports what it needs itself)."""
     turns.background()
+    turns.activity()  # the server has just started answering: the first requests come next
 
     def quiet() -> None:
         turns.pause(WARM_UP_QUIET, longest=math.inf)

@@ -80,7 +80,7 @@ def cmd_serve(args) -> int:
         address = None
         try:
             address = write_server_address(data, args.host, port)
-            # The parsers and formats load beside the first requests, not before them.
+            # The parsers, formats and title index are made ready once requests fall quiet (app.py).
             threading.Thread(target=warm_up, args=(library,), name="papershelf-warm-up", daemon=True).start()
             server.run()
         except KeyboardInterrupt:
