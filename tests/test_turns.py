@@ -12,10 +12,11 @@ import pytest
 from papershelf.store import turns
 
 
-def background_worker(breaks: int, passed: list, started: threading.Event, idle: float = 0.0) -> threading.Thread:
+def background_worker(breaks: int, passed: list, idle: float = 0.0) -> threading.Thread:
+    """A thread that declares itself background work and passes ``breaks`` breaks, noting each."""
+
     def run() -> None:
         turns.background()
-        started.set()
         for i in range(breaks):
             turns.pause(idle)
             passed.append(i)
@@ -42,7 +43,7 @@ def test_a_background_break_waits_while_a_foreground_call_runs(monkeypatch):
     monkeypatch.setattr(turns, "_cond", cond)
     passed: list[int] = []
     with turns.foreground():
-        worker = background_worker(3, passed, threading.Event())
+        worker = background_worker(3, passed)
         worker.start()
         assert cond.waiting.wait(10)
         assert passed == []  # at its first break, waiting for the call to end
@@ -75,9 +76,8 @@ def test_a_break_in_a_callers_thread_never_waits(monkeypatch):
 def test_a_foreground_call_waiting_for_background_work_steps_aside(monkeypatch):
     monkeypatch.setattr(turns, "LONGEST_PAUSE", 600)
     passed: list[int] = []
-    started = threading.Event()
     with turns.foreground():
-        worker = background_worker(2, passed, started)
+        worker = background_worker(2, passed)
         worker.start()
         with turns.waiting():  # e.g. the indexer's queue is full: the capture waits for it
             worker.join(10)
@@ -97,9 +97,8 @@ def test_nested_foreground_calls_count_once():
 def test_foreground_work_that_never_ends_holds_background_work_back_only_a_while(monkeypatch):
     monkeypatch.setattr(turns, "LONGEST_PAUSE", 0.01)
     passed: list[int] = []
-    started = threading.Event()
     with turns.foreground():
-        worker = background_worker(5, passed, started)
+        worker = background_worker(5, passed)
         worker.start()
         worker.join(30)
         assert passed == [0, 1, 2, 3, 4]
@@ -124,13 +123,13 @@ def test_work_that_waits_for_a_quiet_moment_waits_for_one(monkeypatch):
     monkeypatch.setattr(turns, "_doze", clock)
     monkeypatch.setattr(turns, "_last_end", time.monotonic() - 60)  # quiet for a minute
     passed: list[int] = []
-    worker = background_worker(1, passed, threading.Event(), idle=30)
+    worker = background_worker(1, passed, idle=30)
     worker.start()
     worker.join(30)
     assert passed == [0] and not clock.dozing.is_set()
 
     monkeypatch.setattr(turns, "_last_end", time.monotonic())  # a request has just ended
-    worker = background_worker(1, passed, threading.Event(), idle=30)
+    worker = background_worker(1, passed, idle=30)
     worker.start()
     assert clock.dozing.wait(10)
     assert passed == [0] and worker.is_alive()
@@ -155,12 +154,12 @@ def test_an_answer_being_written_is_no_quiet_moment_but_lets_snapshots_on(monkey
     stream = body()
     next(stream)  # being written
     passed: list[int] = []
-    snapshot = background_worker(1, passed, threading.Event())
+    snapshot = background_worker(1, passed)
     snapshot.start()
     snapshot.join(30)
     assert passed == [0]
 
-    warm_up = background_worker(1, passed, threading.Event(), idle=0.001)
+    warm_up = background_worker(1, passed, idle=0.001)
     warm_up.start()
     assert clock.dozing.wait(10)
     assert passed == [0] and warm_up.is_alive()
