@@ -118,8 +118,8 @@ class PaperTable:
     @property
     def by_title(self) -> dict[str, str | set[str]]:
         """Normalised title -> key, or a set of keys when several records share it (rare: a set
-        for every paper would cost 40 MB at 200,000).  Not built while opening (a fifth of a
-        start-up at 200,000) but beside the first requests (Library.warm_up), or at its first
+        for every paper would cost 40 MB at 200,000).  Not built while opening (0.15 s of a
+        start-up at 200,000) but once requests fall quiet (Library.warm_up), or at its first
         use.  Built from the stubs as they are then; adding a paper it already holds changes
         nothing (_index_add), so it may be built in the middle of a replace()."""
         if self._by_title is None:

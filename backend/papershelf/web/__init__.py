@@ -58,7 +58,7 @@ _CSP = "; ".join(
 
 @bp.get("/")
 def library() -> Response:
-    from ..formats import catalogue  # (the formats load after start-up: api.warm_up)
+    from ..formats import catalogue  # (the formats load after start-up: app.warm_up)
 
     html = render_template(
         "library.html",
