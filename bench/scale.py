@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 import scale_data  # noqa: E402
 from scale_reference import ReferenceStore  # noqa: E402
 
-from papershelf.app import tune_collector  # noqa: E402
+from papershelf.app import tune_interpreter  # noqa: E402
 from papershelf.papers import Paper  # noqa: E402
 from papershelf.store import Library  # noqa: E402
 
@@ -243,7 +243,7 @@ def measure_capture(n: int, data: Path) -> float:
     # A snapshot normally waits for a quarter of the library's size in journal (compaction.py);
     # here every 4 MB, so that whole-library snapshots run beside the captures.
     share, compaction.SNAPSHOT_SHARE = compaction.SNAPSHOT_SHARE, 1 << 40
-    tune_collector()  # as `serve` does (app.py); and after opening, its warm-up builds the title index
+    tune_interpreter()  # as `serve` does (app.py); and after opening, its warm-up builds the title index
     lib = Library(data, compact_bytes=4 << 20)
     lib.warm_up()
     times, cpu, snapshots = [], [], 0

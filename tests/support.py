@@ -22,6 +22,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CLIENT = {"X-PaperShelf-Client": "tests/1"}
 
 
+def wait_for(condition, what: str, timeout: float = 30) -> None:
+    """Until ``condition()`` holds (polled), or fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -11,11 +11,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from support import LiveServer, free_port
+from support import LiveServer, free_port, wait_for
 
 TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
@@ -48,13 +47,6 @@ def backup(n: int) -> bytes:
     papers = [{"title": f"Paper number {i}", "arxiv_id": f"2401.{i:05d}", "abstract": "word " * 200,
                "authors": ["Ada Lovelace", "Alan Turing"], "saved": True} for i in range(n)]
     return json.dumps({"format": "papershelf", "schema": 1, "papers": papers}).encode()
-
-
-def wait_for(condition, what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def test_a_full_disk_loses_nothing_and_says_so_in_one_line(small_disk, monkeypatch):

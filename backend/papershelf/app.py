@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import sys
 
 import orjson
 from flask import Flask
@@ -47,30 +48,37 @@ def create_app(library: Library) -> Flask:
 
 
 log = logging.getLogger(__name__)
-WARM_UP_QUIET = 0.05  # seconds without a request before each step of the warm-up
 
 
-def tune_collector() -> None:
-    """For a server process (``serve``; the bench's in-process captures do the same): full
-    collections ten times less often than Python's default (after 100 collections of the middle
-    generation, not 10).  Each walks every object the collector tracks and has not frozen, and
-    during a snapshot that includes the snapshot's copy of every stub: 15-170 ms, in whichever
-    request set it off (a capture's p99 at 200,000 papers: 140-170 ms with them, 70 without)."""
+def tune_interpreter() -> None:
+    """For a server process (``serve``; the bench's in-process captures do the same).
+
+    Full collections ten times less often than Python's default (after 100 collections of the
+    middle generation, not 10).  Each walks every object the collector tracks and has not
+    frozen, and during a snapshot that includes the snapshot's copy of every stub: 15-170 ms,
+    in whichever request set it off (a capture's p99 at 200,000 papers: 140-170 ms with them,
+    70 without).
+
+    A switch interval of 1 ms, not 5: a request that lets go of the interpreter for a write or
+    an fsync gets it back from a background thread (the snapshot writer, the indexer) within
+    a millisecond, not five.  A capture does that a few times; the slowest captures beside a
+    snapshot went from 33-44 ms to 32-36 ms once the fsyncs behind them were taken out."""
     young, middle, _ = gc.get_threshold()
     gc.set_threshold(young, middle, 100)
+    sys.setswitchinterval(0.001)
 
 
 def warm_up(library: Library) -> None:
     """What the first capture, import or export needs and a start-up does not: the page parsers
     and file formats (imported), the library's title index.  ``serve`` runs it in a thread of
     its own once it answers, as background work: each step waits until no request has run for
-    WARM_UP_QUIET (store/turns.py), however long that takes, so that the badges of the first
+    ``turns.QUIET``, however long that takes, so that the badges of the first
     pages do not wait for it (a capture that comes first imports what it needs itself)."""
     turns.background()
     turns.activity()  # the server has just started answering: the first requests come next
 
     def quiet() -> None:
-        turns.pause(WARM_UP_QUIET, longest=math.inf)
+        turns.pause(turns.QUIET, longest=math.inf)
 
     try:
         quiet()

@@ -34,7 +34,7 @@ def loopback_host(text: str) -> str:
 def cmd_serve(args) -> int:
     from waitress.server import create_server
 
-    from .app import create_app, tune_collector, warm_up
+    from .app import create_app, tune_interpreter, warm_up
 
     if args.port is None:
         args.port = env_int("PAPERSHELF_PORT", DEFAULT_PORT, 0, 65535)
@@ -60,7 +60,7 @@ def cmd_serve(args) -> int:
                 f"Open http://{args.host}:{args.port}/ or start with --port N"
             ) from None
         raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    tune_collector()
+    tune_interpreter()
     try:
         library = open_library(args)
     except BaseException:

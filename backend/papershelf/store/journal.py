@@ -62,6 +62,9 @@ class DurableLog:
         self.lock_file = None
         self.journal_fd: int | None = None  # O_APPEND, unbuffered: a failed write leaves nothing behind
         self.broken: str | None = None  # set when the journal can no longer be trusted for writing
+        # Files a snapshot replaced (the old journal and keys file), still open: their blocks are
+        # freed when they are closed, which Library does once requests fall quiet (compaction.py).
+        self.replaced: list = []
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -272,16 +275,26 @@ class DurableLog:
             written.file.close()
             raise
         try:
-            snapshots.write_keys(self.dir, written.snapshot_id, os.fstat(written.file.fileno()).st_size,
-                                 frozen.ids.tolist(), snapshots.keys_rows(frozen, written))
+            old_keys = snapshots.write_keys(self.dir, written.snapshot_id, os.fstat(written.file.fileno()).st_size,
+                                            frozen.ids.tolist(), snapshots.keys_rows(frozen, written))
+            if old_keys is not None:
+                self.replaced.append(old_keys)
         except OSError as exc:
             log.warning("cannot write %s (%s); the next start reads the snapshot instead",
                         self.dir / snapshots.KEYS_NAME, exc.strerror or exc)
         return written
 
     def drop_old_journal(self) -> None:
+        try:
+            self.replaced.append(open(self.old_journal_path, "rb"))  # (freed when closed: see replaced)
+        except OSError:
+            pass
         os.unlink(self.old_journal_path)
         fsync_dir(self.dir)
+
+    def take_replaced(self) -> list:
+        replaced, self.replaced = self.replaced, []
+        return replaced
 
     def start_clean_journal(self) -> None:
         """After a snapshot that covers both journals (an interrupted snapshot, finished at start-up)."""
@@ -291,6 +304,8 @@ class DurableLog:
         fsync_dir(self.dir)
 
     def close(self) -> None:
+        for f in self.take_replaced():
+            f.close()
         if self.journal_fd is not None:
             os.close(self.journal_fd)
             self.journal_fd = None

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 LONGEST_PAUSE = 0.25  # seconds a background break waits for foreground work, at most
+QUIET = 0.05  # seconds without a request that count as quiet (``pause(idle)``: work that can wait)
 
 _cond = threading.Condition()
 _running = 0  # foreground calls running now, in any thread
