@@ -92,7 +92,7 @@ class Snapshots:
         once requests have fallen quiet.  On this machine's disk (ext4 mounted with ``discard``)
         every fsync waits while freed blocks are discarded: the journal fsync of a capture took
         160-200 ms after 450 MB were freed, 67-72 ms after 110 MB, 24-31 ms after 30 MB."""
-        turns.pause(idle=turns.QUIET, longest=FREE_WAIT)  # (at once in the caller's thread)
+        turns.pause(idle=turns.DISK_QUIET, longest=FREE_WAIT)  # (at once in the caller's thread)
         for f in self._log.take_replaced():
             f.close()
 

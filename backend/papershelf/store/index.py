@@ -174,7 +174,7 @@ class SearchIndex:
             # Once requests fall quiet: the checkpoint's fsync of the database file takes the
             # disk, and a capture's journal fsync beside it waited 17-25 ms more.
             turns.background()
-            turns.pause(idle=turns.QUIET, longest=CHECKPOINT_WAIT)
+            turns.pause(idle=turns.DISK_QUIET, longest=CHECKPOINT_WAIT)
             try:
                 db = self._connect()
                 try:

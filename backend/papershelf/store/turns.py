@@ -23,6 +23,11 @@ from typing import Iterator
 
 LONGEST_PAUSE = 0.25  # seconds a background break waits for foreground work, at most
 QUIET = 0.05  # seconds without a request that count as quiet (``pause(idle)``: work that can wait)
+# ... before upkeep that takes the disk for tens of milliseconds and could wait for a person to
+# read a page (freeing replaced files, the search index's checkpoints): a capture's journal
+# fsync waits behind it.  With 50 ms, such upkeep ran between the captures of a bench firing them
+# back to back, and the capture after it waited 30-40 ms for its fsync.
+DISK_QUIET = 0.5
 
 _cond = threading.Condition()
 _running = 0  # foreground calls running now, in any thread
