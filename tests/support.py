@@ -30,6 +30,20 @@ def wait_for(condition, what: str, timeout: float = 30) -> None:
         time.sleep(0.05)
 
 
+def deleted_but_open(data, pid: int | str = "self") -> set[str]:
+    """The files of library directory ``data`` that process ``pid`` holds open after they were
+    deleted or replaced (their blocks not freed yet), but the pending file (unnamed, always open)."""
+    held = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(f"{data}/") and target.endswith(" (deleted)") and "/#" not in target:
+            held.add(target[len(f"{data}/"):-len(" (deleted)")])
+    return held
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

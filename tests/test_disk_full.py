@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import LiveServer, free_port, wait_for
+from support import LiveServer, deleted_but_open, free_port, wait_for
 
 TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
@@ -59,6 +59,8 @@ def test_a_full_disk_loses_nothing_and_says_so_in_one_line(small_disk, monkeypat
         # The import's journal line passed the threshold: a snapshot is written in the background.
         wait_for(lambda: (data / "library.json").exists() and not (data / "library.journal.old").exists()
                  and (data / "library.journal").stat().st_size == 0, "the first snapshot")
+        # ... and the files it replaced freed (once requests fall quiet: store/compaction.py).
+        wait_for(lambda: not deleted_but_open(data, server.proc.pid), "the replaced files to be freed")
         snapshot = (data / "library.json").stat().st_size
         # Fill the disk but for half a snapshot: changes still fit in the journal, a snapshot does not.
         free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize

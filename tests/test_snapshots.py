@@ -12,7 +12,7 @@ import pytest
 from papershelf.papers import Paper, Source
 from papershelf.store import Library, turns
 from papershelf.store.snapshots import KEYS_NAME
-from support import wait_for
+from support import deleted_but_open, wait_for
 
 
 def paper(i: int, **kw) -> Paper:
@@ -229,20 +229,6 @@ def test_papers_are_read_through_the_snapshots_mapping_which_does_not_grow_the_p
         assert size_kb > 500 and grown < size_kb / 4, (grown, size_kb)
 
 
-def _deleted_but_open(data) -> set[str]:
-    """This library's files this process holds open after they were deleted or replaced (their
-    blocks not freed yet), but the pending file (unnamed, always open)."""
-    held = set()
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith(f"{data}/") and target.endswith(" (deleted)") and "/#" not in target:
-            held.add(target[len(f"{data}/"):-len(" (deleted)")])
-    return held
-
-
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
 def test_a_background_snapshot_frees_the_files_it_replaced_once_requests_fall_quiet(tmp_path, monkeypatch):
     """Freeing a file's blocks stalls every fsync on a disk mounted with ``discard``: a capture's
@@ -253,13 +239,13 @@ def test_a_background_snapshot_frees_the_files_it_replaced_once_requests_fall_qu
         lib.capture([paper(i) for i in range(20)])
         if lib._compactor:
             lib._compactor.join()
-        assert (tmp_path / KEYS_NAME).exists() and _deleted_but_open(tmp_path) == set()
+        assert (tmp_path / KEYS_NAME).exists() and deleted_but_open(tmp_path) == set()
         replaced = {"library.json", KEYS_NAME, "library.journal.old"}
         with turns.foreground():  # a request, running
             lib.capture([paper(i) for i in range(20, 40)])
             snapshot = lib._compactor
-            wait_for(lambda: _deleted_but_open(tmp_path) == replaced, "the snapshot written, the old files held")
+            wait_for(lambda: deleted_but_open(tmp_path) == replaced, "the snapshot written, the old files held")
             assert snapshot.is_alive()
         wait_for(lambda: not snapshot.is_alive(), "the snapshot thread, once quiet", timeout=10)
-        assert _deleted_but_open(tmp_path) == set()
+        assert deleted_but_open(tmp_path) == set()
         assert len(lib.all()) == 40
