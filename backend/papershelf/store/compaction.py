@@ -98,8 +98,8 @@ class Snapshots:
 
     def _install(self, frozen: Frozen, written: Written) -> None:
         """Point the stubs of the papers not changed since the freeze at the snapshot just
-        written, a chunk of the frozen stubs at a time (a capture waits for one: 1,000 stubs, 2-4 ms), then let go of the files no
-        stub points into any more."""
+        written, a chunk of the frozen stubs at a time (a capture waits for one chunk: 1,000
+        stubs, a few milliseconds), then let go of the files no stub points into any more."""
         store = self._table.store
         gen, start = None, 0
         for chunk in frozen.chunks or ((),):

@@ -62,8 +62,9 @@ class DurableLog:
         self.lock_file = None
         self.journal_fd: int | None = None  # O_APPEND, unbuffered: a failed write leaves nothing behind
         self.broken: str | None = None  # set when the journal can no longer be trusted for writing
-        # Files a snapshot replaced (the old journal and keys file), still open: their blocks are
-        # freed when they are closed, which Library does once requests fall quiet (compaction.py).
+        # Files a snapshot replaced (the old snapshot, journal, keys and pending files), still
+        # open: their blocks are freed when they are closed, which Library does once requests
+        # fall quiet (compaction.py).
         self.replaced: list = []
 
     # --- opening ----------------------------------------------------------------------------

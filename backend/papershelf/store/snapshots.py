@@ -51,8 +51,9 @@ HEAD_LIMIT = 4 << 20  # the header line: meta with up to 5,000 capture ids of 10
 
 @dataclass
 class Frozen:
-    """What a snapshot writes, taken under the library's lock: the stubs in order and the files
-    they point into (a writable library's documents are all in files: docs.py)."""
+    """What a snapshot writes, as it was when the journal was rotated (copied under the
+    library's lock): the stubs in order and the files they point into (a writable library's
+    documents are all in files: docs.py)."""
     # Doc ids in order, and their stubs in the same order.  The ids are an array, which the
     # garbage collector never walks.  The stubs are tuples of FREEZE_SLICE stubs: each is walked
     # by the first young collection after it is made (0.1 ms), then no more once it holds only
